@@ -1,0 +1,34 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import CollectiveAction, Holder, Meeting, Project
+
+
+@admin.register(Holder)
+class HolderAdmin(SimpleHistoryAdmin):
+    list_display = ("last_name", "first_name", "email", "commune")
+    search_fields = ("last_name", "first_name", "email")
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "programme", "status", "received_on", "referent")
+    list_filter = ("programme", "status")
+    list_select_related = ("referent",)
+    search_fields = ("name",)
+    autocomplete_fields = ("holders",)
+    raw_id_fields = ("structure",)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ("project", "date", "kind", "duration_minutes", "staff")
+    list_select_related = ("project", "staff")
+    raw_id_fields = ("project",)
+
+
+@admin.register(CollectiveAction)
+class CollectiveActionAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "date", "kind", "series", "animated_by_pes", "participants")
+    list_filter = ("kind", "series", "animated_by_pes")
+    filter_horizontal = ("attendees",)

@@ -1,0 +1,321 @@
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from pes21.choices import LegalForm
+
+
+class Programme(models.TextChoices):
+    BENEFICES_CREA = "benefices_crea", "Bénéfices'Créa"
+    CRDVA = "crdva", "CRDVA"
+    EMERGENCE = "emergence", "Émergence"
+    GRAINES_ACTIONS = "graines_actions", "Graines d'Actions"
+    AUTRE = "autre", "Autre"
+
+
+class ProjectStatus(models.TextChoices):
+    RECEIVED = "accueilli", "Accueilli"
+    ACCOMPANIED = "accompagne", "Accompagné"
+    CREATED = "cree", "Créé"
+    ABANDONED = "abandonne", "Abandonné"
+    REDIRECTED = "reoriente", "Réorienté"
+
+
+CLOSED_STATUSES = (ProjectStatus.CREATED, ProjectStatus.ABANDONED, ProjectStatus.REDIRECTED)
+
+
+class MeetingKind(models.TextChoices):
+    INDIVIDUAL = "individuel", "Individuel"
+    COLLECTIVE = "collectif", "Collectif"
+    VIDEO = "visio", "Visioconférence"
+    PHONE = "telephone", "Téléphone"
+
+
+class ActionKind(models.TextChoices):
+    WORKSHOP = "atelier", "Atelier"
+    TRAINING = "formation", "Formation"
+    EVENT = "evenement", "Événement"
+
+
+class Series(models.TextChoices):
+    CRDVA = "crdva", "CRDVA"
+    PAROLES_EXPERT = "paroles_expert", "Paroles d'Experts"
+    EMERGENCE = "emergence", "Émergence"
+    OSEZ_ENTREPRENDRE = "osez_entreprendre", "Osez entreprendre autrement"
+    CLUB_ENTREPRENEURS = "club_entrepreneurs", "Club des entrepreneurs de l'ESS"
+    MOIS_ESS = "mois_ess", "Mois de l'ESS"
+    AUTRE = "autre", "Autre"
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+class HolderQuerySet(models.QuerySet):
+    def search(self, text: str) -> "HolderQuerySet":
+        query = Q()
+        for word in text.split():
+            query &= (
+                Q(last_name__icontains=word)
+                | Q(first_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(commune__icontains=word)
+            )
+        return self.filter(query)
+
+
+class Holder(models.Model):
+    """A porteur de projet: a person who brings a project."""
+
+    ref = models.CharField("référence", max_length=50, unique=True, null=True, blank=True)
+    last_name = models.CharField("nom", max_length=100)
+    first_name = models.CharField("prénom", max_length=100)
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    commune = models.CharField("commune", max_length=100, blank=True)
+    consent_on = models.DateField("consentement RGPD le", null=True, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    history = HistoricalRecords()
+
+    objects = HolderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "porteur de projet"
+        verbose_name_plural = "porteurs de projet"
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("accompaniment:holder_detail", args=[self.pk])
+
+
+class ProjectQuerySet(models.QuerySet):
+    def in_programme(self, programme: str) -> "ProjectQuerySet":
+        return self.filter(programme=programme)
+
+    def received_in(self, year: int) -> "ProjectQuerySet":
+        return self.filter(received_on__range=year_bounds(year))
+
+    def active_in(self, year: int) -> "ProjectQuerySet":
+        """Accompaniment (started_on–ended_on) overlapping the year."""
+        start, end = year_bounds(year)
+        return self.filter(started_on__isnull=False, started_on__lte=end).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+        )
+
+    def created_in(self, year: int) -> "ProjectQuerySet":
+        return self.filter(status=ProjectStatus.CREATED, created_on__range=year_bounds(year))
+
+    def open(self) -> "ProjectQuerySet":
+        return self.exclude(status__in=CLOSED_STATUSES)
+
+    def search(self, text: str) -> "ProjectQuerySet":
+        query = Q()
+        for word in text.split():
+            query &= (
+                Q(name__icontains=word)
+                | Q(holders__last_name__icontains=word)
+                | Q(holders__first_name__icontains=word)
+            )
+        matching = self.model.objects.filter(query).values("pk")
+        return self.filter(pk__in=matching)
+
+
+class Project(models.Model):
+    """A creation or take-over project of one or several holders."""
+
+    ref = models.CharField("référence", max_length=50, unique=True, null=True, blank=True)
+    name = models.CharField("nom du projet", max_length=200)
+    holders = models.ManyToManyField(Holder, related_name="projects", verbose_name="porteurs")
+    programme = models.CharField(
+        "programme", max_length=20, choices=Programme.choices, default=Programme.BENEFICES_CREA
+    )
+    received_on = models.DateField("accueilli le")
+    started_on = models.DateField("accompagnement commencé le", null=True, blank=True)
+    ended_on = models.DateField("accompagnement terminé le", null=True, blank=True)
+    status = models.CharField(
+        "statut", max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.RECEIVED
+    )
+    created_on = models.DateField("structure créée le", null=True, blank=True)
+    legal_form = models.CharField(
+        "forme juridique", max_length=20, choices=LegalForm.choices, blank=True
+    )
+    jobs_created = models.PositiveIntegerField("emplois créés", null=True, blank=True)
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referred_projects",
+        verbose_name="référent·e",
+    )
+    summary = models.TextField("résumé", blank=True)
+    next_step = models.CharField("prochaine étape", max_length=200, blank=True)
+    next_step_on = models.DateField("prochaine étape le", null=True, blank=True)
+    structure = models.ForeignKey(
+        "dla.Structure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="origin_projects",
+        verbose_name="structure issue du projet",
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    history = HistoricalRecords(m2m_fields=[holders])
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "projet"
+        verbose_name_plural = "projets"
+        ordering = ["-received_on", "pk"]
+        indexes = [
+            models.Index(fields=["programme", "received_on"]),
+            models.Index(fields=["started_on", "ended_on"]),
+            models.Index(fields=["status", "created_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="project_ended_after_started",
+                violation_error_message="La fin de l'accompagnement précède son début.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accompaniment:project_detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+
+class StatusChange(models.Model):
+    """One step of a project's status history."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField("statut", max_length=20, choices=ProjectStatus.choices)
+    changed_on = models.DateField("date")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    note = models.CharField("commentaire", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "changement de statut"
+        verbose_name_plural = "changements de statut"
+        ordering = ["changed_on", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project} : {self.get_status_display()} le {self.changed_on:%d/%m/%Y}"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def in_year(self, year: int) -> "MeetingQuerySet":
+        return self.filter(date__range=year_bounds(year))
+
+
+class Meeting(models.Model):
+    """A rendez-vous with the holders of a project."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField("date")
+    duration_minutes = models.PositiveIntegerField("durée (minutes)", null=True, blank=True)
+    kind = models.CharField(
+        "type", max_length=20, choices=MeetingKind.choices, default=MeetingKind.INDIVIDUAL
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name="salarié·e",
+    )
+    notes = models.TextField("notes", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rendez-vous"
+        verbose_name_plural = "rendez-vous"
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["date"])]
+
+    def __str__(self) -> str:
+        return f"Rendez-vous du {self.date:%d/%m/%Y} ({self.project})"
+
+
+class CollectiveActionQuerySet(models.QuerySet):
+    def in_year(self, year: int) -> "CollectiveActionQuerySet":
+        return self.filter(date__range=year_bounds(year))
+
+    def workshops(self) -> "CollectiveActionQuerySet":
+        return self.filter(kind=ActionKind.WORKSHOP)
+
+    def trainings(self) -> "CollectiveActionQuerySet":
+        return self.filter(kind=ActionKind.TRAINING)
+
+    def animated_by_pes(self) -> "CollectiveActionQuerySet":
+        return self.filter(animated_by_pes=True)
+
+
+class CollectiveAction(models.Model):
+    """A workshop, training or event the association animates or takes part in."""
+
+    ref = models.CharField("référence", max_length=50, unique=True, null=True, blank=True)
+    date = models.DateField("date")
+    kind = models.CharField("type", max_length=20, choices=ActionKind.choices)
+    series = models.CharField("cycle", max_length=30, choices=Series.choices, blank=True)
+    title = models.CharField("intitulé", max_length=200)
+    organisation = models.CharField("organisme partenaire", max_length=200, blank=True)
+    animated_by_pes = models.BooleanField("animé par le PES 21", default=True)
+    participants = models.PositiveIntegerField("participants", null=True, blank=True)
+    hours = models.DecimalField(
+        "durée (heures)",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    attendees = models.ManyToManyField(
+        Holder, blank=True, related_name="collective_actions", verbose_name="porteurs présents"
+    )
+    notes = models.TextField("notes", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = CollectiveActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "action collective"
+        verbose_name_plural = "actions collectives"
+        ordering = ["-date", "pk"]
+        indexes = [models.Index(fields=["kind", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d/%m/%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accompaniment:action_detail", args=[self.pk])

@@ -1,0 +1,213 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from accompaniment.models import year_bounds
+from pes21.choices import LegalForm
+
+from .validators import validate_siret
+
+
+class StepKind(models.TextChoices):
+    RECEPTION = "accueil", "Accueil"
+    DIAGNOSIS = "diagnostic", "Diagnostic partagé"
+    INDIVIDUAL_ENGINEERING = "ingenierie_individuelle", "Ingénierie individuelle"
+    COLLECTIVE_ENGINEERING = "ingenierie_collective", "Ingénierie collective"
+    POST_FOLLOW_UP = "suivi_post", "Suivi post-accompagnement"
+
+
+ENGINEERING_KINDS = (StepKind.INDIVIDUAL_ENGINEERING, StepKind.COLLECTIVE_ENGINEERING)
+BENEFICIARY_KINDS = (*ENGINEERING_KINDS, StepKind.POST_FOLLOW_UP)
+
+
+class StructureQuerySet(models.QuerySet):
+    def search(self, text: str) -> "StructureQuerySet":
+        query = Q()
+        for word in text.split():
+            query &= (
+                Q(name__icontains=word) | Q(siret__startswith=word) | Q(commune__icontains=word)
+            )
+        return self.filter(query)
+
+
+class Structure(models.Model):
+    """An ESS employer organisation supported by the DLA."""
+
+    ref = models.CharField("référence", max_length=50, unique=True, null=True, blank=True)
+    name = models.CharField("nom", max_length=200)
+    siret = models.CharField(
+        "SIRET", max_length=14, blank=True, validators=[validate_siret], db_index=True
+    )
+    legal_form = models.CharField(
+        "forme juridique", max_length=20, choices=LegalForm.choices, blank=True
+    )
+    sector = models.CharField("secteur", max_length=100, blank=True)
+    employees = models.PositiveIntegerField("salarié·es", null=True, blank=True)
+    fte = models.DecimalField(
+        "ETP",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    commune = models.CharField("commune", max_length=100, blank=True)
+    created_on = models.DateField("créée le", null=True, blank=True)
+    esus_obtained_on = models.DateField("agrément ESUS obtenu le", null=True, blank=True)
+    esus_expires_on = models.DateField("agrément ESUS expire le", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = StructureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "structure"
+        verbose_name_plural = "structures"
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(esus_expires_on__isnull=True)
+                | Q(esus_obtained_on__isnull=True)
+                | Q(esus_expires_on__gte=models.F("esus_obtained_on")),
+                name="structure_esus_expires_after_obtained",
+                violation_error_message="L'agrément ESUS expire avant d'avoir été obtenu.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("dla:structure_detail", args=[self.pk])
+
+
+class Provider(models.Model):
+    """A consultant (prestataire) paid by the DLA for engineering days."""
+
+    name = models.CharField("nom", max_length=200, unique=True)
+    contact_name = models.CharField("contact", max_length=200, blank=True)
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    themes = models.CharField("thèmes", max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "prestataire"
+        verbose_name_plural = "prestataires"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("dla:provider_detail", args=[self.pk])
+
+
+class CollectiveEngineering(models.Model):
+    """One consultant working with several structures together."""
+
+    ref = models.CharField("référence", max_length=50, unique=True)
+    title = models.CharField("intitulé", max_length=200, blank=True)
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, null=True, blank=True, verbose_name="prestataire"
+    )
+    theme = models.CharField("thème", max_length=100, blank=True)
+    started_on = models.DateField("début", null=True, blank=True)
+    ended_on = models.DateField("fin", null=True, blank=True)
+    deliverable = models.TextField("livrable", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ingénierie collective"
+        verbose_name_plural = "ingénieries collectives"
+        ordering = ["-started_on", "ref"]
+
+    def __str__(self) -> str:
+        return self.title or self.ref
+
+    def get_absolute_url(self) -> str:
+        return reverse("dla:collective_detail", args=[self.pk])
+
+
+class StepQuerySet(models.QuerySet):
+    def in_year(self, year: int) -> "StepQuerySet":
+        return self.filter(date__range=year_bounds(year))
+
+    def of_kind(self, *kinds: str) -> "StepQuerySet":
+        return self.filter(kind__in=kinds)
+
+
+class Step(models.Model):
+    """One step of a structure's DLA path; engineerings carry consultant, days and cost."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField("étape", max_length=30, choices=StepKind.choices)
+    date = models.DateField("date")
+    ended_on = models.DateField("fin", null=True, blank=True)
+    collective = models.ForeignKey(
+        CollectiveEngineering,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="steps",
+        verbose_name="ingénierie collective",
+    )
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="steps",
+        verbose_name="prestataire",
+    )
+    days = models.DecimalField(
+        "jours",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    cost_eur = models.DecimalField(
+        "coût (€)",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    theme = models.CharField("thème", max_length=100, blank=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dla_steps",
+        verbose_name="chargé·e de mission",
+    )
+    notes = models.TextField("notes", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = StepQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "étape DLA"
+        verbose_name_plural = "étapes DLA"
+        ordering = ["date", "pk"]
+        indexes = [models.Index(fields=["kind", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("date")),
+                name="step_ended_after_date",
+                violation_error_message="La fin de l'étape précède son début.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.structure} ({self.date:%d/%m/%Y})"

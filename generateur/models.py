@@ -1,0 +1,190 @@
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from accompaniment.models import year_bounds
+from dla.validators import validate_siren
+from pes21.choices import LegalForm
+
+
+class TerritoryKind(models.TextChoices):
+    COMMUNE = "commune", "Commune"
+    EPCI = "epci", "Communauté de communes (EPCI)"
+    NEIGHBOURHOOD = "quartier", "Quartier"
+    OTHER = "autre", "Autre"
+
+
+class Phase(models.TextChoices):
+    DETECTION = "detection", "Détection"
+    OPPORTUNITY = "opportunite", "Opportunité"
+    FEASIBILITY = "faisabilite", "Faisabilité"
+    CREATION = "creation", "Création"
+    HAND_OVER = "transmission", "Transmission"
+    ABANDONED = "abandon", "Abandon"
+
+
+class ActionKind(models.TextChoices):
+    DIAGNOSIS = "diagnostic", "Diagnostic"
+    WORKSHOP = "atelier", "Atelier avec les habitants"
+    MOBILISATION = "mobilisation", "Mobilisation"
+    LEARNING_VISIT = "visite_apprenante", "Visite apprenante"
+    STEERING = "comite_pilotage", "Comité de pilotage"
+    OTHER = "autre", "Autre"
+
+
+_INSEE_COMMUNE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+
+
+class Territory(models.Model):
+    """A commune, EPCI or neighbourhood where territorial projects happen."""
+
+    ref = models.CharField("référence", max_length=50, unique=True, null=True, blank=True)
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=20, choices=TerritoryKind.choices)
+    insee_code = models.CharField("code INSEE ou SIREN", max_length=9, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "territoire"
+        verbose_name_plural = "territoires"
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("generateur:territory_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        code = self.insee_code
+        if not code:
+            return
+        if self.kind == TerritoryKind.COMMUNE and not _INSEE_COMMUNE.match(code):
+            raise ValidationError(
+                {"insee_code": "Le code INSEE d'une commune compte 5 caractères (21231, 2A004)."}
+            )
+        if self.kind == TerritoryKind.EPCI:
+            try:
+                validate_siren(code)
+            except ValidationError as exc:
+                raise ValidationError({"insee_code": exc.messages}) from None
+
+
+class TerritorialProjectQuerySet(models.QuerySet):
+    def active_in(self, year: int) -> "TerritorialProjectQuerySet":
+        start, end = year_bounds(year)
+        return self.filter(started_on__lte=end).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+        )
+
+
+class TerritorialProject(models.Model):
+    """A project of territory following the Fabrique à Initiatives method."""
+
+    ref = models.CharField("référence", max_length=50, unique=True, null=True, blank=True)
+    territory = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="projects", verbose_name="territoire"
+    )
+    name = models.CharField("nom", max_length=200)
+    started_on = models.DateField("début")
+    ended_on = models.DateField("fin", null=True, blank=True)
+    phase = models.CharField("phase", max_length=20, choices=Phase.choices, default=Phase.DETECTION)
+    partners = models.TextField("partenaires locaux", blank=True)
+    funders = models.TextField("financeurs", blank=True)
+    summary = models.TextField("résumé", blank=True)
+    created_structure_name = models.CharField("structure créée", max_length=200, blank=True)
+    created_structure_legal_form = models.CharField(
+        "forme juridique de la structure créée",
+        max_length=20,
+        choices=LegalForm.choices,
+        blank=True,
+    )
+    created_structure_on = models.DateField("structure créée le", null=True, blank=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="territorial_projects",
+        verbose_name="chargé·e de mission",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = TerritorialProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "projet de territoire"
+        verbose_name_plural = "projets de territoire"
+        ordering = ["-started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="territorial_project_ended_after_started",
+                violation_error_message="La fin du projet précède son début.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("generateur:project_detail", args=[self.pk])
+
+
+class PhaseChange(models.Model):
+    project = models.ForeignKey(
+        TerritorialProject, on_delete=models.CASCADE, related_name="phase_changes"
+    )
+    phase = models.CharField("phase", max_length=20, choices=Phase.choices)
+    changed_on = models.DateField("date")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    note = models.CharField("commentaire", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "changement de phase"
+        verbose_name_plural = "changements de phase"
+        ordering = ["changed_on", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project} : {self.get_phase_display()} le {self.changed_on:%d/%m/%Y}"
+
+
+class TerritorialActionQuerySet(models.QuerySet):
+    def in_year(self, year: int) -> "TerritorialActionQuerySet":
+        return self.filter(date__range=year_bounds(year))
+
+
+class TerritorialAction(models.Model):
+    project = models.ForeignKey(
+        TerritorialProject, on_delete=models.CASCADE, related_name="actions"
+    )
+    date = models.DateField("date")
+    kind = models.CharField("type", max_length=30, choices=ActionKind.choices)
+    title = models.CharField("intitulé", max_length=200, blank=True)
+    participants = models.PositiveIntegerField(
+        "participants", null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    notes = models.TextField("notes", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = TerritorialActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "action de territoire"
+        verbose_name_plural = "actions de territoire"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} du {self.date:%d/%m/%Y}"

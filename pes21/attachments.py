@@ -1,0 +1,8 @@
+"""Which models may carry documents. Apps add theirs in AppConfig.ready()."""
+
+ATTACHABLE: set[str] = set()
+
+
+def allow_attachments(*labels: str) -> None:
+    """Labels as "app_label.modelname" (lower case)."""
+    ATTACHABLE.update(labels)

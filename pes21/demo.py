@@ -1,0 +1,100 @@
+"""The demo data's shared pieces: deterministic randomness, accounts, places of the Côte-d'Or.
+
+seed_demo calls each app's `demo.seed(ctx)` in order; an app adds its records there.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group
+from faker import Faker
+
+from .models import User
+from .roles import DIRECTOR, STAFF, VOLUNTEER
+
+DEMO_PASSWORD = "pes21-demo"
+
+# (username, first name, last name, role). The staff usernames are those of the sample data.
+DEMO_ACCOUNTS = [
+    ("direction", "Claire", "Morel", DIRECTOR),
+    ("sbaudemont", "Sophie", "Baudemont", STAFF),
+    ("proux", "Pierre", "Roux", STAFF),
+    ("jdidier", "Julie", "Didier", STAFF),
+    ("dlambert", "David", "Lambert", STAFF),
+    ("benevole", "Marc", "Fontaine", VOLUNTEER),
+    ("benevole2", "Anne", "Girard", VOLUNTEER),
+]
+
+# Communes of the Côte-d'Or: name, postal code, INSEE code (source: INSEE, Code officiel
+# géographique).
+COMMUNES = [
+    ("Dijon", "21000", "21231"),
+    ("Beaune", "21200", "21054"),
+    ("Chenôve", "21300", "21166"),
+    ("Talant", "21240", "21617"),
+    ("Quetigny", "21800", "21515"),
+    ("Longvic", "21600", "21355"),
+    ("Fontaine-lès-Dijon", "21121", "21278"),
+    ("Chevigny-Saint-Sauveur", "21800", "21171"),
+    ("Auxonne", "21130", "21038"),
+    ("Montbard", "21500", "21425"),
+    ("Semur-en-Auxois", "21140", "21603"),
+    ("Nuits-Saint-Georges", "21700", "21464"),
+    ("Is-sur-Tille", "21120", "21317"),
+    ("Saulieu", "21210", "21580"),
+    ("Châtillon-sur-Seine", "21400", "21154"),
+    ("Genlis", "21110", "21292"),
+    ("Marsannay-la-Côte", "21160", "21390"),
+    ("Plombières-lès-Dijon", "21370", "21485"),
+    ("Seurre", "21250", "21607"),
+    ("Arnay-le-Duc", "21230", "21023"),
+    ("Pouilly-en-Auxois", "21320", "21501"),
+    ("Vitteaux", "21350", "21710"),
+    ("Sombernon", "21540", "21611"),
+    ("Saint-Apollinaire", "21850", "21540"),
+    ("Mirebeau-sur-Bèze", "21310", "21416"),
+    ("Brazey-en-Plaine", "21470", "21100"),
+    ("Précy-sous-Thil", "21390", "21505"),
+    ("Venarey-les-Laumes", "21150", "21663"),
+]
+
+
+@dataclass
+class DemoContext:
+    scale: int = 1
+    seed: int = 2126
+    today: dt.date = field(default_factory=lambda: dt.date(2026, 11, 23))
+    accounts: dict[str, User] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        self.fake = Faker("fr_FR")
+        self.fake.seed_instance(self.seed)
+
+    @property
+    def staff(self) -> list[User]:
+        return [u for u in self.accounts.values() if u.username not in ("benevole", "benevole2")]
+
+    def commune(self) -> tuple[str, str, str]:
+        return self.rng.choice(COMMUNES)
+
+    def date_between(self, start: dt.date, end: dt.date) -> dt.date:
+        return start + dt.timedelta(days=self.rng.randint(0, max((end - start).days, 0)))
+
+
+def seed_accounts(ctx: DemoContext) -> None:
+    for username, first_name, last_name, role in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@pes21.example.org",
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        user.groups.add(Group.objects.get(name=role))
+        ctx.accounts[username] = user

@@ -1,0 +1,55 @@
+from django import forms
+from django.conf import settings
+
+from .models import Attachment
+
+# What staff attach to a record: office documents, PDFs and pictures. Anything else
+# (executables, HTML that a browser would run) is refused before it is stored.
+ALLOWED_EXTENSIONS = {
+    ".pdf": b"%PDF",
+    ".png": b"\x89PNG",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".docx": b"PK",
+    ".xlsx": b"PK",
+    ".pptx": b"PK",
+    ".odt": b"PK",
+    ".ods": b"PK",
+    ".doc": b"\xd0\xcf\x11\xe0",
+    ".xls": b"\xd0\xcf\x11\xe0",
+    ".txt": b"",
+    ".csv": b"",
+}
+
+
+def check_upload(upload, allowed: dict[str, bytes] = ALLOWED_EXTENSIONS) -> None:
+    """Refuse a file by its size, extension and first bytes, before reading it whole."""
+    limit = settings.MAX_UPLOAD_MB * 1024 * 1024
+    if upload.size > limit:
+        raise forms.ValidationError(
+            f"Le fichier dépasse la taille maximale de {settings.MAX_UPLOAD_MB} Mo."
+        )
+    name = upload.name.lower()
+    ext = name[name.rfind(".") :] if "." in name else ""
+    if ext not in allowed:
+        raise forms.ValidationError(
+            "Type de fichier non accepté. Formats acceptés : "
+            + ", ".join(sorted(e.lstrip(".") for e in allowed))
+            + "."
+        )
+    magic = allowed[ext]
+    head = upload.read(len(magic)) if magic else b""
+    upload.seek(0)
+    if magic and head != magic:
+        raise forms.ValidationError("Le contenu du fichier ne correspond pas à son extension.")
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["title", "file"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_upload(upload)
+        return upload

@@ -1,0 +1,47 @@
+import importlib
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from pes21.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext, seed_accounts
+from pes21.roles import ROLE_LABELS
+
+# Order matters: DLA structures before the projects that became them, projects before cases.
+DEMO_APPS = ["dla", "accompaniment", "generateur", "volunteers", "reporting"]
+
+
+class Command(BaseCommand):
+    help = "Crée des données de démonstration réalistes et un compte par rôle."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1, help="multiplie le volume")
+
+    def handle(self, *args, scale: int, **options):
+        if scale < 1:
+            raise CommandError("--scale doit être un entier positif.")
+        from accompaniment.models import Holder
+
+        # Seeding twice would duplicate every record: a database with data is left alone.
+        if Holder.objects.exists():
+            self.stdout.write("La base contient déjà des données : rien n'est ajouté.")
+        else:
+            ctx = DemoContext(scale=scale)
+            with transaction.atomic():
+                seed_accounts(ctx)
+                for app in DEMO_APPS:
+                    module = _demo_module(app)
+                    if module is not None:
+                        module.seed(ctx)
+            self.stdout.write(self.style.SUCCESS(f"Données de démonstration créées (×{scale})."))
+        self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
+        for username, first_name, last_name, role in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:<12} {ROLE_LABELS[role]:<10} {first_name} {last_name}")
+
+
+def _demo_module(app: str):
+    try:
+        return importlib.import_module(f"{app}.demo")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{app}.demo":
+            raise
+        return None

@@ -1,0 +1,58 @@
+import os
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .roles import ROLE_LABELS, user_roles
+
+
+class User(AbstractUser):
+    """An account: a staff member, the director, a volunteer or an administrator."""
+
+    class Meta:
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [label for role, label in ROLE_LABELS.items() if role in user_roles(self)]
+
+
+def _attachment_path(instance: "Attachment", filename: str) -> str:
+    # A random folder keeps names unguessable and two uploads of "statuts.pdf" apart.
+    return f"documents/{instance.content_type.app_label}/{uuid.uuid4().hex}/{filename}"
+
+
+class Attachment(models.Model):
+    """A document attached to a record (project, structure, engineering...)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    title = models.CharField("titre", max_length=200)
+    file = models.FileField("fichier", upload_to=_attachment_path, max_length=300)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name="déposé par"
+    )
+    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "document"
+        verbose_name_plural = "documents"
+        ordering = ["-uploaded_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def filename(self) -> str:
+        return os.path.basename(self.file.name)

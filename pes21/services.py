@@ -1,0 +1,23 @@
+from django.db import models
+
+from .models import Attachment, User
+
+
+def attachment_create(*, target: models.Model, title: str, file, user: User) -> Attachment:
+    from django.contrib.contenttypes.models import ContentType
+
+    attachment = Attachment(
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=target.pk,
+        title=title,
+        file=file,
+        uploaded_by=user,
+    )
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+def attachment_delete(*, attachment: Attachment) -> None:
+    attachment.file.delete(save=False)
+    attachment.delete()

@@ -1,0 +1,13 @@
+"""Settings for the test suite: the real settings, with a fixed key and a fast hasher."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-" + "x" * 40)
+
+from pes21.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SECURE_SSL_REDIRECT = False
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405

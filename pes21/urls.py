@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("recherche/", views.search, name="search"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "documents/ajout/<int:content_type_id>/<int:object_id>/",
+        views.attachment_add,
+        name="attachment_add",
+    ),
+    path("documents/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("documents/<int:pk>/suppression/", views.attachment_remove, name="attachment_remove"),
+    path("compte/connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "compte/mot-de-passe/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "compte/mot-de-passe/change/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("compte/oubli/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "compte/oubli/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "compte/reinitialisation/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "compte/reinitialisation/terminee/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("accompagnement/", include("accompaniment.urls")),
+    path("dla/", include("dla.urls")),
+    path("generateur/", include("generateur.urls")),
+    path("benevoles/", include("volunteers.urls")),
+    path("rapport/", include("reporting.urls")),
+    path("admin/", admin.site.urls),
+]

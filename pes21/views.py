@@ -1,0 +1,95 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from . import search as search_registry
+from .attachments import ATTACHABLE
+from .forms import AttachmentForm
+from .models import Attachment
+from .roles import is_director, is_staff_member, is_volunteer, staff_required
+from .services import attachment_create, attachment_delete
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if is_director(user):
+        template = "pes21/home_director.html"
+    elif is_staff_member(user):
+        template = "pes21/home_staff.html"
+    elif is_volunteer(user):
+        template = "pes21/home_volunteer.html"
+    else:
+        template = "pes21/home_norole.html"
+    return render(request, template)
+
+
+@require_GET
+@staff_required
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:100]
+    groups = search_registry.search(request.user, query)
+    template = "pes21/_search_results.html" if request.htmx else "pes21/search.html"
+    return render(request, template, {"query": query, "groups": groups})
+
+
+@login_not_required
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _get_attachable(content_type_id: int, object_id: int):
+    content_type = get_object_or_404(ContentType, pk=content_type_id)
+    if f"{content_type.app_label}.{content_type.model}" not in ATTACHABLE:
+        raise Http404
+    try:
+        return content_type.get_object_for_this_type(pk=object_id)
+    except content_type.model_class().DoesNotExist:
+        raise Http404 from None
+
+
+def _get_attachment_for_user(request: HttpRequest, pk: int) -> Attachment:
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    return get_object_or_404(Attachment, pk=pk)
+
+
+@require_POST
+@staff_required
+def attachment_add(request: HttpRequest, content_type_id: int, object_id: int) -> HttpResponse:
+    target = _get_attachable(content_type_id, object_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        attachment_create(
+            target=target,
+            title=form.cleaned_data["title"],
+            file=form.cleaned_data["file"],
+            user=request.user,
+        )
+        messages.success(request, "Document ajouté.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"Document refusé : {error}")
+    return redirect(target.get_absolute_url())
+
+
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = _get_attachment_for_user(request, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.filename)
+
+
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = _get_attachment_for_user(request, pk)
+    target = attachment.target
+    attachment_delete(attachment=attachment)
+    messages.success(request, "Document supprimé.")
+    return redirect(target.get_absolute_url() if target else "home")

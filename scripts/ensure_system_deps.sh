@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian libraries WeasyPrint needs when they are missing (fresh machine).
+set -euo pipefail
+missing=()
+ldconfig -p | grep -q 'libpango-1.0.so' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p | grep -q 'libharfbuzz.so' || missing+=(libharfbuzz0b)
+fc-list 2>/dev/null | grep -qi 'dejavu' || missing+=(fonts-dejavu-core fontconfig)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installation des paquets système : ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "Paquets système manquants (à installer) : ${missing[*]}" >&2
+  fi
+fi

@@ -1,0 +1,171 @@
+"""Factories for every model, so a test builds only what it is about."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+
+from accompaniment.models import CollectiveAction, Holder, Meeting, Project
+from dla.models import CollectiveEngineering, Provider, Step, StepKind, Structure
+from generateur.models import TerritorialAction, TerritorialProject, Territory
+from pes21.models import User
+from pes21.roles import DIRECTOR, STAFF, VOLUNTEER
+from volunteers.models import Skill, Volunteer
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "motdepasse-test")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
+
+
+def staff_user(**kwargs) -> User:
+    return UserFactory(role=STAFF, **kwargs)
+
+
+def director_user(**kwargs) -> User:
+    return UserFactory(role=DIRECTOR, **kwargs)
+
+
+def volunteer_user(**kwargs) -> User:
+    return UserFactory(role=VOLUNTEER, **kwargs)
+
+
+class HolderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Holder
+
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    email = factory.Sequence(lambda n: f"porteur{n}@example.org")
+    commune = "Dijon"
+    postal_code = "21000"
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Projet {n}")
+    received_on = dt.date(2022, 3, 1)
+
+    @factory.post_generation
+    def holders(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.holders.set(extracted if extracted is not None else [HolderFactory()])
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    project = factory.SubFactory(ProjectFactory)
+    date = dt.date(2022, 4, 1)
+    duration_minutes = 60
+
+
+class CollectiveActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CollectiveAction
+
+    date = dt.date(2022, 5, 1)
+    kind = "atelier"
+    series = "crdva"
+    title = factory.Sequence(lambda n: f"Atelier {n}")
+    participants = 10
+    hours = Decimal(3)
+
+
+class StructureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Structure
+
+    name = factory.Sequence(lambda n: f"Structure {n}")
+    employees = 5
+    commune = "Dijon"
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    name = factory.Sequence(lambda n: f"Prestataire {n}")
+
+
+class CollectiveEngineeringFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CollectiveEngineering
+
+    ref = factory.Sequence(lambda n: f"IC-{n}")
+    provider = factory.SubFactory(ProviderFactory)
+
+
+class StepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Step
+
+    structure = factory.SubFactory(StructureFactory)
+    kind = StepKind.RECEPTION
+    date = dt.date(2022, 6, 1)
+
+
+class TerritoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Territory
+
+    name = factory.Sequence(lambda n: f"Territoire {n}")
+    kind = "commune"
+    insee_code = "21231"
+
+
+class TerritorialProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TerritorialProject
+
+    territory = factory.SubFactory(TerritoryFactory)
+    name = factory.Sequence(lambda n: f"Projet de territoire {n}")
+    started_on = dt.date(2022, 1, 1)
+
+
+class TerritorialActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TerritorialAction
+
+    project = factory.SubFactory(TerritorialProjectFactory)
+    date = dt.date(2022, 3, 1)
+    kind = "atelier"
+    participants = 12
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"compétence {n}")
+
+
+class VolunteerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Volunteer
+
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    joined_on = dt.date(2020, 1, 1)

@@ -1,0 +1,66 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from pes21.settings import envbool, envint
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_envbool_refuses_a_bad_value(monkeypatch):
+    monkeypatch.setenv("SOME_FLAG", "peut-être")
+    with pytest.raises(ImproperlyConfigured):
+        envbool("SOME_FLAG", False)
+    monkeypatch.setenv("SOME_FLAG", "oui")
+    assert envbool("SOME_FLAG", False) is True
+
+
+def test_envint_refuses_a_bad_value(monkeypatch):
+    monkeypatch.setenv("SOME_NUMBER", "douze")
+    with pytest.raises(ImproperlyConfigured):
+        envint("SOME_NUMBER", 1)
+
+
+def _manage(*args, **env) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    environ.update(env)
+    environ["DJANGO_SETTINGS_MODULE"] = "pes21.settings"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_in_production(tmp_path):
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="a-long-production-secret-" + "k7Q2" * 12,
+        ALLOWED_HOSTS="pes21.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_secret_key_is_required_without_debug():
+    result = _manage("check", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
+
+
+def test_bad_database_url_fails_loudly():
+    result = _manage("check", DEBUG="1", DATABASE_URL="mysql://nope/db")
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
