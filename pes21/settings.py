@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "generateur",
     "volunteers",
     "reporting",
+    "exchange",
 ]
 
 MIDDLEWARE = [

@@ -48,5 +48,6 @@ urlpatterns = [
     path("generateur/", include("generateur.urls")),
     path("benevoles/", include("volunteers.urls")),
     path("rapport/", include("reporting.urls")),
+    path("donnees/", include("exchange.urls")),
     path("admin/", admin.site.urls),
 ]
