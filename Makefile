@@ -34,9 +34,11 @@ format: install
 	$(BIN)/ruff check --fix .
 
 test-sqlite: install
+	bash scripts/ensure_chromium.sh
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 test-postgres: install
+	bash scripts/ensure_chromium.sh
 	bash scripts/with_postgres.sh $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 test: lint test-sqlite test-postgres

@@ -200,8 +200,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-# Uploaded documents are never served as static files: a view checks who asks first.
-MEDIA_URL = None
+# Uploaded documents are never served as static files: no URL routes MEDIA_URL, and
+# pes21.views.attachment_download checks who asks before streaming a file.
+MEDIA_URL = "/documents-non-servis/"
 MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
