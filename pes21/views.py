@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import search as search_registry
 from .attachments import ATTACHABLE
@@ -27,10 +27,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, template)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @staff_required
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")[:100]
+    # Names are personal data: the query travels in the body, never in a URL or access log.
+    query = request.POST.get("q", "")[:100]
     groups = search_registry.search(request.user, query)
     template = "pes21/_search_results.html" if request.htmx else "pes21/search.html"
     return render(request, template, {"query": query, "groups": groups})

@@ -10,7 +10,7 @@ from tests import factories
 def test_search_finds_records_of_each_app(staff_client):
     factories.HolderFactory(last_name="Vauthier", first_name="Lise")
     factories.StructureFactory(name="Ressourcerie Vauthier")
-    response = staff_client.get(reverse("search"), {"q": "vauth"})
+    response = staff_client.post(reverse("search"), {"q": "vauth"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Lise Vauthier" in html
@@ -19,14 +19,21 @@ def test_search_finds_records_of_each_app(staff_client):
 
 def test_search_as_htmx_returns_only_the_dropdown(staff_client):
     factories.HolderFactory(last_name="Vauthier")
-    response = staff_client.get(reverse("search"), {"q": "vauth"}, HTTP_HX_REQUEST="true")
+    response = staff_client.post(reverse("search"), {"q": "vauth"}, HTTP_HX_REQUEST="true")
     assert "<html" not in response.content.decode()
     assert "Vauthier" in response.content.decode()
 
 
+def test_the_search_query_never_travels_in_the_url(staff_client):
+    factories.HolderFactory(last_name="Vauthier")
+    response = staff_client.get(reverse("search"), {"q": "vauth"})
+    assert response.status_code == 200
+    assert "Vauthier" not in response.content.decode()
+
+
 def test_search_needs_two_characters(staff_client):
     factories.HolderFactory(last_name="Vauthier")
-    response = staff_client.get(reverse("search"), {"q": "v"})
+    response = staff_client.post(reverse("search"), {"q": "v"})
     assert "Vauthier" not in response.content.decode()
 
 
