@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "volunteers",
     "reporting",
     "exchange",
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -49,5 +49,6 @@ urlpatterns = [
     path("benevoles/", include("volunteers.urls")),
     path("rapport/", include("reporting.urls")),
     path("donnees/", include("exchange.urls")),
+    path("rgpd/", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]

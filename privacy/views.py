@@ -1,0 +1,108 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from accompaniment.models import Holder
+from pes21.exports import export_response
+from pes21.roles import director_required, staff_required
+from volunteers.models import Volunteer
+
+from . import selectors, services
+from .forms import BulkErasureForm, ErasureForm
+from .models import PersonKind
+
+LIST_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class PersonType:
+    model: type[models.Model]
+    export: Callable
+    anonymise: Callable
+    argument: str
+
+
+PEOPLE = {
+    PersonKind.HOLDER.value: PersonType(
+        Holder, services.holder_export, services.holder_anonymise, "holder"
+    ),
+    PersonKind.VOLUNTEER.value: PersonType(
+        Volunteer, services.volunteer_export, services.volunteer_anonymise, "volunteer"
+    ),
+}
+
+
+def _get_person(kind: str, pk: int) -> tuple[PersonType, models.Model]:
+    person_type = PEOPLE.get(kind)
+    if person_type is None:
+        raise Http404
+    return person_type, get_object_or_404(person_type.model, pk=pk)
+
+
+@staff_required
+def person_export(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    person_type, person = _get_person(kind, pk)
+    return export_response(person_type.export(**{person_type.argument: person}))
+
+
+@director_required
+def person_erase(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    person_type, person = _get_person(kind, pk)
+    if selectors.is_erased(kind=kind, object_id=pk):
+        messages.info(request, "Cette personne est déjà anonymisée.")
+        return redirect(person.get_absolute_url())
+    form = ErasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person_type.anonymise(
+            **{person_type.argument: person},
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(
+            request, "La personne est anonymisée ; les chiffres annuels sont inchangés."
+        )
+        return redirect(person.get_absolute_url())
+    return render(request, "privacy/erase.html", {"person": person, "form": form, "kind": kind})
+
+
+def _retention_lists() -> tuple[list, list]:
+    today = timezone.localdate()
+    months = settings.RETENTION_MONTHS
+    holders = list(selectors.holders_past_retention(today=today, months=months)[:LIST_LIMIT])
+    volunteers = list(selectors.volunteers_past_retention(today=today, months=months)[:LIST_LIMIT])
+    return holders, volunteers
+
+
+@director_required
+def retention(request: HttpRequest) -> HttpResponse:
+    holders, volunteers = _retention_lists()
+    form = BulkErasureForm(
+        request.POST or None,
+        holder_ids=[h.pk for h in holders],
+        volunteer_ids=[v.pk for v in volunteers],
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            reason = f"Durée de conservation dépassée ({settings.RETENTION_MONTHS} mois)"
+            for holder in Holder.objects.filter(pk__in=form.cleaned_data["holders"]):
+                services.holder_anonymise(holder=holder, user=request.user, reason=reason)
+            for volunteer in Volunteer.objects.filter(pk__in=form.cleaned_data["volunteers"]):
+                services.volunteer_anonymise(volunteer=volunteer, user=request.user, reason=reason)
+            count = len(form.cleaned_data["holders"]) + len(form.cleaned_data["volunteers"])
+            messages.success(request, f"{count} personne(s) anonymisée(s).")
+            return redirect("privacy:retention")
+        for error in form.non_field_errors() + form.errors.get("confirm", []):
+            messages.error(request, error)
+    context = {
+        "holders": holders,
+        "volunteers": volunteers,
+        "months": settings.RETENTION_MONTHS,
+        "limit": LIST_LIMIT,
+    }
+    return render(request, "privacy/retention.html", context)
