@@ -56,3 +56,19 @@ class Attachment(models.Model):
     @property
     def filename(self) -> str:
         return os.path.basename(self.file.name)
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, claimed by the first submission (see concurrency.py)."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "envoi de formulaire"
+        verbose_name_plural = "envois de formulaire"
+
+    def __str__(self) -> str:
+        return str(self.token)
