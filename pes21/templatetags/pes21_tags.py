@@ -54,3 +54,10 @@ def attachments_panel(context, target) -> dict:
         ).select_related("uploaded_by"),
         "form": AttachmentForm(),
     }
+
+
+@register.inclusion_tag("pes21/_history.html")
+def history_panel(target) -> dict:
+    from pes21.history import history_of
+
+    return {"entries": history_of(target)}

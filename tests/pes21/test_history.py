@@ -1,0 +1,34 @@
+import datetime as dt
+
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from pes21.history import history_of
+from tests import factories
+
+
+def test_history_lists_who_changed_which_field(staff):
+    structure = factories.StructureFactory(
+        name="Ressourcerie", employees=4, legal_form="association"
+    )
+    structure.history.update(history_user=staff)
+    structure.employees = 6
+    structure.legal_form = "scic"
+    structure._history_user = staff
+    structure.save()
+    entries = history_of(structure)
+    assert [e.action for e in entries] == ["Modification", "Création"]
+    changes = {c.label: (c.old, c.new) for c in entries[0].changes}
+    assert changes == {"salarié·es": ("4", "6"), "forme juridique": ("Association", "SCIC")}
+    assert entries[0].who == str(staff)
+
+
+def test_history_panel_renders_in_french(staff):
+    structure = factories.StructureFactory(created_on=dt.date(2020, 1, 1))
+    structure.created_on = dt.date(2021, 2, 3)
+    structure.save()
+    html = Template("{% load pes21_tags %}{% history_panel structure %}").render(
+        Context({"structure": structure, "request": RequestFactory().get("/")})
+    )
+    assert "Historique des modifications" in html
+    assert "01/01/2020 → 03/02/2021" in html
