@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -68,6 +69,19 @@ class HolderQuerySet(models.QuerySet):
             )
         return self.filter(query)
 
+    def possible_duplicates_of(
+        self, *, last_name: str, first_name: str, email: str, phone: str
+    ) -> "HolderQuerySet":
+        """Same name and same email or phone: most likely the same person typed twice."""
+        contact = Q()
+        if email:
+            contact |= Q(email__iexact=email)
+        if phone:
+            contact |= Q(phone=phone)
+        if not contact:
+            return self.none()
+        return self.filter(contact, last_name__iexact=last_name, first_name__iexact=first_name)
+
 
 class Holder(models.Model):
     """A porteur de projet: a person who brings a project."""
@@ -112,6 +126,21 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(started_on__isnull=False, started_on__lte=end).filter(
             Q(ended_on__isnull=True) | Q(ended_on__gte=start)
         )
+
+    def received_or_active_in(self, year: int) -> "ProjectQuerySet":
+        """What a "year" filter means on the project list: came in, or was followed, that year."""
+        start, end = year_bounds(year)
+        return self.filter(
+            Q(received_on__range=(start, end))
+            | (
+                Q(started_on__isnull=False, started_on__lte=end)
+                & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+            )
+        )
+
+    def with_holders_in(self, commune: str) -> "ProjectQuerySet":
+        matching = self.model.objects.filter(holders__commune__icontains=commune).values("pk")
+        return self.filter(pk__in=matching)
 
     def created_in(self, year: int) -> "ProjectQuerySet":
         return self.filter(status=ProjectStatus.CREATED, created_on__range=year_bounds(year))
@@ -204,6 +233,17 @@ class Project(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+    def clean(self) -> None:
+        # Field errors here, so a form shows them on the field; the CheckConstraint stays
+        # as the database's last word (and is skipped by full_clean once ended_on has erred).
+        errors = {}
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = "La fin de l'accompagnement précède son début."
+        if self.status == ProjectStatus.CREATED and not self.created_on:
+            errors["created_on"] = "Un projet créé a une date de création de la structure."
+        if errors:
+            raise ValidationError(errors)
 
 
 class StatusChange(models.Model):

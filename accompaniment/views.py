@@ -1,31 +1,432 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+import secrets
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pes21.exports import csv_export, export_response
+from pes21.listing import SORT_PARAM, apply_sort
 from pes21.paging import paginate
 from pes21.roles import staff_required
 
-from .models import CollectiveAction, Holder, Project
+from . import selectors, services
+from .filters import CollectiveActionFilter, HolderFilter, ProjectFilter
+from .forms import (
+    CollectiveActionForm,
+    HolderForm,
+    MeetingForm,
+    ProjectCloseForm,
+    ProjectForm,
+    ProjectStartForm,
+)
+from .models import CollectiveAction, Holder, Meeting, Project
+
+# --- List searches ---------------------------------------------------------------------------
+# The text typed in a list's search box is often a person's name. Like the navigation's search,
+# it never travels in a URL (browser history, access logs): the filter form is posted, the text
+# is kept in the session under a random token, and the URL carries only the token.
+
+SEARCH_TOKEN = "recherche"
+_SEARCHES = "accompaniment_searches"
+_KEPT_SEARCHES = 20
+
+
+def _search_redirect(request: HttpRequest) -> HttpResponse:
+    params = QueryDict(mutable=True)
+    for key, values in request.POST.lists():
+        if key in ("csrfmiddlewaretoken", "q", "page", SEARCH_TOKEN):
+            continue
+        kept = [v for v in values if v.strip()]
+        if kept:
+            params.setlist(key, kept)
+    text = request.POST.get("q", "").strip()[:100]
+    if text:
+        token = secrets.token_urlsafe(6)
+        searches = dict(request.session.get(_SEARCHES, {}))
+        searches[token] = text
+        request.session[_SEARCHES] = dict(list(searches.items())[-_KEPT_SEARCHES:])
+        params[SEARCH_TOKEN] = token
+    query = params.urlencode()
+    return redirect(f"{request.path}?{query}" if query else request.path)
+
+
+def _filter_data(request: HttpRequest) -> QueryDict:
+    data = request.GET.copy()
+    data.pop("q", None)
+    token = data.get(SEARCH_TOKEN)
+    if token:
+        data["q"] = request.session.get(_SEARCHES, {}).get(token, "")
+    return data
+
+
+def _export_name(stem: str) -> str:
+    return f"{stem}-{timezone.localdate():%Y-%m-%d}.csv"
+
+
+# --- Projects --------------------------------------------------------------------------------
+
+PROJECT_SORTS = {
+    "nom": "name",
+    "programme": "programme",
+    "accueil": "received_on",
+    "statut": "status",
+    "referent": "referent__last_name",
+    "temps": "minutes_spent",
+    "etape": "next_step_on",
+}
+
+
+def _get_project(pk: int) -> Project:
+    return get_object_or_404(Project.objects.select_related("referent", "structure"), pk=pk)
+
+
+def _filtered_projects(request: HttpRequest) -> ProjectFilter:
+    return ProjectFilter(_filter_data(request), queryset=Project.objects.all())
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _search_redirect(request)
+    filterset = _filtered_projects(request)
+    projects, sort = apply_sort(
+        request, selectors.project_list_rows(filterset.qs), PROJECT_SORTS, "-accueil"
+    )
+    page = paginate(request, projects)
+    return render(
+        request,
+        "accompaniment/project_list.html",
+        {"filter": filterset, "page": page, "sort": sort, "sort_param": SORT_PARAM},
+    )
 
 
 @staff_required
-def project_list(request: HttpRequest) -> HttpResponse:
-    projects = Project.objects.select_related("referent").order_by("-received_on", "pk")
-    return render(request, "accompaniment/project_list.html", {"page": paginate(request, projects)})
+def project_export(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered_projects(request)
+    header, rows = selectors.project_export_rows(filterset.qs.order_by("-received_on", "pk"))
+    return export_response(csv_export(_export_name("projets"), header, rows))
+
+
+def _project_page(request: HttpRequest, project: Project, **forms) -> HttpResponse:
+    context = {
+        "project": project,
+        "holders": project.holders.all(),
+        "timeline": selectors.project_timeline(project),
+        "hours_spent": selectors.minutes_to_hours(selectors.project_minutes_spent(project)),
+        "meeting_form": forms.get("meeting_form")
+        or MeetingForm(initial={"date": timezone.localdate(), "staff": request.user}),
+        "start_form": forms.get("start_form")
+        or ProjectStartForm(project=project, initial={"on": timezone.localdate()}),
+    }
+    template = (
+        "accompaniment/_project_activity.html"
+        if request.htmx and forms.get("partial")
+        else "accompaniment/project_detail.html"
+    )
+    return render(request, template, context)
 
 
 @staff_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = get_object_or_404(Project.objects.select_related("referent"), pk=pk)
-    return render(request, "accompaniment/project_detail.html", {"project": project})
+    return _project_page(request, _get_project(pk))
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def project_create(request: HttpRequest) -> HttpResponse:
+    initial = {"received_on": timezone.localdate(), "referent": request.user}
+    holder_id = request.GET.get("porteur", "")
+    if holder_id.isdigit():
+        initial["holders"] = list(Holder.objects.filter(pk=holder_id))
+    form = ProjectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("holders", "loaded_at")}
+        try:
+            project = services.project_create(
+                data=data, holders=form.cleaned_data["holders"], user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Projet « {project.name} » créé.")
+            return redirect(project)
+    return render(request, "accompaniment/project_form.html", {"form": form, "project": None})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_project(pk)
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("holders", "loaded_at")}
+        try:
+            services.project_update(
+                project=project,
+                data=data,
+                holders=form.cleaned_data["holders"],
+                user=request.user,
+                loaded_at=form.cleaned_data["loaded_at"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Projet enregistré.")
+            return redirect(project)
+    return render(request, "accompaniment/project_form.html", {"form": form, "project": project})
+
+
+@require_POST
+@staff_required
+def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_project(pk)
+    form = MeetingForm(request.POST, instance=Meeting(project=project))
+    if not form.is_valid():
+        return _project_page(request, project, meeting_form=form, partial=True)
+    services.meeting_create(project=project, data=form.cleaned_data)
+    messages.success(request, "Rendez-vous enregistré.")
+    if request.htmx:
+        # The quick form is swapped in place with a fresh one; the timeline and time follow.
+        return _project_page(request, project, partial=True)
+    return redirect(project)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.select_related("project"), pk=pk)
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        services.meeting_update(meeting=meeting, data=form.cleaned_data)
+        messages.success(request, "Rendez-vous enregistré.")
+        return redirect(meeting.project)
+    return render(
+        request,
+        "accompaniment/meeting_form.html",
+        {"form": form, "meeting": meeting, "project": meeting.project},
+    )
+
+
+@require_POST
+@staff_required
+def project_start(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_project(pk)
+    form = ProjectStartForm(request.POST, project=project)
+    if not form.is_valid():
+        return _project_page(request, project, start_form=form)
+    services.project_change_status(
+        project=project, status="accompagne", on=form.cleaned_data["on"], user=request.user
+    )
+    messages.success(request, "Accompagnement commencé.")
+    return redirect(project)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def project_close(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _get_project(pk)
+    initial = {"on": timezone.localdate(), "created_on": timezone.localdate()}
+    form = ProjectCloseForm(request.POST or None, project=project, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_close(project=project, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Projet clos : {project.get_status_display().lower()}.")
+            return redirect(project)
+    return render(request, "accompaniment/project_close.html", {"form": form, "project": project})
+
+
+# --- Holders ---------------------------------------------------------------------------------
+
+HOLDER_SORTS = {
+    "nom": "last_name",
+    "commune": "commune",
+    "projets": "project_count",
+    "consentement": "consent_on",
+}
+
+
+def _filtered_holders(request: HttpRequest) -> HolderFilter:
+    return HolderFilter(_filter_data(request), queryset=Holder.objects.all())
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def holder_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _search_redirect(request)
+    filterset = _filtered_holders(request)
+    holders, sort = apply_sort(
+        request, selectors.holder_list_rows(filterset.qs), HOLDER_SORTS, "nom"
+    )
+    return render(
+        request,
+        "accompaniment/holder_list.html",
+        {"filter": filterset, "page": paginate(request, holders), "sort": sort},
+    )
+
+
+@staff_required
+def holder_export(request: HttpRequest) -> HttpResponse:
+    header, rows = selectors.holder_export_rows(_filtered_holders(request).qs)
+    return export_response(csv_export(_export_name("porteurs"), header, rows))
 
 
 @staff_required
 def holder_detail(request: HttpRequest, pk: int) -> HttpResponse:
     holder = get_object_or_404(Holder, pk=pk)
-    return render(request, "accompaniment/holder_detail.html", {"holder": holder})
+    projects = selectors.project_list_rows(holder.projects.all()).order_by("-received_on", "pk")
+    actions = holder.collective_actions.order_by("-date", "pk")
+    return render(
+        request,
+        "accompaniment/holder_detail.html",
+        {"holder": holder, "projects": projects, "actions": actions},
+    )
+
+
+def _holder_data(form: HolderForm) -> dict:
+    return {
+        k: v for k, v in form.cleaned_data.items() if k not in ("confirm_duplicate", "loaded_at")
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def holder_create(request: HttpRequest) -> HttpResponse:
+    form = HolderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        holder = services.holder_create(data=_holder_data(form))
+        messages.success(request, f"Porteur {holder} créé.")
+        return redirect(holder)
+    return render(request, "accompaniment/holder_form.html", {"form": form, "holder": None})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def holder_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    holder = get_object_or_404(Holder, pk=pk)
+    form = HolderForm(request.POST or None, instance=holder)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.holder_update(
+                holder=holder, data=_holder_data(form), loaded_at=form.cleaned_data["loaded_at"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Porteur enregistré.")
+            return redirect(holder)
+    return render(request, "accompaniment/holder_form.html", {"form": form, "holder": holder})
+
+
+PICKER_FIELDS = {"holders", "attendees"}
+
+
+@require_POST
+@staff_required
+def holder_picker(request: HttpRequest) -> HttpResponse:
+    """Holders matching the typed text, as checkboxes to add to a project or an action."""
+    field_name = request.POST.get("field", "")
+    if field_name not in PICKER_FIELDS:
+        return HttpResponse(status=400)
+    query = request.POST.get("picker_q", "").strip()[:100]
+    found = Holder.objects.search(query)[:15] if len(query) >= 2 else []
+    return render(
+        request,
+        "accompaniment/_holder_choices.html",
+        {"found": found, "field_name": field_name, "query": query},
+    )
+
+
+# --- Collective actions ----------------------------------------------------------------------
+
+ACTION_SORTS = {
+    "date": "date",
+    "titre": "title",
+    "type": "kind",
+    "cycle": "series",
+    "participants": "participants",
+    "heures": "hours",
+}
+
+
+def _filtered_actions(request: HttpRequest) -> CollectiveActionFilter:
+    return CollectiveActionFilter(_filter_data(request), queryset=CollectiveAction.objects.all())
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def action_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _search_redirect(request)
+    filterset = _filtered_actions(request)
+    actions, sort = apply_sort(
+        request, selectors.action_list_rows(filterset.qs), ACTION_SORTS, "-date"
+    )
+    return render(
+        request,
+        "accompaniment/action_list.html",
+        {"filter": filterset, "page": paginate(request, actions), "sort": sort},
+    )
+
+
+@staff_required
+def action_export(request: HttpRequest) -> HttpResponse:
+    header, rows = selectors.action_export_rows(
+        _filtered_actions(request).qs.order_by("-date", "pk")
+    )
+    return export_response(csv_export(_export_name("actions-collectives"), header, rows))
 
 
 @staff_required
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(CollectiveAction, pk=pk)
-    return render(request, "accompaniment/action_detail.html", {"action": action})
+    return render(
+        request,
+        "accompaniment/action_detail.html",
+        {"action": action, "attendees": action.attendees.order_by("last_name", "first_name")},
+    )
+
+
+def _action_data(form: CollectiveActionForm) -> dict:
+    return {k: v for k, v in form.cleaned_data.items() if k not in ("attendees", "loaded_at")}
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def action_create(request: HttpRequest) -> HttpResponse:
+    form = CollectiveActionForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        action = services.action_create(
+            data=_action_data(form), attendees=form.cleaned_data["attendees"]
+        )
+        messages.success(request, "Action collective enregistrée.")
+        return redirect(action)
+    return render(request, "accompaniment/action_form.html", {"form": form, "action": None})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(CollectiveAction, pk=pk)
+    form = CollectiveActionForm(request.POST or None, instance=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(
+                action=action,
+                data=_action_data(form),
+                attendees=form.cleaned_data["attendees"],
+                loaded_at=form.cleaned_data["loaded_at"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Action collective enregistrée.")
+            return redirect(action)
+    return render(request, "accompaniment/action_form.html", {"form": form, "action": action})

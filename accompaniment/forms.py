@@ -1,0 +1,395 @@
+import datetime as dt
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+
+from pes21.choices import LegalForm
+
+from .models import (
+    CLOSED_STATUSES,
+    CollectiveAction,
+    Holder,
+    Meeting,
+    Project,
+    ProjectStatus,
+)
+from .selectors import staff_members
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _helper(submit_label: str, *layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if layout:
+        helper.layout = Layout(*layout)
+    helper.add_input(Submit("submit", submit_label, css_class="btn-pes"))
+    return helper
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return str(obj)
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the row's updated_at, so the service can refuse a stale overwrite."""
+
+    loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["loaded_at"] = self.instance.updated_at.isoformat()
+
+    def clean_loaded_at(self) -> dt.datetime | None:
+        value = self.cleaned_data["loaded_at"]
+        if not value:
+            return None
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise forms.ValidationError("Formulaire invalide, rechargez la page.") from None
+
+
+def normalise_phone(value: str) -> str:
+    """Digits only, French numbers as 0XXXXXXXXX, so duplicates are found whatever the spacing."""
+    value = value.strip()
+    if not value:
+        return ""
+    international = value.startswith(("+", "00"))
+    digits = re.sub(r"\D", "", value)
+    if value.startswith("00"):
+        digits = digits[2:]
+    if international and digits.startswith("33") and len(digits) == 11:
+        return "0" + digits[2:]
+    if international:
+        if not 8 <= len(digits) <= 15:
+            raise forms.ValidationError("Numéro de téléphone international invalide.")
+        return "+" + digits
+    if len(digits) != 10 or not digits.startswith("0"):
+        raise forms.ValidationError(
+            "Un numéro de téléphone français a 10 chiffres et commence par 0."
+        )
+    return digits
+
+
+class HolderForm(VersionedForm):
+    confirm_duplicate = forms.BooleanField(
+        label="Créer quand même : c'est une autre personne", required=False
+    )
+
+    class Meta:
+        model = Holder
+        fields = [
+            "last_name",
+            "first_name",
+            "email",
+            "phone",
+            "postal_code",
+            "commune",
+            "consent_on",
+        ]
+        widgets = {"consent_on": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duplicates: list[Holder] = []
+        self.helper = _helper(
+            "Enregistrer",
+            Row(Column("last_name"), Column("first_name")),
+            Row(Column("email"), Column("phone")),
+            Row(Column("postal_code", css_class="col-md-3"), Column("commune")),
+            Field("consent_on"),
+            "loaded_at",
+        )
+        # confirm_duplicate is left out of the layout: the template shows it only once a
+        # possible duplicate has been found.
+
+    def clean_phone(self) -> str:
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean_postal_code(self) -> str:
+        value = self.cleaned_data["postal_code"].strip()
+        if value and not re.fullmatch(r"\d{5}", value):
+            raise forms.ValidationError("Un code postal a 5 chiffres.")
+        return value
+
+    def clean_consent_on(self) -> dt.date | None:
+        value = self.cleaned_data["consent_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("Le consentement ne peut pas être daté dans le futur.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or data.get("confirm_duplicate"):
+            return data
+        duplicates = Holder.objects.possible_duplicates_of(
+            last_name=data.get("last_name", ""),
+            first_name=data.get("first_name", ""),
+            email=data.get("email", ""),
+            phone=data.get("phone", ""),
+        )
+        if self.instance.pk:
+            duplicates = duplicates.exclude(pk=self.instance.pk)
+        self.duplicates = list(duplicates[:5])
+        if self.duplicates:
+            self.add_error(
+                "confirm_duplicate",
+                "Un porteur du même nom avec ce courriel ou ce téléphone existe déjà. "
+                "Vérifiez qu'il ne s'agit pas de la même personne, ou cochez cette case.",
+            )
+        return data
+
+
+PICKER = (
+    '{{% include "accompaniment/_holder_picker.html" with field_name="{0}" '
+    "picked=form.picked_{0} errors=form.{0}.errors %}}"
+)
+
+
+class HolderPickerMixin:
+    """A holder field shown as the chosen holders' checkboxes plus a search to add more.
+
+    Listing every holder in a <select> would send thousands of names with each form.
+    """
+
+    def picked_holders(self) -> list[Holder]:
+        return self.picked("holders")
+
+    def picked_attendees(self) -> list[Holder]:
+        return self.picked("attendees")
+
+    def picked(self, name: str) -> list[Holder]:
+        if self.is_bound:
+            ids = [v for v in self.data.getlist(self.add_prefix(name)) if str(v).isdigit()]
+            return list(Holder.objects.filter(pk__in=ids))
+        initial = self.initial.get(name)
+        if initial is None and self.instance.pk:
+            return list(getattr(self.instance, name).all())
+        return list(Holder.objects.filter(pk__in=[getattr(h, "pk", h) for h in initial or []]))
+
+
+class ProjectForm(HolderPickerMixin, VersionedForm):
+    holders = forms.ModelMultipleChoiceField(
+        label="Porteurs",
+        queryset=Holder.objects.all(),
+        error_messages={"required": "Un projet a au moins un porteur."},
+    )
+    referent = StaffChoiceField(label="Référent·e", queryset=staff_members(), required=False)
+
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "holders",
+            "programme",
+            "referent",
+            "received_on",
+            "started_on",
+            "ended_on",
+            "status",
+            "created_on",
+            "legal_form",
+            "jobs_created",
+            "structure",
+            "summary",
+            "next_step",
+            "next_step_on",
+        ]
+        widgets = {
+            "received_on": DateInput,
+            "started_on": DateInput,
+            "ended_on": DateInput,
+            "created_on": DateInput,
+            "next_step_on": DateInput,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = staff_members()
+        self.fields["structure"].queryset = self.fields["structure"].queryset.only("name")
+        self.helper = _helper(
+            "Enregistrer",
+            "name",
+            HTML(PICKER.format("holders")),
+            Row(Column("programme"), Column("referent"), Column("status")),
+            Row(Column("received_on"), Column("started_on"), Column("ended_on")),
+            Row(Column("created_on"), Column("legal_form"), Column("jobs_created")),
+            "structure",
+            "summary",
+            Row(Column("next_step", css_class="col-md-8"), Column("next_step_on")),
+            "loaded_at",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == ProjectStatus.CREATED and not data.get("legal_form"):
+            self.add_error("legal_form", "Indiquez la forme juridique de la structure créée.")
+        return data
+
+
+class MeetingForm(forms.ModelForm):
+    staff = StaffChoiceField(label="Salarié·e", queryset=staff_members(), required=False)
+
+    class Meta:
+        model = Meeting
+        fields = ["date", "duration_minutes", "kind", "staff", "notes"]
+        widgets = {"date": DateInput, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff_members()
+        self.fields["duration_minutes"].widget.attrs.update(min=0, step=15)
+        self.helper = _helper(
+            "Enregistrer le rendez-vous",
+            Row(
+                Column("date"),
+                Column("duration_minutes"),
+                Column("kind"),
+                Column("staff"),
+            ),
+            "notes",
+        )
+
+    def clean_date(self) -> dt.date:
+        value = self.cleaned_data["date"]
+        project = self.instance.project if self.instance.project_id else None
+        if project and value < project.received_on:
+            raise forms.ValidationError(
+                "Le rendez-vous ne peut pas précéder l'accueil du projet "
+                f"({project.received_on:%d/%m/%Y})."
+            )
+        return value
+
+
+class ProjectStartForm(forms.Form):
+    on = forms.DateField(label="Accompagnement commencé le", widget=DateInput)
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def clean_on(self) -> dt.date:
+        value = self.cleaned_data["on"]
+        if value < self.project.received_on:
+            raise forms.ValidationError("L'accompagnement ne peut pas commencer avant l'accueil.")
+        return value
+
+
+class ProjectCloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Issue",
+        choices=[(s.value, s.label) for s in CLOSED_STATUSES],
+        widget=forms.RadioSelect,
+    )
+    on = forms.DateField(label="Fin de l'accompagnement le", widget=DateInput)
+    created_on = forms.DateField(label="Structure créée le", widget=DateInput, required=False)
+    legal_form = forms.ChoiceField(
+        label="Forme juridique", choices=[("", "---------"), *LegalForm.choices], required=False
+    )
+    jobs_created = forms.IntegerField(label="Emplois créés", min_value=0, required=False)
+    partner = forms.CharField(label="Réorienté vers (partenaire)", max_length=100, required=False)
+    note = forms.CharField(label="Commentaire", max_length=200, required=False)
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.helper = _helper(
+            "Clore le projet",
+            "outcome",
+            "on",
+            HTML(
+                '<fieldset class="border rounded p-2 mb-3"><legend class="small">Si créé</legend>'
+            ),
+            Row(Column("created_on"), Column("legal_form"), Column("jobs_created")),
+            HTML("</fieldset>"),
+            "partner",
+            "note",
+        )
+
+    def clean_on(self) -> dt.date:
+        value = self.cleaned_data["on"]
+        if self.project.started_on and value < self.project.started_on:
+            raise forms.ValidationError(
+                "La fin de l'accompagnement précède son début "
+                f"({self.project.started_on:%d/%m/%Y})."
+            )
+        if value < self.project.received_on:
+            raise forms.ValidationError("La fin de l'accompagnement précède l'accueil du projet.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome == ProjectStatus.CREATED:
+            if not data.get("created_on"):
+                self.add_error("created_on", "Un projet créé a une date de création.")
+            if not data.get("legal_form"):
+                self.add_error("legal_form", "Indiquez la forme juridique de la structure créée.")
+        if outcome == ProjectStatus.REDIRECTED and not data.get("partner", "").strip():
+            self.add_error("partner", "Indiquez vers quel partenaire le projet est réorienté.")
+        return data
+
+
+class CollectiveActionForm(HolderPickerMixin, VersionedForm):
+    attendees = forms.ModelMultipleChoiceField(
+        label="Porteurs présents", queryset=Holder.objects.all(), required=False
+    )
+
+    class Meta:
+        model = CollectiveAction
+        fields = [
+            "date",
+            "kind",
+            "series",
+            "title",
+            "organisation",
+            "animated_by_pes",
+            "participants",
+            "hours",
+            "attendees",
+            "notes",
+        ]
+        localized_fields = ["hours"]
+        widgets = {"date": DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            "Enregistrer",
+            Row(Column("date"), Column("kind"), Column("series")),
+            "title",
+            Row(Column("organisation", css_class="col-md-8"), Column("animated_by_pes")),
+            Row(Column("participants"), Column("hours")),
+            HTML(PICKER.format("attendees")),
+            "notes",
+            "loaded_at",
+        )
+
+    def clean(self):
+        data = super().clean()
+        attendees = data.get("attendees")
+        participants = data.get("participants")
+        if attendees and participants is not None and participants < len(attendees):
+            self.add_error(
+                "participants",
+                f"{len(attendees)} porteurs présents sont cochés : "
+                "le nombre de participants ne peut pas être inférieur.",
+            )
+        if not data.get("animated_by_pes") and not data.get("organisation", "").strip():
+            self.add_error(
+                "organisation", "Indiquez l'organisme qui anime une action non animée par le PES."
+            )
+        return data

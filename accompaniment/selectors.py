@@ -1,0 +1,260 @@
+"""Reads that compute: list rows with their figures, a project's time spent and timeline."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from pes21.choices import LegalForm
+from pes21.models import User
+from pes21.roles import DIRECTOR, STAFF
+
+from .models import (
+    ActionKind,
+    CollectiveAction,
+    Holder,
+    Meeting,
+    Programme,
+    Project,
+    ProjectStatus,
+    Series,
+    StatusChange,
+)
+
+
+def staff_members() -> QuerySet:
+    """Accounts that may be a project's referent or a meeting's staff member."""
+    return User.objects.filter(groups__name__in=[STAFF, DIRECTOR], is_active=True).distinct()
+
+
+def _minutes_spent_subquery() -> Subquery:
+    # A subquery rather than Sum over a join: the list also prefetches holders, and a join
+    # would multiply the minutes by the number of holders.
+    minutes = (
+        Meeting.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("duration_minutes"))
+        .values("total")
+    )
+    return Coalesce(Subquery(minutes, output_field=IntegerField()), 0)
+
+
+def project_list_rows(queryset: QuerySet | None = None) -> QuerySet:
+    """Projects with what the list shows: referent, holders (one extra query), minutes spent."""
+    queryset = Project.objects.all() if queryset is None else queryset
+    return (
+        queryset.select_related("referent")
+        .prefetch_related(Prefetch("holders", queryset=Holder.objects.order_by("last_name")))
+        .annotate(minutes_spent=_minutes_spent_subquery())
+    )
+
+
+def holder_list_rows(queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Holder.objects.all() if queryset is None else queryset
+    return queryset.annotate(project_count=Count("projects", distinct=True))
+
+
+def minutes_to_hours(minutes: int | None) -> Decimal:
+    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
+
+
+def project_minutes_spent(project: Project) -> int:
+    return project.meetings.aggregate(total=Coalesce(Sum("duration_minutes"), 0))["total"]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: dt.date
+    kind: str  # "meeting" or "status"
+    item: Meeting | StatusChange
+
+
+def project_timeline(project: Project) -> list[TimelineEntry]:
+    """Meetings and status changes of a project, newest first, in two queries."""
+    entries = [
+        TimelineEntry(m.date, "meeting", m) for m in project.meetings.select_related("staff")
+    ]
+    entries += [
+        TimelineEntry(c.changed_on, "status", c)
+        for c in project.status_changes.select_related("changed_by")
+    ]
+    # On the same day a status change is listed above the meeting that led to it.
+    entries.sort(key=lambda e: (e.on, e.kind == "status"), reverse=True)
+    return entries
+
+
+def _labels(choices) -> dict[str, str]:
+    return dict(choices)
+
+
+def project_export_rows(queryset: QuerySet) -> tuple[list[str], list[list]]:
+    """Header and rows for the CSV of a filtered project list, in a fixed number of queries."""
+    header = [
+        "Référence",
+        "Projet",
+        "Porteurs",
+        "Communes des porteurs",
+        "Programme",
+        "Statut",
+        "Accueilli le",
+        "Accompagnement commencé le",
+        "Accompagnement terminé le",
+        "Référent·e",
+        "Structure créée le",
+        "Forme juridique",
+        "Emplois créés",
+        "Rendez-vous",
+        "Temps passé (heures)",
+        "Prochaine étape",
+        "Prochaine étape le",
+    ]
+    meeting_count = (
+        Meeting.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    values = queryset.annotate(
+        minutes_spent=_minutes_spent_subquery(),
+        meeting_count=Coalesce(Subquery(meeting_count, output_field=IntegerField()), 0),
+    ).values_list(
+        "pk",
+        "ref",
+        "name",
+        "programme",
+        "status",
+        "received_on",
+        "started_on",
+        "ended_on",
+        "referent__first_name",
+        "referent__last_name",
+        "created_on",
+        "legal_form",
+        "jobs_created",
+        "meeting_count",
+        "minutes_spent",
+        "next_step",
+        "next_step_on",
+    )
+    links = Project.holders.through.objects.filter(project__in=queryset.values("pk")).order_by(
+        "holder__last_name", "holder__first_name"
+    )
+    names, communes = defaultdict(list), defaultdict(list)
+    for project_id, first, last, commune in links.values_list(
+        "project_id", "holder__first_name", "holder__last_name", "holder__commune"
+    ):
+        names[project_id].append(f"{first} {last}".strip())
+        if commune and commune not in communes[project_id]:
+            communes[project_id].append(commune)
+    programmes, statuses = _labels(Programme.choices), _labels(ProjectStatus.choices)
+    forms = _labels(LegalForm.choices)
+    rows = []
+    for (
+        pk,
+        ref,
+        name,
+        programme,
+        status,
+        received,
+        started,
+        ended,
+        ref_first,
+        ref_last,
+        created,
+        legal_form,
+        jobs,
+        meetings,
+        minutes,
+        next_step,
+        next_step_on,
+    ) in values:
+        rows.append(
+            [
+                ref,
+                name,
+                ", ".join(names[pk]),
+                ", ".join(communes[pk]),
+                programmes.get(programme, programme),
+                statuses.get(status, status),
+                received,
+                started,
+                ended,
+                f"{ref_first or ''} {ref_last or ''}".strip(),
+                created,
+                forms.get(legal_form, legal_form),
+                jobs,
+                meetings,
+                minutes_to_hours(minutes),
+                next_step,
+                next_step_on,
+            ]
+        )
+    return header, rows
+
+
+def holder_export_rows(queryset: QuerySet) -> tuple[list[str], list[list]]:
+    header = [
+        "Référence",
+        "Nom",
+        "Prénom",
+        "Courriel",
+        "Téléphone",
+        "Code postal",
+        "Commune",
+        "Consentement RGPD le",
+        "Projets",
+    ]
+    rows = holder_list_rows(queryset).values_list(
+        "ref",
+        "last_name",
+        "first_name",
+        "email",
+        "phone",
+        "postal_code",
+        "commune",
+        "consent_on",
+        "project_count",
+    )
+    return header, [list(row) for row in rows]
+
+
+def action_export_rows(queryset: QuerySet) -> tuple[list[str], list[list]]:
+    header = [
+        "Référence",
+        "Date",
+        "Type",
+        "Cycle",
+        "Intitulé",
+        "Organisme partenaire",
+        "Animé par le PES 21",
+        "Participants",
+        "Durée (heures)",
+        "Porteurs présents connus",
+    ]
+    kinds, series = _labels(ActionKind.choices), _labels(Series.choices)
+    rows = queryset.annotate(attendee_count=Count("attendees", distinct=True)).values_list(
+        "ref",
+        "date",
+        "kind",
+        "series",
+        "title",
+        "organisation",
+        "animated_by_pes",
+        "participants",
+        "hours",
+        "attendee_count",
+    )
+    return header, [
+        [ref, date, kinds.get(kind, kind), series.get(ser, ser), *rest]
+        for ref, date, kind, ser, *rest in rows
+    ]
+
+
+def action_list_rows(queryset: QuerySet | None = None) -> QuerySet:
+    queryset = CollectiveAction.objects.all() if queryset is None else queryset
+    return queryset.annotate(attendee_count=Count("attendees", distinct=True))

@@ -1,0 +1,111 @@
+import datetime as dt
+
+from django.urls import reverse
+
+from accompaniment.models import Meeting, ProjectStatus
+from accompaniment.services import project_change_status
+from tests import factories
+
+
+def test_project_page_shows_holders_time_spent_next_step_and_merged_timeline(staff_client, staff):
+    alice = factories.HolderFactory(first_name="Alice", last_name="Vauthier")
+    bruno = factories.HolderFactory(first_name="Bruno", last_name="Morin")
+    project = factories.ProjectFactory(
+        holders=[alice, bruno],
+        received_on=dt.date(2024, 1, 5),
+        next_step="Relecture des statuts",
+        next_step_on=dt.date(2024, 6, 3),
+    )
+    factories.MeetingFactory(
+        project=project, date=dt.date(2024, 2, 1), duration_minutes=60, notes="Premier rendez-vous"
+    )
+    factories.MeetingFactory(
+        project=project, date=dt.date(2024, 4, 1), duration_minutes=30, notes="Budget prévisionnel"
+    )
+    project_change_status(
+        project=project, status=ProjectStatus.ACCOMPANIED, on=dt.date(2024, 3, 1), user=staff
+    )
+    html = staff_client.get(reverse("accompaniment:project_detail", args=[project.pk])).content
+    html = html.decode()
+    assert "Alice Vauthier" in html and "Bruno Morin" in html
+    assert "1,5 h" in html  # 90 minutes
+    assert "Relecture des statuts" in html and "03/06/2024" in html
+    # Newest first: April meeting, March status change, February meeting.
+    timeline = html[html.index("Historique") :]
+    steps = ("Budget prévisionnel", "Accompagné", "Premier rendez-vous")
+    positions = [timeline.index(t) for t in steps]
+    assert positions == sorted(positions)
+
+
+def test_quick_meeting_form_adds_a_meeting(staff_client, staff):
+    project = factories.ProjectFactory()
+    response = staff_client.post(
+        reverse("accompaniment:meeting_add", args=[project.pk]),
+        {
+            "date": "2022-04-12",
+            "duration_minutes": "45",
+            "kind": "visio",
+            "staff": staff.pk,
+            "notes": "Point budget",
+        },
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(project=project)
+    assert (meeting.date, meeting.duration_minutes, meeting.kind, meeting.staff) == (
+        dt.date(2022, 4, 12),
+        45,
+        "visio",
+        staff,
+    )
+
+
+def test_quick_meeting_form_with_htmx_returns_the_refreshed_activity(staff_client, staff):
+    project = factories.ProjectFactory()
+    factories.MeetingFactory(project=project, duration_minutes=60)
+    response = staff_client.post(
+        reverse("accompaniment:meeting_add", args=[project.pk]),
+        {"date": "2022-04-12", "duration_minutes": "30", "kind": "individuel"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert "1,5 h" in html
+    assert "Rendez-vous enregistré." in html
+
+
+def test_a_negative_meeting_duration_is_refused(staff_client):
+    project = factories.ProjectFactory()
+    response = staff_client.post(
+        reverse("accompaniment:meeting_add", args=[project.pk]),
+        {"date": "2022-04-12", "duration_minutes": "-30", "kind": "individuel"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "supérieure ou égale à 0" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_a_meeting_before_the_reception_is_refused(staff_client):
+    project = factories.ProjectFactory(received_on=dt.date(2022, 3, 1))
+    response = staff_client.post(
+        reverse("accompaniment:meeting_add", args=[project.pk]),
+        {"date": "2022-02-28", "duration_minutes": "30", "kind": "individuel"},
+    )
+    assert response.status_code == 200
+    assert "précéder l&#x27;accueil" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_editing_a_meeting(staff_client):
+    meeting = factories.MeetingFactory(duration_minutes=60)
+    response = staff_client.post(
+        reverse("accompaniment:meeting_edit", args=[meeting.pk]),
+        {"date": "2022-04-02", "duration_minutes": "90", "kind": "telephone"},
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.date, meeting.duration_minutes, meeting.kind) == (
+        dt.date(2022, 4, 2),
+        90,
+        "telephone",
+    )
