@@ -5,4 +5,7 @@ from . import views
 app_name = "exchange"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("verifier/", views.import_check, name="import_check"),
+    path("importer/", views.import_confirm, name="import_confirm"),
+    path("exporter/", views.export, name="export"),
 ]
