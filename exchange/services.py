@@ -524,7 +524,13 @@ class _Importer:
             created = bulk_create_with_history(new, Provider, **self._history_kwargs())
             self.providers.update({provider.name: provider for provider in created})
         collectives: dict[str, CollectiveEngineering] = {}
-        for row in sorted(steps, key=lambda r: (r.values.get("date") or dt.date.max, r.line)):
+
+        # Earliest row first, then by name: the same engineering whatever the rows' order.
+        def order(row: _Row) -> tuple:
+            values = row.values
+            return (values.get("date"), values.get("provider") or "~", values.get("theme") or "~")
+
+        for row in sorted(steps, key=order):
             ref = row.values.get("collective_ref")
             if not ref or ref in self.collectives:
                 continue

@@ -1,0 +1,203 @@
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accompaniment.models import Holder, Project
+from exchange import uploads
+from exchange.formats import FILES
+
+from .conftest import SAMPLE, counts, read_rows
+
+pytestmark = pytest.mark.django_db
+
+
+def _sample_zip(edit=None) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(SAMPLE.glob("*.csv")):
+            content = path.read_bytes()
+            if edit:
+                content = edit(path.name, content)
+            archive.writestr(path.name, content)
+    return SimpleUploadedFile("activite 2022.zip", buffer.getvalue(), "application/zip")
+
+
+def _token(response) -> str:
+    return response.context["token"]
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("exchange:index", "get"),
+        ("exchange:import_check", "post"),
+        ("exchange:import_confirm", "post"),
+        ("exchange:export", "post"),
+    ],
+)
+def test_volunteer_gets_403(volunteer_client, name, method):
+    response = getattr(volunteer_client, method)(reverse(name))
+
+    assert response.status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("exchange:index"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_index_shows_the_import_and_export_forms(staff_client):
+    response = staff_client.get(reverse("exchange:index"))
+
+    assert response.status_code == 200
+    assert reverse("exchange:import_check") in response.content.decode()
+    assert reverse("exchange:export") in response.content.decode()
+
+
+def test_check_reports_what_would_change_and_writes_nothing(staff_client):
+    before = counts()
+
+    response = staff_client.post(reverse("exchange:import_check"), {"file": _sample_zip()})
+
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report.ok and not report.written
+    projects = next(s for s in report.files if s.name == "projets.csv")
+    assert projects.created == len(read_rows(SAMPLE / "projets.csv"))
+    assert "Confirmer l'import" in response.content.decode()
+    assert counts() == before
+
+
+def test_confirm_imports_once_even_when_clicked_twice(staff_client, staff):
+    check = staff_client.post(reverse("exchange:import_check"), {"file": _sample_zip()})
+    token = _token(check)
+
+    response = staff_client.post(reverse("exchange:import_confirm"), {"token": token}, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("exchange:index")
+    assert "Import terminé" in response.content.decode()
+    assert Project.objects.count() == len(read_rows(SAMPLE / "projets.csv"))
+    assert Project.objects.first().history.first().history_user == staff
+    after_first = counts()
+
+    again = staff_client.post(reverse("exchange:import_confirm"), {"token": token}, follow=True)
+
+    assert "déjà été importé" in again.content.decode()
+    assert counts() == after_first
+
+
+def test_the_upload_is_removed_after_the_import(staff_client, settings):
+    check = staff_client.post(reverse("exchange:import_check"), {"file": _sample_zip()})
+    staff_client.post(reverse("exchange:import_confirm"), {"token": _token(check)})
+
+    assert list((settings.MEDIA_ROOT / "imports").iterdir()) == []
+
+
+def test_another_person_cannot_confirm_my_upload(staff_client, director, client):
+    token = _token(staff_client.post(reverse("exchange:import_check"), {"file": _sample_zip()}))
+    client.force_login(director)
+
+    client.post(reverse("exchange:import_confirm"), {"token": token})
+
+    assert not Holder.objects.exists()
+
+
+def test_director_can_import(director_client):
+    check = director_client.post(reverse("exchange:import_check"), {"file": _sample_zip()})
+    director_client.post(reverse("exchange:import_confirm"), {"token": _token(check)})
+
+    assert Holder.objects.count() == len(read_rows(SAMPLE / "porteurs.csv"))
+
+
+def test_a_broken_upload_lists_every_problem_and_offers_no_confirmation(staff_client, settings):
+    def break_two_cells(name, content):
+        if name == "projets.csv":
+            return content.replace(b"2020-09-22", b"22/13/2020", 1)
+        if name == "structures.csv":
+            return content.replace(b"34648485069500", b"34648485069501", 1)
+        return content
+
+    response = staff_client.post(
+        reverse("exchange:import_check"), {"file": _sample_zip(break_two_cells)}
+    )
+
+    page = response.content.decode()
+    assert "projets.csv, ligne 2, colonne received_on : " in page
+    assert "structures.csv, ligne 2, colonne siret : " in page
+    assert "Confirmer l'import" not in page
+    assert response.context["token"] is None
+    assert not Holder.objects.exists()
+    assert list((settings.MEDIA_ROOT / "imports").iterdir()) == []
+
+
+def test_htmx_check_returns_only_the_import_zone(staff_client):
+    response = staff_client.post(
+        reverse("exchange:import_check"), {"file": _sample_zip()}, HTTP_HX_REQUEST="true"
+    )
+
+    page = response.content.decode()
+    assert "Confirmer l'import" in page
+    assert "<html" not in page
+
+
+def test_a_single_csv_file_can_be_checked(staff_client):
+    upload = SimpleUploadedFile("Porteurs.csv", (SAMPLE / "porteurs.csv").read_bytes())
+
+    response = staff_client.post(reverse("exchange:import_check"), {"file": upload})
+
+    assert [s.name for s in response.context["report"].files] == ["porteurs.csv"]
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "message"),
+    [
+        ("outil.exe", b"MZ...", "Type de fichier non accepté"),
+        ("donnees.zip", b"pas une archive", "ne correspond pas à son extension"),
+    ],
+)
+def test_a_wrong_kind_of_file_is_refused_before_reading(staff_client, filename, content, message):
+    upload = SimpleUploadedFile(filename, content)
+
+    response = staff_client.post(reverse("exchange:import_check"), {"file": upload})
+
+    assert message in response.content.decode()
+    assert "report" not in response.context
+    assert not (uploads._root()).exists() or not list(uploads._root().iterdir())
+
+
+def test_a_file_over_the_size_limit_is_refused(staff_client, settings):
+    settings.MAX_UPLOAD_MB = 0
+
+    response = staff_client.post(reverse("exchange:import_check"), {"file": _sample_zip()})
+
+    assert "taille maximale" in response.content.decode()
+
+
+def test_export_button_downloads_a_zip_of_every_file(staff_client):
+    staff_client.post(
+        reverse("exchange:import_confirm"),
+        {
+            "token": _token(
+                staff_client.post(reverse("exchange:import_check"), {"file": _sample_zip()})
+            )
+        },
+    )
+
+    response = staff_client.post(reverse("exchange:export"), {"year": "2022"})
+
+    assert response["Content-Type"] == "application/zip"
+    assert "pes21-activite-2022.zip" in response["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert set(archive.namelist()) == {spec.name for spec in FILES}
+
+
+def test_export_refuses_a_bad_year(staff_client):
+    response = staff_client.post(reverse("exchange:export"), {"year": "deux mille"})
+
+    assert response.status_code == 200
+    assert "Saisissez un nombre entier" in response.content.decode()
