@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from accompaniment.models import year_bounds
 from pes21.choices import LegalForm
+from pes21.concurrency import version_field
 
 from .validators import validate_siret
 
@@ -22,6 +23,25 @@ class StepKind(models.TextChoices):
 ENGINEERING_KINDS = (StepKind.INDIVIDUAL_ENGINEERING, StepKind.COLLECTIVE_ENGINEERING)
 BENEFICIARY_KINDS = (*ENGINEERING_KINDS, StepKind.POST_FOLLOW_UP)
 
+# How far along the DLA path a kind is: the two engineerings are the same stage
+# (the national "carrying out the path" phase), the follow-up comes after them.
+STEP_RANK = {
+    StepKind.RECEPTION: 1,
+    StepKind.DIAGNOSIS: 2,
+    StepKind.INDIVIDUAL_ENGINEERING: 3,
+    StepKind.COLLECTIVE_ENGINEERING: 3,
+    StepKind.POST_FOLLOW_UP: 4,
+}
+
+
+class Stage(models.IntegerChoices):
+    """The furthest stage a structure reached, for the list's filter."""
+
+    RECEPTION = 1, "Accueil"
+    DIAGNOSIS = 2, "Diagnostic partagé"
+    ENGINEERING = 3, "Ingénierie (individuelle ou collective)"
+    POST_FOLLOW_UP = 4, "Suivi post-accompagnement"
+
 
 class StructureQuerySet(models.QuerySet):
     def search(self, text: str) -> "StructureQuerySet":
@@ -30,7 +50,16 @@ class StructureQuerySet(models.QuerySet):
             query &= (
                 Q(name__icontains=word) | Q(siret__startswith=word) | Q(commune__icontains=word)
             )
+        # A SIRET is often typed or pasted in groups ("732 829 320 00074").
+        digits = text.replace(" ", "").replace("\u00a0", "")
+        if len(digits) >= 3 and digits.isdigit():
+            query |= Q(siret__startswith=digits)
         return self.filter(query)
+
+    def with_step_in_year(self, year: int) -> "StructureQuerySet":
+        return self.filter(
+            models.Exists(Step.objects.filter(structure=models.OuterRef("pk")).in_year(year))
+        )
 
 
 class Structure(models.Model):
@@ -61,6 +90,7 @@ class Structure(models.Model):
     esus_expires_on = models.DateField("agrément ESUS expire le", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = version_field()
     history = HistoricalRecords()
 
     objects = StructureQuerySet.as_manager()
@@ -86,6 +116,18 @@ class Structure(models.Model):
         return reverse("dla:structure_detail", args=[self.pk])
 
 
+class ProviderQuerySet(models.QuerySet):
+    def search(self, text: str) -> "ProviderQuerySet":
+        query = Q()
+        for word in text.split():
+            query &= (
+                Q(name__icontains=word)
+                | Q(contact_name__icontains=word)
+                | Q(themes__icontains=word)
+            )
+        return self.filter(query)
+
+
 class Provider(models.Model):
     """A consultant (prestataire) paid by the DLA for engineering days."""
 
@@ -94,7 +136,10 @@ class Provider(models.Model):
     email = models.EmailField("courriel", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
     themes = models.CharField("thèmes", max_length=300, blank=True)
+    version = version_field()
     history = HistoricalRecords()
+
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         verbose_name = "prestataire"
@@ -120,6 +165,7 @@ class CollectiveEngineering(models.Model):
     started_on = models.DateField("début", null=True, blank=True)
     ended_on = models.DateField("fin", null=True, blank=True)
     deliverable = models.TextField("livrable", blank=True)
+    version = version_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -140,6 +186,18 @@ class StepQuerySet(models.QuerySet):
 
     def of_kind(self, *kinds: str) -> "StepQuerySet":
         return self.filter(kind__in=kinds)
+
+    def engineerings(self) -> "StepQuerySet":
+        return self.of_kind(*ENGINEERING_KINDS)
+
+    def with_rank(self) -> "StepQuerySet":
+        return self.annotate(
+            rank=models.Case(
+                *(models.When(kind=kind, then=rank) for kind, rank in STEP_RANK.items()),
+                default=0,
+                output_field=models.IntegerField(),
+            )
+        )
 
 
 class Step(models.Model):
@@ -192,6 +250,7 @@ class Step(models.Model):
     )
     notes = models.TextField("notes", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = version_field()
     history = HistoricalRecords()
 
     objects = StepQuerySet.as_manager()
@@ -211,3 +270,15 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.structure} ({self.date:%d/%m/%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("dla:step_edit", args=[self.pk])
+
+    @property
+    def is_engineering(self) -> bool:
+        return self.kind in ENGINEERING_KINDS
+
+    @property
+    def finished_on(self):
+        """When the step was over: its end, or its date for a one-day step."""
+        return self.ended_on or self.date

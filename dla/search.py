@@ -11,7 +11,12 @@ def structures(user, query: str) -> search.SearchGroup | None:
     rows = Structure.objects.search(query)[: search.MAX_HITS]
     return search.SearchGroup(
         "Structures",
-        [search.SearchHit(s.name, s.get_absolute_url(), s.commune) for s in rows],
+        [
+            search.SearchHit(
+                s.name, s.get_absolute_url(), " · ".join(filter(None, [s.commune, s.siret]))
+            )
+            for s in rows
+        ],
     )
 
 
@@ -19,7 +24,7 @@ def structures(user, query: str) -> search.SearchGroup | None:
 def providers(user, query: str) -> search.SearchGroup | None:
     if not is_staff_member(user):
         return None
-    rows = Provider.objects.filter(name__icontains=query)[: search.MAX_HITS]
+    rows = Provider.objects.search(query)[: search.MAX_HITS]
     return search.SearchGroup(
         "Prestataires",
         [search.SearchHit(p.name, p.get_absolute_url(), p.themes) for p in rows],

@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 
-# La Poste's establishments share one SIREN and are numbered by their own rule: the digits
-# of the SIRET add up to a multiple of 5, instead of passing the Luhn checksum.
+# La Poste's establishments share one SIREN and are too many for the NIC's Luhn key: beyond
+# the ones whose whole SIRET passes Luhn (its head office, 356 000 000 00048), INSEE numbers
+# them so that the digits of the SIRET add up to a multiple of 5.
 LA_POSTE_SIREN = "356000000"
 
 
@@ -22,7 +23,7 @@ def siret_problem(value: str) -> str | None:
     if len(value) != 14 or not value.isdigit():
         return "Un SIRET compte 14 chiffres."
     if value[:9] == LA_POSTE_SIREN:
-        if sum(int(c) for c in value) % 5 == 0:
+        if luhn_ok(value) or sum(int(c) for c in value) % 5 == 0:
             return None
         return "Ce SIRET de La Poste ne respecte pas sa règle de contrôle."
     if not luhn_ok(value[:9]):

@@ -1,0 +1,308 @@
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout
+from django import forms
+from django.core import validators
+
+from pes21.concurrency import OnceFormMixin
+
+from .models import CollectiveEngineering, Provider, Step, StepKind, Structure
+from .selectors import staff_members
+
+# The themes the national DLA names; free text is allowed, these are suggestions.
+SUGGESTED_THEMES = [
+    "projet associatif",
+    "modèle économique",
+    "fonction employeur",
+    "gouvernance",
+    "communication",
+    "mécénat",
+    "stratégie",
+    "mutualisation",
+    "numérique",
+    "finances",
+]
+ENGINEERING_KINDS_ATTR = f"{StepKind.INDIVIDUAL_ENGINEERING} {StepKind.COLLECTIVE_ENGINEERING}"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        # The browser's date picker sends ISO dates and shows them the French way.
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ThemeInput(forms.TextInput):
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"list": "dla-themes", **(attrs or {})})
+
+
+class VersionMixin(forms.Form):
+    """Carries the version the record was read at, so a concurrent edit is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk:
+            self.fields["version"].initial = instance.version
+            self.fields["version"].required = True
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
+
+
+def _digits(value: str) -> str:
+    return "".join(value.split())
+
+
+class StructureForm(VersionMixin, forms.ModelForm):
+    class Meta:
+        model = Structure
+        fields = [
+            "name",
+            "siret",
+            "legal_form",
+            "sector",
+            "employees",
+            "fte",
+            "postal_code",
+            "commune",
+            "created_on",
+            "esus_obtained_on",
+            "esus_expires_on",
+        ]
+        widgets = {
+            "created_on": DateInput,
+            "esus_obtained_on": DateInput,
+            "esus_expires_on": DateInput,
+        }
+        help_texts = {
+            "siret": "14 chiffres, espaces acceptés.",
+            "esus_expires_on": "L'agrément se renouvelle tous les cinq ans.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Spaces are stripped before the model's SIRET check runs.
+        siret = self.fields["siret"]
+        siret.max_length = None
+        siret.validators = [
+            v for v in siret.validators if not isinstance(v, validators.MaxLengthValidator)
+        ]
+        siret.widget.attrs.pop("maxlength", None)
+        self.helper = _helper(
+            "name",
+            Div(
+                Div("siret", css_class="col-md-6"),
+                Div("legal_form", css_class="col-md-6"),
+                css_class="row",
+            ),
+            Div(
+                Div("sector", css_class="col-md-6"),
+                Div("created_on", css_class="col-md-6"),
+                css_class="row",
+            ),
+            Div(
+                Div("employees", css_class="col-md-6"),
+                Div("fte", css_class="col-md-6"),
+                css_class="row",
+            ),
+            Div(
+                Div("postal_code", css_class="col-md-4"),
+                Div("commune", css_class="col-md-8"),
+                css_class="row",
+            ),
+            Div(
+                Div("esus_obtained_on", css_class="col-md-6"),
+                Div("esus_expires_on", css_class="col-md-6"),
+                css_class="row",
+            ),
+            "version",
+        )
+
+    def clean_siret(self) -> str:
+        return _digits(self.cleaned_data["siret"])
+
+    def clean_postal_code(self) -> str:
+        value = _digits(self.cleaned_data["postal_code"])
+        if value and (len(value) != 5 or not value.isdigit()):
+            raise forms.ValidationError("Un code postal compte 5 chiffres.")
+        return value
+
+
+class StructureCreateForm(OnceFormMixin, StructureForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout.append("submission_token")
+
+
+class ProviderForm(VersionMixin, forms.ModelForm):
+    class Meta:
+        model = Provider
+        fields = ["name", "contact_name", "email", "phone", "themes"]
+        help_texts = {"themes": "Séparés par des points-virgules."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class ProviderCreateForm(OnceFormMixin, ProviderForm):
+    pass
+
+
+class StepForm(VersionMixin, OnceFormMixin, forms.ModelForm):
+    """One form for every step; the kind decides which fields matter (the rest are hidden)."""
+
+    class Meta:
+        model = Step
+        fields = [
+            "kind",
+            "date",
+            "ended_on",
+            "collective",
+            "provider",
+            "days",
+            "cost_eur",
+            "theme",
+            "staff",
+            "notes",
+        ]
+        widgets = {
+            "date": DateInput,
+            "ended_on": DateInput,
+            "theme": ThemeInput,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "collective": "Prestataire et thème viennent de l'ingénierie collective.",
+            "ended_on": "Pour une ingénierie, sa fin lance le suivi à 6 mois.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Editing: the token only guards creations.
+            self.fields["submission_token"].required = False
+        self.fields["staff"].queryset = staff_members()
+        self.fields["staff"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["collective"].queryset = CollectiveEngineering.objects.select_related(
+            "provider"
+        ).order_by("-started_on", "ref")
+        self.fields["collective"].label_from_instance = _collective_label
+        self.fields["kind"].widget.attrs["data-step-kind"] = ""
+        self.helper = _helper(
+            Div(
+                Div("kind", css_class="col-md-6"),
+                Div("date", css_class="col-md-3"),
+                Div("ended_on", css_class="col-md-3"),
+                css_class="row",
+            ),
+            Div(Field("collective"), data_kinds=StepKind.COLLECTIVE_ENGINEERING),
+            Div(
+                Div("provider", css_class="col-md-6"),
+                Div("theme", css_class="col-md-6"),
+                css_class="row",
+                data_kinds=StepKind.INDIVIDUAL_ENGINEERING,
+            ),
+            Div(
+                Div("days", css_class="col-md-6"),
+                Div("cost_eur", css_class="col-md-6"),
+                css_class="row",
+                data_kinds=ENGINEERING_KINDS_ATTR,
+            ),
+            "staff",
+            "notes",
+            "version",
+            "submission_token",
+        )
+
+
+def _collective_label(collective: CollectiveEngineering) -> str:
+    start = f" ({collective.started_on:%d/%m/%Y})" if collective.started_on else ""
+    return f"{collective.ref} – {collective.title or collective.theme}{start}"
+
+
+class CollectiveForm(VersionMixin, forms.ModelForm):
+    class Meta:
+        model = CollectiveEngineering
+        fields = ["ref", "title", "provider", "theme", "started_on", "ended_on", "deliverable"]
+        widgets = {
+            "started_on": DateInput,
+            "ended_on": DateInput,
+            "theme": ThemeInput,
+            "deliverable": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started_on"].required = True
+        self.fields["provider"].required = True
+        self.fields["theme"].required = True
+        self.helper = _helper(
+            Div(
+                Div("ref", css_class="col-md-4"),
+                Div("title", css_class="col-md-8"),
+                css_class="row",
+            ),
+            Div(
+                Div("provider", css_class="col-md-6"),
+                Div("theme", css_class="col-md-6"),
+                css_class="row",
+            ),
+            Div(
+                Div("started_on", css_class="col-md-6"),
+                Div("ended_on", css_class="col-md-6"),
+                css_class="row",
+            ),
+            "deliverable",
+            "version",
+        )
+
+
+class CollectiveCreateForm(OnceFormMixin, CollectiveForm):
+    """A collective engineering with the structures taking part, created in one go."""
+
+    structures = forms.ModelMultipleChoiceField(
+        label="structures participantes",
+        queryset=Structure.objects.only("pk", "name", "commune").order_by("name", "pk"),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text="Au moins deux ; Ctrl (ou Cmd) + clic pour en choisir plusieurs.",
+    )
+    days_per_structure = forms.DecimalField(
+        label="jours par structure", min_value=Decimal(0), max_digits=6, decimal_places=2
+    )
+    cost_per_structure = forms.DecimalField(
+        label="coût par structure (€)", min_value=Decimal(0), max_digits=10, decimal_places=2
+    )
+    staff = forms.ModelChoiceField(label="chargé·e de mission", queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structures"].label_from_instance = lambda s: (
+            f"{s.name} ({s.commune})" if s.commune else s.name
+        )
+        self.fields["staff"].queryset = staff_members()
+        self.fields["staff"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.helper.layout.extend(
+            [
+                "structures",
+                Div(
+                    Div("days_per_structure", css_class="col-md-6"),
+                    Div("cost_per_structure", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "staff",
+                "submission_token",
+            ]
+        )

@@ -1,0 +1,247 @@
+"""Reads that compute: list rows with their figures, follow-ups due, the year's money and days."""
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+
+from accompaniment.models import year_bounds
+from pes21.models import User
+from pes21.roles import DIRECTOR, STAFF
+
+from .models import (
+    CollectiveEngineering,
+    Provider,
+    Step,
+    StepKind,
+    Structure,
+)
+
+ZERO = Decimal(0)
+
+
+def staff_members() -> QuerySet:
+    """Accounts that may handle a DLA step."""
+    return (
+        User.objects.filter(groups__name__in=[STAFF, DIRECTOR], is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+# --- Structures -------------------------------------------------------------------------
+
+
+def structure_list_rows(queryset: QuerySet | None = None) -> QuerySet:
+    """Structures with the furthest stage reached and the last step's date, in one query.
+
+    Subqueries rather than joins: a row stays one structure, and the page's query count does
+    not depend on how many steps each structure has.
+    """
+    queryset = Structure.objects.all() if queryset is None else queryset
+    furthest = (
+        Step.objects.filter(structure=OuterRef("pk")).with_rank().order_by("-rank", "-date", "-pk")
+    )
+    last_date = (
+        Step.objects.filter(structure=OuterRef("pk"))
+        .order_by()
+        .values("structure")
+        .annotate(last=Max("date"))
+        .values("last")
+    )
+    return queryset.annotate(
+        furthest_kind=Subquery(furthest.values("kind")[:1]),
+        furthest_rank=Coalesce(Subquery(furthest.values("rank")[:1]), 0),
+        last_step_on=Subquery(last_date, output_field=DateField()),
+    )
+
+
+def structure_timeline(structure: Structure) -> QuerySet:
+    """The structure's whole DLA path, oldest first, with what each step shows."""
+    return structure.steps.select_related("provider", "staff", "collective").order_by("date", "pk")
+
+
+def structures_sharing_siret(siret: str, *, exclude_pk: int | None = None) -> QuerySet:
+    if not siret:
+        return Structure.objects.none()
+    return Structure.objects.filter(siret=siret).exclude(pk=exclude_pk)
+
+
+def sectors() -> list[str]:
+    """The sectors already used, for the list's filter."""
+    return list(
+        Structure.objects.exclude(sector="")
+        .order_by("sector")
+        .values_list("sector", flat=True)
+        .distinct()
+    )
+
+
+# --- Engineerings: money and days -----------------------------------------------------------
+
+
+def _money_and_days() -> dict:
+    return {
+        "days": Coalesce(Sum("days"), ZERO, output_field=DecimalField()),
+        "cost": Coalesce(Sum("cost_eur"), ZERO, output_field=DecimalField()),
+        "engineerings": Count("pk"),
+        "structures": Count("structure", distinct=True),
+    }
+
+
+def engineerings_in_year(year: int) -> QuerySet:
+    return Step.objects.engineerings().in_year(year)
+
+
+def engineering_totals(year: int) -> dict:
+    """Days, money, engineering steps and distinct structures of the year's engineerings."""
+    totals = engineerings_in_year(year).aggregate(**_money_and_days())
+    totals["collectives"] = (
+        engineerings_in_year(year)
+        .filter(kind=StepKind.COLLECTIVE_ENGINEERING, collective__isnull=False)
+        .values("collective")
+        .distinct()
+        .count()
+    )
+    return totals
+
+
+def engineering_totals_by_theme(year: int) -> QuerySet:
+    """One row per theme: theme, days, cost, engineerings, structures; biggest cost first."""
+    return (
+        engineerings_in_year(year)
+        .order_by()
+        .values("theme")
+        .annotate(**_money_and_days())
+        .order_by("-cost", "theme")
+    )
+
+
+def engineering_totals_by_provider(year: int) -> QuerySet:
+    """One row per consultant (None for engineerings without one); biggest cost first."""
+    return (
+        engineerings_in_year(year)
+        .order_by()
+        .values("provider", "provider__name")
+        .annotate(**_money_and_days())
+        .order_by("-cost", "provider__name")
+    )
+
+
+def steps_by_kind(year: int) -> dict[str, int]:
+    rows = Step.objects.in_year(year).order_by().values("kind").annotate(n=Count("pk"))
+    counts = {row["kind"]: row["n"] for row in rows}
+    return {kind: counts.get(kind, 0) for kind in StepKind.values}
+
+
+def years_with_steps() -> list[int]:
+    return [d.year for d in Step.objects.dates("date", "year", order="DESC")]
+
+
+# --- Consultants --------------------------------------------------------------------------
+
+
+def provider_list_rows(queryset: QuerySet | None = None, *, year: int | None = None) -> QuerySet:
+    """Consultants with their days, money, engineerings and structures (all time or one year).
+
+    Each provider's only aggregated relation is its steps, so the join does not multiply.
+    """
+    queryset = Provider.objects.all() if queryset is None else queryset
+    only = Q(steps__kind__in=[StepKind.INDIVIDUAL_ENGINEERING, StepKind.COLLECTIVE_ENGINEERING])
+    if year is not None:
+        only &= Q(steps__date__range=year_bounds(year))
+    return queryset.annotate(
+        total_days=Coalesce(Sum("steps__days", filter=only), ZERO, output_field=DecimalField()),
+        total_cost=Coalesce(Sum("steps__cost_eur", filter=only), ZERO, output_field=DecimalField()),
+        engineering_count=Count("steps", filter=only),
+        structure_count=Count("steps__structure", filter=only, distinct=True),
+    )
+
+
+def provider_totals_by_year(provider: Provider) -> QuerySet:
+    """One row per year: days, cost, engineerings, structures; latest year first."""
+    return (
+        provider.steps.engineerings()
+        .annotate(year=ExtractYear("date"))
+        .order_by()
+        .values("year")
+        .annotate(**_money_and_days())
+        .order_by("-year")
+    )
+
+
+def provider_engineerings(provider: Provider) -> QuerySet:
+    return (
+        provider.steps.engineerings()
+        .select_related("structure", "collective")
+        .order_by("-date", "-pk")
+    )
+
+
+# --- Collective engineerings ----------------------------------------------------------------
+
+
+def collective_list_rows(queryset: QuerySet | None = None) -> QuerySet:
+    queryset = CollectiveEngineering.objects.all() if queryset is None else queryset
+    return queryset.select_related("provider").annotate(
+        structure_count=Count("steps__structure", distinct=True),
+        total_days=Coalesce(Sum("steps__days"), ZERO, output_field=DecimalField()),
+        total_cost=Coalesce(Sum("steps__cost_eur"), ZERO, output_field=DecimalField()),
+    )
+
+
+def collective_steps(collective: CollectiveEngineering) -> QuerySet:
+    return collective.steps.select_related("structure", "staff").order_by("structure__name", "pk")
+
+
+# --- Follow-ups due -----------------------------------------------------------------------
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` earlier, or the month's last day when it has no such day."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def follow_ups_due(*, today: dt.date, staff=None) -> QuerySet:
+    """Engineering steps that ended 6 to 12 months before `today` with no post follow-up since.
+
+    An engineering ended on its `ended_on`, or on its `date` when no end was recorded. Each row
+    is a Step (kind individual or collective engineering) with `structure`, `provider`,
+    `collective` and `staff` loaded, and `engineering_ended_on` annotated; oldest end first.
+    With `staff` (a user), only the engineerings that user handled.
+    """
+    followed = Step.objects.filter(
+        structure=OuterRef("structure"),
+        kind=StepKind.POST_FOLLOW_UP,
+        date__gte=OuterRef("engineering_ended_on"),
+    )
+    rows = (
+        Step.objects.engineerings()
+        .annotate(engineering_ended_on=Coalesce("ended_on", "date", output_field=DateField()))
+        .filter(
+            engineering_ended_on__gte=months_before(today, 12),
+            engineering_ended_on__lte=months_before(today, 6),
+        )
+        .exclude(Exists(followed))
+        .select_related("structure", "provider", "collective", "staff")
+        .order_by("engineering_ended_on", "structure__name", "pk")
+    )
+    if staff is not None:
+        rows = rows.filter(staff=staff)
+    return rows

@@ -1,0 +1,83 @@
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from dla.models import CollectiveEngineering, Step, StepKind
+from tests import factories
+
+
+@pytest.fixture
+def provider(db):
+    return factories.ProviderFactory(name="Territoires et Transitions")
+
+
+def _create(client, structures, provider, **data):
+    payload = {
+        "ref": "IC2026-1",
+        "title": "Mutualiser l'emploi",
+        "provider": provider.pk,
+        "theme": "mutualisation",
+        "started_on": "2026-02-01",
+        "ended_on": "2026-05-01",
+        "structures": [s.pk for s in structures],
+        "days_per_structure": "3",
+        "cost_per_structure": "900",
+        "submission_token": str(uuid.uuid4()),
+        **data,
+    }
+    return client.post(reverse("dla:collective_create"), payload)
+
+
+def test_a_collective_engineering_gathers_several_structures(staff_client, staff, provider):
+    structures = factories.StructureFactory.create_batch(3)
+    response = _create(staff_client, structures, provider, staff=staff.pk)
+    collective = CollectiveEngineering.objects.get()
+    assert response.status_code == 302 and response.url == collective.get_absolute_url()
+    steps = Step.objects.filter(collective=collective)
+    assert {s.structure for s in steps} == set(structures)
+    assert {(s.kind, s.provider, s.theme, str(s.date)) for s in steps} == {
+        (StepKind.COLLECTIVE_ENGINEERING, provider, "mutualisation", "2026-02-01")
+    }
+    page = staff_client.get(collective.get_absolute_url())
+    html = page.content.decode()
+    assert all(s.name in html for s in structures)
+    assert page.context["collective"].structure_count == 3
+    assert page.context["collective"].total_cost == 2700
+
+
+def test_a_collective_needs_two_structures_and_ordered_dates(staff_client, provider):
+    one = [factories.StructureFactory()]
+    response = _create(staff_client, one, provider)
+    assert "au moins deux" in response.context["form"].errors["structures"][0]
+    two = factories.StructureFactory.create_batch(2)
+    response = _create(staff_client, two, provider, ended_on="2026-01-01")
+    assert response.context["form"].errors
+    response = _create(staff_client, two, provider, cost_per_structure="-5")
+    assert "cost_per_structure" in response.context["form"].errors
+    assert not CollectiveEngineering.objects.exists() and not Step.objects.exists()
+
+
+def test_a_collective_ref_is_unique(staff_client, provider):
+    factories.CollectiveEngineeringFactory(ref="IC2026-1")
+    response = _create(staff_client, factories.StructureFactory.create_batch(2), provider)
+    assert "ref" in response.context["form"].errors
+    assert CollectiveEngineering.objects.count() == 1 and not Step.objects.exists()
+
+
+def test_changing_the_consultant_moves_its_structures_steps(staff_client, provider):
+    _create(staff_client, factories.StructureFactory.create_batch(2), provider)
+    collective = CollectiveEngineering.objects.get()
+    other = factories.ProviderFactory()
+    response = staff_client.post(
+        reverse("dla:collective_edit", args=[collective.pk]),
+        {
+            "ref": "IC2026-1",
+            "provider": other.pk,
+            "theme": "gouvernance",
+            "started_on": "2026-02-01",
+            "version": 1,
+        },
+    )
+    assert response.status_code == 302
+    assert set(Step.objects.values_list("provider", "theme")) == {(other.pk, "gouvernance")}

@@ -1,0 +1,127 @@
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from dla.models import Step, StepKind
+from pes21.concurrency import CONFLICT_MESSAGE
+from tests import factories
+
+
+@pytest.fixture
+def structure(db):
+    return factories.StructureFactory(name="Ressourcerie du Val")
+
+
+def _post_step(client, structure, **data):
+    payload = {"date": "2026-03-02", "submission_token": str(uuid.uuid4()), **data}
+    return client.post(reverse("dla:step_add", args=[structure.pk]), payload)
+
+
+def test_staff_records_a_reception_in_one_post(staff_client, staff, structure):
+    response = _post_step(staff_client, structure, kind="accueil", staff=staff.pk)
+    assert response.status_code == 302
+    step = Step.objects.get()
+    assert (step.kind, step.date, step.staff) == ("accueil", dt.date(2026, 3, 2), staff)
+
+
+def test_individual_engineering_requires_provider_days_cost_theme(staff_client, structure):
+    response = _post_step(staff_client, structure, kind="ingenierie_individuelle")
+    assert response.status_code == 200
+    form = response.context["step_form"]
+    for name in ("provider", "days", "cost_eur", "theme"):
+        assert "obligatoire pour une ingénierie" in form.errors[name][0]
+    assert not Step.objects.exists()
+
+
+def test_individual_engineering_is_saved_with_its_figures(staff_client, structure):
+    provider = factories.ProviderFactory()
+    _post_step(
+        staff_client,
+        structure,
+        kind="ingenierie_individuelle",
+        provider=provider.pk,
+        days="4",
+        cost_eur="4000",
+        theme="gouvernance",
+        ended_on="2026-05-01",
+    )
+    step = Step.objects.get()
+    assert (step.provider, step.days, step.cost_eur) == (provider, Decimal(4), Decimal(4000))
+
+
+def test_reception_refuses_engineering_fields(staff_client, structure):
+    provider = factories.ProviderFactory()
+    response = _post_step(staff_client, structure, kind="accueil", provider=provider.pk, days="2")
+    form = response.context["step_form"]
+    assert form.errors["provider"] == ["Ce champ ne concerne que les ingénieries."]
+    assert not Step.objects.exists()
+
+
+def test_step_refuses_an_end_before_its_date_and_a_future_date(staff_client, structure):
+    response = _post_step(staff_client, structure, kind="diagnostic", ended_on="2026-01-01")
+    assert "précède" in str(response.context["step_form"].errors)
+    response = _post_step(staff_client, structure, kind="accueil", date="2099-01-01")
+    assert "à venir" in response.context["step_form"].errors["date"][0]
+    assert not Step.objects.exists()
+
+
+def test_step_refuses_a_bad_date_and_an_unknown_kind(staff_client, structure):
+    response = _post_step(staff_client, structure, kind="inconnu", date="31/02/2026")
+    errors = response.context["step_form"].errors
+    assert "kind" in errors and "date" in errors
+    assert not Step.objects.exists()
+
+
+def test_collective_step_needs_its_collective_and_takes_its_provider(staff_client, structure):
+    response = _post_step(staff_client, structure, kind="ingenierie_collective")
+    assert "collective" in response.context["step_form"].errors
+    collective = factories.CollectiveEngineeringFactory(theme="mécénat")
+    _post_step(staff_client, structure, kind="ingenierie_collective", collective=collective.pk)
+    step = Step.objects.get()
+    assert (step.provider, step.theme) == (collective.provider, "mécénat")
+    response = _post_step(
+        staff_client, structure, kind="ingenierie_collective", collective=collective.pk
+    )
+    assert "participe déjà" in response.context["step_form"].errors["collective"][0]
+    assert Step.objects.count() == 1
+
+
+def test_a_double_submit_records_the_step_once(staff_client, structure):
+    token = str(uuid.uuid4())
+    _post_step(staff_client, structure, kind="accueil", submission_token=token)
+    response = _post_step(staff_client, structure, kind="accueil", submission_token=token)
+    assert response.status_code == 302
+    assert Step.objects.count() == 1
+
+
+def test_editing_a_step_changed_meanwhile_is_refused(staff_client, structure):
+    step = factories.StepFactory(structure=structure, kind=StepKind.RECEPTION)
+    url = reverse("dla:step_edit", args=[step.pk])
+    Step.objects.filter(pk=step.pk).update(version=2)
+    response = staff_client.post(
+        url, {"kind": "accueil", "date": "2022-06-02", "notes": "x", "version": 1}
+    )
+    assert CONFLICT_MESSAGE in response.context["form"].non_field_errors()
+    step.refresh_from_db()
+    assert step.notes == ""
+
+
+def test_step_edit_and_delete(staff_client, structure):
+    step = factories.StepFactory(structure=structure, kind=StepKind.RECEPTION)
+    staff_client.post(
+        reverse("dla:step_edit", args=[step.pk]),
+        {"kind": "diagnostic", "date": "2022-06-02", "version": 1},
+    )
+    step.refresh_from_db()
+    assert step.kind == "diagnostic"
+    staff_client.post(reverse("dla:step_delete", args=[step.pk]))
+    assert not Step.objects.exists()
+
+
+def test_volunteer_cannot_record_a_step(volunteer_client, structure):
+    response = _post_step(volunteer_client, structure, kind="accueil")
+    assert response.status_code == 403
+    assert not Step.objects.exists()
