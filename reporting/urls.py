@@ -5,4 +5,14 @@ from . import views
 app_name = "reporting"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("<int:year>/", views.report, name="report"),
+    path("<int:year>/textes/", views.edition_edit, name="edition_edit"),
+    path("<int:year>/publier/", views.edition_publish_view, name="edition_publish"),
+    path("<int:year>/rouvrir/", views.edition_reopen_view, name="edition_reopen"),
+    path("<int:year>/focus/ajouter/", views.focus_edit, name="focus_add"),
+    path("<int:year>/focus/<int:pk>/", views.focus_edit, name="focus_edit"),
+    path("<int:year>/focus/<int:pk>/supprimer/", views.focus_delete_view, name="focus_delete"),
+    path("<int:year>/rapport.pdf", views.report_pdf_view, name="report_pdf"),
+    path("<int:year>/chiffres.<str:fmt>", views.export, name="export"),
 ]

@@ -1,0 +1,81 @@
+"""Time and peak memory to build a year's report as JSON and as PDF (for `make bench`).
+
+    .venv/bin/python -m reporting.bench [--year 2025]      (Django settings from the env)
+
+or from code: `from reporting.bench import report_build_lines; lines = report_build_lines()`.
+Time is wall-clock; memory is the peak of Python allocations (tracemalloc) during the
+build, plus the process's peak resident size (ru_maxrss) after it, which includes
+WeasyPrint's C libraries.
+"""
+
+import json
+import resource
+import time
+import tracemalloc
+from collections.abc import Callable
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
+
+
+def _measure(build: Callable[[], object]) -> tuple[float, float, int, object]:
+    """Time one build, then measure its memory on a second one (tracemalloc slows Python)."""
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        result = build()
+        seconds = time.perf_counter() - start
+    tracemalloc.start()
+    build()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return seconds, peak / 1024 / 1024, len(queries), result
+
+
+def measure_report(year: int) -> dict:
+    from .document import report_pdf
+    from .selectors import report_figures
+
+    reset_queries()
+    json_s, json_mb, json_q, data = _measure(
+        lambda: json.dumps(report_figures(year), cls=DjangoJSONEncoder)
+    )
+    pdf_s, pdf_mb, pdf_q, pdf = _measure(lambda: report_pdf(year))
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "year": year,
+        "json": {"seconds": json_s, "peak_mb": json_mb, "queries": json_q, "bytes": len(data)},
+        "pdf": {"seconds": pdf_s, "peak_mb": pdf_mb, "queries": pdf_q, "bytes": len(pdf)},
+        "max_rss_mb": rss_mb,
+    }
+
+
+def report_build_lines(year: int | None = None) -> list[str]:
+    """Printable lines, in French like the rest of `make bench`."""
+    from django.utils import timezone
+
+    year = year or timezone.localdate().year - 1
+    result = measure_report(year)
+    lines = [f"Rapport d'activité {year}"]
+    for label, key in (("JSON", "json"), ("PDF", "pdf")):
+        row = result[key]
+        lines.append(
+            f"  {label:<5}{row['seconds']:>8.2f} s  pic Python {row['peak_mb']:>7.1f} Mo  "
+            f"{row['queries']:>4} requêtes SQL  {row['bytes'] / 1024:>8.1f} Ko"
+        )
+    lines.append(f"  mémoire résidente maximale du processus : {result['max_rss_mb']:.0f} Mo")
+    return lines
+
+
+if __name__ == "__main__":
+    import argparse
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pes21.settings")
+    django.setup()
+    parser = argparse.ArgumentParser(description="Mesure la construction du rapport.")
+    parser.add_argument("--year", type=int)
+    for line in report_build_lines(parser.parse_args().year):
+        print(line)

@@ -1,0 +1,67 @@
+"""Bar charts as inline SVG: drawn by the browser and by WeasyPrint alike, text kept as text."""
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from .presentation import format_number
+
+WIDTH, HEIGHT = 320, 170
+TOP, BOTTOM, LEFT, RIGHT = 22, 26, 8, 8
+PAST, CURRENT = "#9cc9b4", "#1d6b4b"
+
+
+def bar_chart(title: str, points: list[tuple[str, float]]) -> SafeString:
+    """Vertical bars, one per (label, value); the last bar (the report's year) stands out."""
+    count = max(len(points), 1)
+    largest = max((value for _, value in points), default=0) or 1
+    slot = (WIDTH - LEFT - RIGHT) / count
+    bar_width = slot * 0.62
+    plot_height = HEIGHT - TOP - BOTTOM
+    bars = []
+    for index, (label, value) in enumerate(points):
+        height = plot_height * (value / largest)
+        x = LEFT + index * slot + (slot - bar_width) / 2
+        y = TOP + plot_height - height
+        # Presentation attributes, not CSS: WeasyPrint's SVG drawing ignores the page's styles.
+        fill = CURRENT if index == count - 1 else PAST
+        centre = x + bar_width / 2
+        bars.append(
+            (
+                fill,
+                f"{x:.1f}",
+                f"{y:.1f}",
+                f"{bar_width:.1f}",
+                f"{height:.1f}",
+                f"{centre:.1f}",
+                f"{y - 4:.1f}",
+                format_number(value),
+                f"{centre:.1f}",
+                f"{HEIGHT - 8:.1f}",
+                label,
+            )
+        )
+    body = format_html_join(
+        "",
+        '<rect fill="{}" x="{}" y="{}" width="{}" height="{}" rx="2"/>'
+        '<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="#222">{}</text>'
+        '<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="#555">{}</text>',
+        bars,
+    )
+    return format_html(
+        '<figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" '
+        'font-family="DejaVu Sans, sans-serif" viewBox="0 0 {} {}" '
+        'width="{}" height="{}" role="img" aria-label="{}">'
+        '<line stroke="#999" stroke-width="1" x1="{}" y1="{}" x2="{}" y2="{}"/>{}</svg>'
+        "<figcaption>{}</figcaption></figure>",
+        WIDTH,
+        HEIGHT,
+        WIDTH,
+        HEIGHT,
+        title,
+        LEFT,
+        TOP + plot_height,
+        WIDTH - RIGHT,
+        TOP + plot_height,
+        body,
+        title,
+    )

@@ -1,0 +1,177 @@
+"""The report of a year as the web page, the HTML file and the PDF show it.
+
+`report_context(year)` gathers the edition's texts, the figures (frozen when the edition is
+published, live otherwise) and the charts; the templates only lay them out.
+"""
+
+import json
+import logging
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
+
+from .charts import bar_chart
+from .models import Focus, FocusSection, ReportEdition
+from .presentation import differences, figure_label, render_markdown, series_label
+from .selectors import HISTORY_FIGURES, report_figures
+
+
+@dataclass
+class Tile:
+    value: object
+    label: str
+    detail: str = ""
+    key: str = ""
+
+
+def json_ready(figures: dict) -> dict:
+    """The figures exactly as the JSON export and the frozen snapshot hold them."""
+    return json.loads(json.dumps(figures, cls=DjangoJSONEncoder))
+
+
+def _tiles(figures: dict) -> dict[str, list[Tile]]:
+    dla = figures["dla"]
+    creation = figures["creation"]
+    sensibilisation = figures["sensibilisation"]
+    extra = figures.get("complements", {})
+    by_series = " · ".join(
+        f"{series_label(code)} : {count}"
+        for code, count in sensibilisation["ateliers_par_cycle"].items()
+    )
+    by_organisation = " · ".join(
+        f"{row['organisme']} : {row['formations']}"
+        for row in extra.get("sensibilisation", {}).get("formations_par_organisme", [])
+    )
+    generateur_extra = extra.get("generateur", {})
+    return {
+        "dla": [
+            Tile(dla["structures_beneficiaires"], "structures bénéficiaires"),
+            Tile(dla["structures_accueillies"], "structures accueillies"),
+            Tile(dla["diagnostics"], "diagnostics"),
+            Tile(dla["ingenieries_individuelles"], "ingénieries individuelles"),
+            Tile(
+                dla["ingenieries_collectives"],
+                "ingénieries collectives",
+                f"soit {dla['ingenieries_collectives_structures']} structures bénéficiaires",
+            ),
+            Tile(dla["suivis_post"], "suivis post"),
+        ],
+        "creation": [
+            Tile(creation["projets_accueillis"], "projets accueillis"),
+            Tile(creation["projets_accompagnes"], "projets accompagnés"),
+            Tile(creation["structures_creees"], "structures créées"),
+            Tile(creation["emplois_crees"], "emplois créés"),
+        ],
+        "sensibilisation": [
+            Tile(
+                sensibilisation["ateliers_pes"],
+                "ateliers animés par le PES",
+                f"{by_series} ({sensibilisation['ateliers_collectif']} en tout pour le collectif)",
+            ),
+            Tile(sensibilisation["formations"], "formations", by_organisation),
+        ],
+        "generateur": [
+            Tile(figures["generateur"]["projets_accompagnes"], "projets de territoire accompagnés"),
+            Tile(generateur_extra.get("actions", 0), "actions sur les territoires"),
+            Tile(generateur_extra.get("participants", 0), "participations aux actions"),
+        ],
+        "vie_associative": [
+            Tile(figures["vie_associative"]["benevoles_actifs"], "bénévoles actifs"),
+        ],
+    }
+
+
+def _charts(figures: dict) -> list:
+    rows = figures.get("historique") or []
+    charts = []
+    for section, key in HISTORY_FIGURES:
+        dotted = f"{section}.{key}"
+        points = [(str(row["year"]), row.get(dotted, 0)) for row in rows]
+        charts.append({"section": section, "svg": bar_chart(figure_label(dotted), points)})
+    return charts
+
+
+def report_context(year: int, *, live: dict | None = None) -> dict:
+    """Everything the report's templates need for `year`."""
+    edition = (
+        ReportEdition.objects.filter(year=year).select_related("published_by", "updated_by").first()
+    )
+    live = live if live is not None else json_ready(report_figures(year))
+    if edition and edition.is_published:
+        figures = edition.frozen_figures
+        changed = differences(edition.frozen_figures, live)
+    else:
+        figures, changed = live, []
+    focuses: dict[str, list[Focus]] = {code: [] for code in FocusSection.values}
+    if edition:
+        for focus in edition.focuses.select_related(
+            "project", "structure", "territorial_project__territory"
+        ):
+            focus.html = render_markdown(focus.text)
+            focuses[focus.section].append(focus)
+    texts = {}
+    if edition:
+        for field in (
+            "rapport_moral",
+            "edito",
+            "vie_associative",
+            "projet_associatif",
+            "text_generateur",
+            "text_dla",
+            "text_creation",
+            "text_sensibilisation",
+            "perspectives",
+        ):
+            texts[field] = render_markdown(getattr(edition, field))
+    charts = _charts(figures)
+    toc = [
+        (anchor, title)
+        for anchor, title, shown in [
+            ("rapport-moral", "Rapport moral", bool(texts.get("rapport_moral"))),
+            ("edito", "Édito", bool(texts.get("edito"))),
+            ("vie-associative", "Vie associative et salariés", True),
+            ("projet-associatif", "Projet associatif", bool(texts.get("projet_associatif"))),
+            ("generateur", "Générateur : accompagnement des territoires", True),
+            ("dla", "Activité du DLA", True),
+            ("creation", "Création et reprise de structures de l'ESS", True),
+            ("sensibilisation", "Sensibilisation et formations", True),
+            ("depuis-creation", "Depuis la création du Pôle", True),
+            ("perspectives", "Temps forts et perspectives", bool(texts.get("perspectives"))),
+            ("partenaires", "Nos partenaires", True),
+        ]
+        if shown
+    ]
+    return {
+        "toc": toc,
+        # A string: the templates' number formatting would write the year "2 023".
+        "year": str(year),
+        "edition": edition,
+        "figures": figures,
+        "extra": figures.get("complements", {}),
+        "since": figures.get("depuis_creation", {}),
+        "tiles": _tiles(figures),
+        "charts": charts,
+        "charts_by_section": {
+            section: [c for c in charts if c["section"] == section]
+            for section in {c["section"] for c in charts}
+        },
+        "differences": changed,
+        "focuses": focuses,
+        "texts": texts,
+        "partners": edition.partner_list if edition else [],
+    }
+
+
+def report_html(year: int) -> str:
+    """The self-contained HTML the PDF is printed from (also `build_report --format html`)."""
+    return render_to_string("reporting/pdf/report.html", report_context(year))
+
+
+def report_pdf(year: int) -> bytes:
+    # WeasyPrint narrates every step at INFO (even on import); only its warnings matter.
+    for name in ("weasyprint", "weasyprint.progress"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    from weasyprint import HTML  # heavy import, only when a PDF is asked for
+
+    return HTML(string=report_html(year), base_url=None).write_pdf()

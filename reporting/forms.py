@@ -1,0 +1,68 @@
+from django import forms
+from django.db.models import Q
+
+from accompaniment.models import Project
+from dla.models import Structure
+from generateur.models import TerritorialProject
+
+from .models import Focus, ReportEdition
+from .services import EDITABLE_FIELDS
+
+MARKDOWN_HELP = "Markdown : **gras**, *italique*, listes avec « - », liens [texte](https://…)."
+
+
+class EditionForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = ReportEdition
+        fields = list(EDITABLE_FIELDS)
+        widgets = {
+            field: forms.Textarea(attrs={"rows": 8})
+            for field in EDITABLE_FIELDS
+            if field not in ("rapport_moral_signature", "edito_signature", "partners", "contact")
+        } | {
+            "partners": forms.Textarea(attrs={"rows": 6}),
+            "contact": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.Textarea) and name not in ("partners", "contact"):
+                field.help_text = MARKDOWN_HELP
+
+
+class FocusForm(forms.ModelForm):
+    """A testimonial; its subject is chosen among the records of the report's year."""
+
+    class Meta:
+        model = Focus
+        fields = [
+            "section",
+            "title",
+            "speaker",
+            "text",
+            "project",
+            "structure",
+            "territorial_project",
+            "position",
+        ]
+        widgets = {"text": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the year's records: the lists stay short whatever the history holds.
+        self.fields["project"].queryset = Project.objects.filter(
+            Q(pk__in=Project.objects.received_in(year).values("pk"))
+            | Q(pk__in=Project.objects.active_in(year).values("pk"))
+            | Q(pk__in=Project.objects.created_in(year).values("pk"))
+        ).order_by("name")
+        self.fields["structure"].queryset = (
+            Structure.objects.filter(steps__date__year=year).distinct().order_by("name")
+        )
+        self.fields["territorial_project"].queryset = (
+            TerritorialProject.objects.active_in(year).select_related("territory").order_by("name")
+        )
+        self.fields["text"].help_text = MARKDOWN_HELP

@@ -1,0 +1,166 @@
+"""How the report's figures and texts read in French: labels, numbers, typography, Markdown.
+
+The web page, the PDF and the exports share these helpers so a figure has one label and one
+way of being written everywhere.
+"""
+
+import re
+from decimal import Decimal
+
+import markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+from accompaniment.models import Series
+
+from .selectors import NO_SERIES
+
+NNBSP = "\u202f"  # narrow no-break space: thousands separator and French punctuation
+
+# Every figure of the report, in the order a reader meets them: dotted key -> French label.
+FIGURE_LABELS: dict[str, str] = {
+    "dla.structures_beneficiaires": "Structures bénéficiaires du DLA",
+    "dla.structures_accueillies": "Structures accueillies",
+    "dla.diagnostics": "Diagnostics partagés",
+    "dla.ingenieries_individuelles": "Ingénieries individuelles",
+    "dla.ingenieries_collectives": "Ingénieries collectives",
+    "dla.ingenieries_collectives_structures": "Structures en ingénierie collective",
+    "dla.suivis_post": "Suivis post-accompagnement",
+    "dla.emplois_consolides": "Emplois consolidés",
+    "creation.projets_accueillis": "Projets accueillis (Bénéfices'Créa)",
+    "creation.projets_accompagnes": "Projets accompagnés (Bénéfices'Créa)",
+    "creation.structures_creees": "Structures créées (Bénéfices'Créa)",
+    "creation.emplois_crees": "Emplois créés (Bénéfices'Créa)",
+    "sensibilisation.ateliers_pes": "Ateliers animés par le PES",
+    "sensibilisation.ateliers_collectif": "Ateliers du collectif (partenaires compris)",
+    "sensibilisation.formations": "Formations",
+    "generateur.projets_accompagnes": "Projets de territoire accompagnés",
+    "vie_associative.benevoles_actifs": "Bénévoles actifs",
+    "complements.dla.cout_eur": "Coût des ingénieries DLA (€)",
+    "complements.dla.jours": "Jours d'ingénierie DLA",
+    "complements.creation.rendez_vous": "Rendez-vous avec les porteurs",
+    "complements.creation.heures": "Heures de rendez-vous",
+    "complements.creation.projets_rencontres": "Projets rencontrés en rendez-vous",
+    "complements.sensibilisation.evenements": "Événements animés par le PES",
+    "complements.sensibilisation.participants": "Participants aux actions animées par le PES",
+    "complements.sensibilisation.heures": "Heures d'actions collectives animées",
+    "complements.generateur.actions": "Actions sur les territoires",
+    "complements.generateur.participants": "Participants aux actions de territoire",
+    "complements.generateur.structures_creees": "Structures créées sur les territoires",
+    "depuis_creation.porteurs_accueillis": "Porteurs accueillis depuis la création",
+    "depuis_creation.projets_accueillis": "Projets accueillis depuis la création",
+    "depuis_creation.structures_creees": "Structures créées depuis la création",
+    "depuis_creation.emplois_crees": "Emplois créés depuis la création",
+    "depuis_creation.structures_dla_beneficiaires": (
+        "Structures bénéficiaires du DLA depuis la création"
+    ),
+    "depuis_creation.emplois_consolides": "Emplois consolidés depuis la création",
+}
+
+SERIES_LABELS = dict(Series.choices) | {NO_SERIES: "Sans cycle"}
+
+
+def series_label(code: str) -> str:
+    return SERIES_LABELS.get(code, code)
+
+
+def flatten(figures: dict) -> dict[str, object]:
+    """The report's scalar figures as {dotted key: value}, workshops by series included."""
+    flat: dict[str, object] = {}
+    for key in FIGURE_LABELS:
+        value = figures
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is not None:
+            flat[key] = value
+    for code, count in figures.get("sensibilisation", {}).get("ateliers_par_cycle", {}).items():
+        flat[f"sensibilisation.ateliers_par_cycle.{code}"] = count
+    return flat
+
+
+def figure_label(key: str) -> str:
+    prefix = "sensibilisation.ateliers_par_cycle."
+    if key.startswith(prefix):
+        return f"Ateliers animés par le PES – {series_label(key[len(prefix) :])}"
+    return FIGURE_LABELS.get(key, key)
+
+
+def figures_table(figures: dict) -> list[tuple[str, str, object]]:
+    """(key, label, value) rows: the shape of the CSV/XLSX export and of the diff."""
+    return [(key, figure_label(key), value) for key, value in flatten(figures).items()]
+
+
+def differences(frozen: dict, live: dict) -> list[dict]:
+    """The figures whose live value differs from the published (frozen) one."""
+    before, now = flatten(frozen), flatten(live)
+    rows = []
+    for key in dict.fromkeys([*before, *now]):
+        if before.get(key, 0) != now.get(key, 0):
+            rows.append(
+                {
+                    "key": key,
+                    "label": figure_label(key),
+                    "published": before.get(key, 0),
+                    "live": now.get(key, 0),
+                }
+            )
+    return rows
+
+
+def format_number(value, decimals: int | None = None) -> str:
+    """1 234,5 with a narrow no-break space between thousands, as fr-FR writes it."""
+    if value is None or value == "":
+        return "–"
+    number = Decimal(str(value))
+    if decimals is None:
+        decimals = 0 if number == number.to_integral_value() else 1
+    text = f"{number:,.{decimals}f}"
+    return text.replace(",", NNBSP).replace(".", ",")
+
+
+_BEFORE = re.compile(r"[ \u00a0]([;:!?»])")
+_AFTER = re.compile(r"«[ \u00a0]?")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def french_typography(html: str) -> str:
+    """Narrow no-break spaces before ; : ! ? » and after «, outside HTML tags."""
+    parts = _TAG.split(html)
+    for index in range(0, len(parts), 2):  # even indexes are text, odd ones tags
+        text = _BEFORE.sub(NNBSP + r"\1", parts[index])
+        parts[index] = _AFTER.sub("«" + NNBSP, text)
+    return "".join(parts)
+
+
+_ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "blockquote",
+    "h3",
+    "h4",
+    "sup",
+    "sub",
+    "hr",
+}
+
+
+def render_markdown(text: str) -> SafeString:
+    """Markdown written by the director, sanitised: no script, no style, no raw HTML."""
+    if not text:
+        return mark_safe("")
+    html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+    )
+    return mark_safe(french_typography(clean))  # noqa: S308 - sanitised by nh3 above

@@ -1,0 +1,543 @@
+"""Every figure of the activity report, computed by the database.
+
+Each figure is one function over a `Period`, and the web page, the PDF, the JSON, the
+CSV/XLSX export and the dashboard all call these functions, so the numbers on screen and on
+paper cannot disagree. A period starts on 1 January of its year and ends on a day of that
+year (31 December for the yearly report, today for the year to date), so that each figure
+uses its model's named queryset method for the year and only cuts it at the period's end.
+The rules are those of the contract (/work/shared/import-format.md, "Yearly figures").
+"""
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+
+from accompaniment.models import (
+    ActionKind,
+    CollectiveAction,
+    Meeting,
+    Programme,
+    Project,
+    ProjectStatus,
+    Series,
+)
+from dla.models import BENEFICIARY_KINDS, ENGINEERING_KINDS, Step, StepKind, Structure
+from generateur.models import TerritorialAction, TerritorialProject
+from volunteers.models import Volunteer
+
+# Workshops with no series are grouped under this key in `ateliers_par_cycle`.
+NO_SERIES = "sans_cycle"
+HISTORY_YEARS = 5
+
+
+@dataclass(frozen=True)
+class Period:
+    """From 1 January of `year` to `until` (31 December when not given), both inclusive."""
+
+    year: int
+    until: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.until is not None and self.until.year != self.year:
+            raise ValueError("A period ends in its own year.")
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return self.until or dt.date(self.year, 12, 31)
+
+    @property
+    def is_whole_year(self) -> bool:
+        return self.end == dt.date(self.year, 12, 31)
+
+    @classmethod
+    def year_to_date(cls, today: dt.date) -> "Period":
+        return cls(today.year, today)
+
+    def same_date_previous_year(self) -> "Period":
+        end = self.end
+        try:
+            until = end.replace(year=end.year - 1)
+        except ValueError:  # 29 February
+            until = dt.date(end.year - 1, 2, 28)
+        return Period(self.year - 1, until)
+
+
+def _number(value) -> int | float:
+    """JSON-friendly number: integers stay integers, decimals become floats."""
+    if value is None:
+        return 0
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+# --- DLA -------------------------------------------------------------------------------
+
+
+def _steps(period: Period):
+    return Step.objects.in_year(period.year).filter(date__lte=period.end)
+
+
+def dla_figures(period: Period) -> dict:
+    """The contract's DLA figures, in one aggregate query plus one for the jobs."""
+    kind = Q(kind__in=BENEFICIARY_KINDS)
+    figures = _steps(period).aggregate(
+        structures_accueillies=Count("structure", filter=Q(kind=StepKind.RECEPTION), distinct=True),
+        diagnostics=Count("pk", filter=Q(kind=StepKind.DIAGNOSIS)),
+        ingenieries_individuelles=Count("pk", filter=Q(kind=StepKind.INDIVIDUAL_ENGINEERING)),
+        ingenieries_collectives=Count(
+            "collective", filter=Q(kind=StepKind.COLLECTIVE_ENGINEERING), distinct=True
+        ),
+        ingenieries_collectives_structures=Count(
+            "structure", filter=Q(kind=StepKind.COLLECTIVE_ENGINEERING), distinct=True
+        ),
+        suivis_post=Count("pk", filter=Q(kind=StepKind.POST_FOLLOW_UP)),
+        structures_beneficiaires=Count("structure", filter=kind, distinct=True),
+    )
+    figures["emplois_consolides"] = dla_jobs_consolidated(period)
+    return figures
+
+
+def dla_jobs_consolidated(period: Period) -> int:
+    """Sum of employees of the distinct beneficiary structures (each counted once)."""
+    beneficiaries = _steps(period).of_kind(*BENEFICIARY_KINDS).values("structure")
+    total = Structure.objects.filter(pk__in=beneficiaries).aggregate(
+        total=Coalesce(Sum("employees"), 0)
+    )["total"]
+    return int(total)
+
+
+def dla_engineering_means(period: Period) -> dict:
+    """Money and consultant days engaged in engineerings (individual and collective)."""
+    totals = (
+        _steps(period)
+        .of_kind(*ENGINEERING_KINDS)
+        .aggregate(
+            cout_eur=Coalesce(Sum("cost_eur"), Decimal(0)),
+            jours=Coalesce(Sum("days"), Decimal(0)),
+        )
+    )
+    return {key: _number(value) for key, value in totals.items()}
+
+
+def dla_engineerings_by_theme(period: Period) -> list[dict]:
+    rows = (
+        _steps(period)
+        .of_kind(*ENGINEERING_KINDS)
+        .exclude(theme="")
+        .values("theme")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "theme")
+    )
+    return [{"theme": row["theme"], "ingenieries": row["n"]} for row in rows]
+
+
+# --- Creation and take-over ------------------------------------------------------------
+
+
+def _received(period: Period):
+    return Project.objects.received_in(period.year).filter(received_on__lte=period.end)
+
+
+def _accompanied(period: Period):
+    return Project.objects.active_in(period.year).filter(started_on__lte=period.end)
+
+
+def _created(period: Period):
+    return Project.objects.created_in(period.year).filter(created_on__lte=period.end)
+
+
+def creation_figures(period: Period) -> dict:
+    """The contract's figures: Bénéfices'Créa projects only."""
+    programme = Programme.BENEFICES_CREA
+    created = (
+        _created(period)
+        .in_programme(programme)
+        .aggregate(n=Count("pk"), jobs=Coalesce(Sum("jobs_created"), 0))
+    )
+    return {
+        "projets_accueillis": _received(period).in_programme(programme).count(),
+        "projets_accompagnes": _accompanied(period).in_programme(programme).count(),
+        "structures_creees": created["n"],
+        "emplois_crees": int(created["jobs"]),
+    }
+
+
+def creation_by_programme(period: Period) -> list[dict]:
+    """Received, accompanied, created and jobs for every programme (one query each)."""
+    received = dict(_received(period).values_list("programme").annotate(n=Count("pk")))
+    accompanied = dict(_accompanied(period).values_list("programme").annotate(n=Count("pk")))
+    created = {
+        row["programme"]: row
+        for row in _created(period)
+        .values("programme")
+        .annotate(n=Count("pk"), jobs=Coalesce(Sum("jobs_created"), 0))
+    }
+    meetings = {
+        row["project__programme"]: row
+        for row in _meetings(period)
+        .values("project__programme")
+        .annotate(n=Count("pk"), minutes=Coalesce(Sum("duration_minutes"), 0))
+    }
+    rows = []
+    for code, label in Programme.choices:
+        row = {
+            "programme": code,
+            "libelle": label,
+            "projets_accueillis": received.get(code, 0),
+            "projets_accompagnes": accompanied.get(code, 0),
+            "structures_creees": created.get(code, {}).get("n", 0),
+            "emplois_crees": int(created.get(code, {}).get("jobs", 0)),
+            "rendez_vous": meetings.get(code, {}).get("n", 0),
+            "heures": round(meetings.get(code, {}).get("minutes", 0) / 60, 1),
+        }
+        if any(value for key, value in row.items() if key not in ("programme", "libelle")):
+            rows.append(row)
+    return rows
+
+
+def _meetings(period: Period):
+    return Meeting.objects.in_year(period.year).filter(date__lte=period.end)
+
+
+def meeting_figures(period: Period) -> dict:
+    """Meetings held with project holders and the time they took (all programmes)."""
+    totals = _meetings(period).aggregate(
+        n=Count("pk"),
+        minutes=Coalesce(Sum("duration_minutes"), 0),
+        projets=Count("project", distinct=True),
+    )
+    return {
+        "rendez_vous": totals["n"],
+        "heures": round(totals["minutes"] / 60, 1),
+        "projets_rencontres": totals["projets"],
+    }
+
+
+# --- Awareness and training (collective actions) ---------------------------------------
+
+
+def _actions(period: Period):
+    return CollectiveAction.objects.in_year(period.year).filter(date__lte=period.end)
+
+
+def sensibilisation_figures(period: Period) -> dict:
+    by_series = (
+        _actions(period)
+        .workshops()
+        .animated_by_pes()
+        .values_list("series")
+        .annotate(n=Count("pk"))
+        .order_by("series")
+    )
+    series_order = [code for code, _ in Series.choices]
+    per_series = {series or NO_SERIES: n for series, n in by_series if n}
+    ordered = dict(
+        sorted(
+            per_series.items(),
+            key=lambda item: (
+                series_order.index(item[0]) if item[0] in series_order else len(series_order)
+            ),
+        )
+    )
+    counts = _actions(period).aggregate(
+        ateliers_pes=Count("pk", filter=Q(kind=ActionKind.WORKSHOP, animated_by_pes=True)),
+        ateliers_collectif=Count("pk", filter=Q(kind=ActionKind.WORKSHOP)),
+        formations=Count("pk", filter=Q(kind=ActionKind.TRAINING)),
+    )
+    return {
+        "ateliers_pes": counts["ateliers_pes"],
+        "ateliers_par_cycle": ordered,
+        "ateliers_collectif": counts["ateliers_collectif"],
+        "formations": counts["formations"],
+    }
+
+
+def collective_action_details(period: Period) -> dict:
+    """Events, participants and hours of the actions the association animates."""
+    totals = (
+        _actions(period)
+        .animated_by_pes()
+        .aggregate(
+            evenements=Count("pk", filter=Q(kind=ActionKind.EVENT)),
+            participants=Coalesce(Sum("participants"), 0),
+            heures=Coalesce(Sum("hours"), Decimal(0)),
+        )
+    )
+    trainings = (
+        _actions(period)
+        .trainings()
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "organisation")
+    )
+    return {
+        "evenements": totals["evenements"],
+        "participants": int(totals["participants"]),
+        "heures": _number(totals["heures"]),
+        "formations_par_organisme": [
+            {"organisme": row["organisation"] or "Non précisé", "formations": row["n"]}
+            for row in trainings
+        ],
+    }
+
+
+# --- Générateur ------------------------------------------------------------------------
+
+
+def _territorial_projects(period: Period):
+    return TerritorialProject.objects.active_in(period.year).filter(started_on__lte=period.end)
+
+
+def generateur_figures(period: Period) -> dict:
+    return {"projets_accompagnes": _territorial_projects(period).count()}
+
+
+def generateur_details(period: Period) -> dict:
+    actions = (
+        TerritorialAction.objects.in_year(period.year)
+        .filter(date__lte=period.end)
+        .aggregate(n=Count("pk"), participants=Coalesce(Sum("participants"), 0))
+    )
+    created = TerritorialProject.objects.filter(
+        created_structure_on__range=(period.start, period.end)
+    ).count()
+    return {
+        "actions": actions["n"],
+        "participants": int(actions["participants"]),
+        "structures_creees": created,
+    }
+
+
+def generateur_by_territory(period: Period) -> list[dict]:
+    """The territorial projects active in the period, with their actions in it."""
+    in_period = Q(actions__date__range=(period.start, period.end))
+    rows = (
+        _territorial_projects(period)
+        .annotate(
+            n_actions=Count("actions", filter=in_period),
+            n_participants=Coalesce(Sum("actions__participants", filter=in_period), 0),
+        )
+        .select_related("territory")
+        .order_by("territory__name", "name")
+    )
+    return [
+        {
+            "territoire": project.territory.name,
+            "projet": project.name,
+            "phase": project.get_phase_display(),
+            "actions": project.n_actions,
+            "participants": int(project.n_participants),
+            "structure_creee": project.created_structure_name,
+        }
+        for project in rows
+    ]
+
+
+# --- Associative life ------------------------------------------------------------------
+
+
+def vie_associative_figures(period: Period) -> dict:
+    active = Volunteer.objects.active_in(period.year).filter(joined_on__lte=period.end)
+    return {"benevoles_actifs": active.count()}
+
+
+def volunteer_hours_by_mission(period: Period) -> list[dict] | None:
+    """Volunteers' hours by mission, when the volunteers app provides them (else None)."""
+    try:
+        module = importlib.import_module("volunteers.selectors")
+    except ImportError:
+        return None
+    function = getattr(module, "volunteer_hours_by_mission", None)
+    if function is None:
+        return None
+    result = function(start=period.start, end=period.end)
+    if isinstance(result, dict):
+        result = [{"mission": key, "heures": value} for key, value in result.items()]
+    return [
+        {key: _number(value) if isinstance(value, Decimal) else value for key, value in row.items()}
+        for row in result
+    ]
+
+
+# --- Since the creation of the association ---------------------------------------------
+
+
+def since_creation_figures(period: Period) -> dict:
+    """Totals from the first record up to the period's end."""
+    end = period.end
+    projects = Project.objects.filter(received_on__lte=end)
+    created = Project.objects.filter(status=ProjectStatus.CREATED, created_on__lte=end).aggregate(
+        n=Count("pk"), jobs=Coalesce(Sum("jobs_created"), 0)
+    )
+    beneficiaries = Step.objects.filter(date__lte=end, kind__in=BENEFICIARY_KINDS).values(
+        "structure"
+    )
+    dla = Structure.objects.filter(pk__in=beneficiaries).aggregate(
+        n=Count("pk"), jobs=Coalesce(Sum("employees"), 0)
+    )
+    return {
+        "porteurs_accueillis": projects.values("holders").distinct().count(),
+        "projets_accueillis": projects.count(),
+        "structures_creees": created["n"],
+        "emplois_crees": int(created["jobs"]),
+        "structures_dla_beneficiaires": dla["n"],
+        "emplois_consolides": int(dla["jobs"]),
+    }
+
+
+# --- The report ------------------------------------------------------------------------
+
+
+def contract_figures(period: Period) -> dict:
+    """Exactly the keys of the contract's table, for a period."""
+    return {
+        "dla": dla_figures(period),
+        "creation": creation_figures(period),
+        "sensibilisation": sensibilisation_figures(period),
+        "generateur": generateur_figures(period),
+        "vie_associative": vie_associative_figures(period),
+    }
+
+
+def period_figures(period: Period) -> dict:
+    """The contract's figures and the report's other figures for a period."""
+    figures = {"year": period.year, **contract_figures(period)}
+    figures["complements"] = {
+        "dla": {**dla_engineering_means(period), "themes": dla_engineerings_by_theme(period)},
+        "creation": {
+            **meeting_figures(period),
+            "par_programme": creation_by_programme(period),
+        },
+        "sensibilisation": collective_action_details(period),
+        "generateur": {
+            **generateur_details(period),
+            "par_territoire": generateur_by_territory(period),
+        },
+        "vie_associative": {"heures_par_mission": volunteer_hours_by_mission(period)},
+    }
+    figures["depuis_creation"] = since_creation_figures(period)
+    return figures
+
+
+# The figures the charts compare over the years: (section, key).
+HISTORY_FIGURES = [
+    ("dla", "structures_beneficiaires"),
+    ("dla", "structures_accueillies"),
+    ("creation", "projets_accueillis"),
+    ("creation", "projets_accompagnes"),
+    ("creation", "structures_creees"),
+    ("sensibilisation", "ateliers_pes"),
+    ("generateur", "projets_accompagnes"),
+    ("vie_associative", "benevoles_actifs"),
+]
+
+
+def history(year: int, years: int = HISTORY_YEARS) -> list[dict]:
+    """The charted figures for `year` and the years before it, oldest first."""
+    rows = []
+    for past in range(year - years + 1, year + 1):
+        figures = contract_figures(Period(past))
+        row = {"year": past}
+        for section, key in HISTORY_FIGURES:
+            row[f"{section}.{key}"] = figures[section][key]
+        rows.append(row)
+    return rows
+
+
+def report_figures(year: int) -> dict:
+    """Every figure of the yearly report (1 January – 31 December), as JSON-ready data."""
+    figures = period_figures(Period(year))
+    figures["historique"] = history(year)
+    return figures
+
+
+def dashboard_figures(today: dt.date) -> dict:
+    """The year to date and the same dates last year, by the same rules."""
+    current = Period.year_to_date(today)
+    previous = current.same_date_previous_year()
+    return {
+        "current": {"period": current, **contract_figures(current)},
+        "previous": {"period": previous, **contract_figures(previous)},
+    }
+
+
+# --- The dashboard's workload panels ---------------------------------------------------
+
+NEXT_STEPS_HORIZON_DAYS = 14
+
+
+def staff_workload(today: dt.date) -> list[dict]:
+    """For each staff member: open projects they refer, next steps due, DLA follow-ups due."""
+    from django.contrib.auth import get_user_model
+
+    from pes21.roles import DIRECTOR, STAFF
+
+    horizon = today + dt.timedelta(days=NEXT_STEPS_HORIZON_DAYS)
+    open_projects = Project.objects.open().filter(referent__isnull=False)
+    cases = dict(open_projects.values_list("referent").annotate(n=Count("pk")))
+    due = dict(
+        open_projects.filter(next_step_on__lte=horizon)
+        .values_list("referent")
+        .annotate(n=Count("pk"))
+    )
+    follow_ups = _follow_ups_due(today)
+    follow_ups_by_staff = (
+        dict(follow_ups.order_by().values_list("staff").annotate(n=Count("pk")))
+        if follow_ups is not None
+        else {}
+    )
+    users = (
+        get_user_model()
+        .objects.filter(groups__name__in=[STAFF, DIRECTOR], is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    return [
+        {
+            "user": user,
+            "open_projects": cases.get(user.pk, 0),
+            "next_steps_due": due.get(user.pk, 0),
+            "follow_ups_due": follow_ups_by_staff.get(user.pk, 0),
+        }
+        for user in users
+    ]
+
+
+def next_steps_due(today: dt.date, *, staff=None, limit: int = 50):
+    """Open projects whose next step falls within the horizon (late ones first)."""
+    horizon = today + dt.timedelta(days=NEXT_STEPS_HORIZON_DAYS)
+    rows = (
+        Project.objects.open()
+        .filter(next_step_on__lte=horizon)
+        .select_related("referent")
+        .order_by("next_step_on", "name")
+    )
+    if staff is not None:
+        rows = rows.filter(referent=staff)
+    return rows[:limit]
+
+
+def _follow_ups_due(today: dt.date, staff=None):
+    """The DLA app's follow-ups due, or None while that selector does not exist."""
+    try:
+        module = importlib.import_module("dla.selectors")
+    except ImportError:
+        return None
+    function = getattr(module, "follow_ups_due", None)
+    if function is None:
+        return None
+    return function(today=today, staff=staff)
+
+
+def follow_ups_due(today: dt.date, *, limit: int = 50):
+    rows = _follow_ups_due(today)
+    return None if rows is None else rows[:limit]

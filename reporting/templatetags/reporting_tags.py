@@ -1,0 +1,38 @@
+from django import template
+from django.utils import timezone
+
+from reporting.presentation import format_number, series_label
+
+register = template.Library()
+
+
+@register.filter
+def fr(value, decimals=None) -> str:
+    """A number as fr-FR writes it: 1 234,5."""
+    return format_number(value, None if decimals in (None, "") else int(decimals))
+
+
+@register.filter
+def series(code: str) -> str:
+    return series_label(code)
+
+
+@register.filter
+def delta(current, previous) -> str:
+    """The signed change from `previous` to `current`, for the dashboard."""
+    try:
+        change = current - previous
+    except TypeError:
+        return ""
+    if change == 0:
+        return "="
+    return ("+" if change > 0 else "−") + format_number(abs(change))
+
+
+@register.inclusion_tag("reporting/_dashboard_summary.html", takes_context=True)
+def dashboard_summary(context) -> dict:
+    """The year to date against the same date last year, for the home page."""
+    from reporting.selectors import dashboard_figures
+
+    today = timezone.localdate()
+    return {"figures": dashboard_figures(today), "today": today}
