@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CollectiveAction, Holder, Meeting, Project
+from .models import CollectiveAction, Holder, Meeting, Project, StatusChange
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    fields = ("status", "changed_on", "changed_by", "note")
+    raw_id_fields = ("changed_by",)
 
 
 @admin.register(Holder)
@@ -18,6 +25,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
     search_fields = ("name",)
     autocomplete_fields = ("holders",)
     raw_id_fields = ("structure",)
+    inlines = [StatusChangeInline]
 
 
 @admin.register(Meeting)

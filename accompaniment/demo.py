@@ -92,7 +92,8 @@ def seed(ctx: DemoContext) -> None:
         )
         history = [(ProjectStatus.RECEIVED, received)]
         if rng.random() < 0.7 and received + dt.timedelta(days=30) < ctx.today:
-            project.started_on = received + dt.timedelta(days=rng.randint(7, 45))
+            # Never in the future: meetings are drawn between the start and today.
+            project.started_on = min(received + dt.timedelta(days=rng.randint(7, 45)), ctx.today)
             project.status = ProjectStatus.ACCOMPANIED
             history.append((ProjectStatus.ACCOMPANIED, project.started_on))
             end = project.started_on + dt.timedelta(days=rng.randint(60, 540))

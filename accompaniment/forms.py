@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from pes21.choices import LegalForm
+from pes21.concurrency import OnceFormMixin, VersionedModelForm
 
 from .models import (
     CLOSED_STATUSES,
@@ -41,24 +42,17 @@ class StaffChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
-class VersionedForm(forms.ModelForm):
-    """Carries the row's updated_at, so the service can refuse a stale overwrite."""
-
-    loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)
+class VersionedForm(OnceFormMixin, VersionedModelForm):
+    """Edit forms refuse a stale overwrite (version); create forms are safe to send twice."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["loaded_at"] = self.instance.updated_at.isoformat()
+        if self.instance.pk:
+            # The one-time token only guards creations.
+            self.fields["submission_token"].required = False
 
-    def clean_loaded_at(self) -> dt.datetime | None:
-        value = self.cleaned_data["loaded_at"]
-        if not value:
-            return None
-        try:
-            return dt.datetime.fromisoformat(value)
-        except ValueError:
-            raise forms.ValidationError("Formulaire invalide, rechargez la page.") from None
+
+HIDDEN = ("version", "submission_token")
 
 
 def normalise_phone(value: str) -> str:
@@ -110,7 +104,7 @@ class HolderForm(VersionedForm):
             Row(Column("email"), Column("phone")),
             Row(Column("postal_code", css_class="col-md-3"), Column("commune")),
             Field("consent_on"),
-            "loaded_at",
+            *HIDDEN,
         )
         # confirm_duplicate is left out of the layout: the template shows it only once a
         # possible duplicate has been found.
@@ -230,7 +224,7 @@ class ProjectForm(HolderPickerMixin, VersionedForm):
             "structure",
             "summary",
             Row(Column("next_step", css_class="col-md-8"), Column("next_step_on")),
-            "loaded_at",
+            *HIDDEN,
         )
 
     def clean(self):
@@ -240,7 +234,7 @@ class ProjectForm(HolderPickerMixin, VersionedForm):
         return data
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(VersionedForm):
     staff = StaffChoiceField(label="Salarié·e", queryset=staff_members(), required=False)
 
     class Meta:
@@ -261,6 +255,7 @@ class MeetingForm(forms.ModelForm):
                 Column("staff"),
             ),
             "notes",
+            *HIDDEN,
         )
 
     def clean_date(self) -> dt.date:
@@ -274,12 +269,20 @@ class MeetingForm(forms.ModelForm):
         return value
 
 
-class ProjectStartForm(forms.Form):
-    on = forms.DateField(label="Accompagnement commencé le", widget=DateInput)
+class ProjectVersionForm(forms.Form):
+    """An action on a project (start, close) refused if the project changed meanwhile:
+    a second click on the same button, or someone else's edit."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
+        self.fields["version"].initial = project.version
+
+
+class ProjectStartForm(ProjectVersionForm):
+    on = forms.DateField(label="Accompagnement commencé le", widget=DateInput)
 
     def clean_on(self) -> dt.date:
         value = self.cleaned_data["on"]
@@ -288,7 +291,7 @@ class ProjectStartForm(forms.Form):
         return value
 
 
-class ProjectCloseForm(forms.Form):
+class ProjectCloseForm(ProjectVersionForm):
     outcome = forms.ChoiceField(
         label="Issue",
         choices=[(s.value, s.label) for s in CLOSED_STATUSES],
@@ -304,8 +307,7 @@ class ProjectCloseForm(forms.Form):
     note = forms.CharField(label="Commentaire", max_length=200, required=False)
 
     def __init__(self, *args, project: Project, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.project = project
+        super().__init__(*args, project=project, **kwargs)
         self.helper = _helper(
             "Clore le projet",
             "outcome",
@@ -317,6 +319,7 @@ class ProjectCloseForm(forms.Form):
             HTML("</fieldset>"),
             "partner",
             "note",
+            "version",
         )
 
     def clean_on(self) -> dt.date:
@@ -375,7 +378,7 @@ class CollectiveActionForm(HolderPickerMixin, VersionedForm):
             Row(Column("participants"), Column("hours")),
             HTML(PICKER.format("attendees")),
             "notes",
-            "loaded_at",
+            *HIDDEN,
         )
 
     def clean(self):

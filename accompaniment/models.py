@@ -9,6 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from pes21.choices import LegalForm
+from pes21.concurrency import version_field
 
 
 class Programme(models.TextChoices):
@@ -96,6 +97,7 @@ class Holder(models.Model):
     consent_on = models.DateField("consentement RGPD le", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    version = version_field()
     history = HistoricalRecords()
 
     objects = HolderQuerySet.as_manager()
@@ -201,6 +203,7 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    version = version_field()
     history = HistoricalRecords(m2m_fields=[holders])
 
     objects = ProjectQuerySet.as_manager()
@@ -291,6 +294,7 @@ class Meeting(models.Model):
     )
     notes = models.TextField("notes", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = version_field()
     history = HistoricalRecords()
 
     objects = MeetingQuerySet.as_manager()
@@ -303,6 +307,9 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"Rendez-vous du {self.date:%d/%m/%Y} ({self.project})"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.project.get_absolute_url()}#rendez-vous-{self.pk}"
 
 
 class CollectiveActionQuerySet(models.QuerySet):
@@ -344,6 +351,7 @@ class CollectiveAction(models.Model):
     notes = models.TextField("notes", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = version_field()
     history = HistoricalRecords()
 
     objects = CollectiveActionQuerySet.as_manager()

@@ -82,8 +82,9 @@ def project_timeline(project: Project) -> list[TimelineEntry]:
         TimelineEntry(c.changed_on, "status", c)
         for c in project.status_changes.select_related("changed_by")
     ]
-    # On the same day a status change is listed above the meeting that led to it.
-    entries.sort(key=lambda e: (e.on, e.kind == "status"), reverse=True)
+    # On the same day a status change is listed above the meeting that led to it; then the
+    # latest recorded comes first.
+    entries.sort(key=lambda e: (e.on, e.kind == "status", e.item.created_at), reverse=True)
     return entries
 
 

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from pes21.concurrency import CONFLICT_MESSAGE, EditConflict, save_versioned
+
 from .models import (
     CLOSED_STATUSES,
     CollectiveAction,
@@ -18,20 +20,16 @@ from .models import (
     StatusChange,
 )
 
-STALE_MESSAGE = (
-    "Cette fiche a été modifiée par quelqu'un d'autre pendant votre saisie. "
-    "Rechargez la page pour voir sa version actuelle, puis refaites vos changements."
-)
 
-
-def _check_not_stale(model, pk: int, loaded_at: dt.datetime | None) -> None:
-    """Refuse to overwrite a row changed since the form was loaded (two people editing)."""
-    if loaded_at is None:
+def _save(instance, expected_version: int | None) -> None:
+    """Save; with the version the form was read at, refuse to overwrite someone else's save."""
+    if expected_version is None:
+        instance.save()
         return
-    current = model.objects.select_for_update().filter(pk=pk).values_list("updated_at", flat=True)
-    current = current.first()
-    if current is not None and current != loaded_at:
-        raise ValidationError(STALE_MESSAGE)
+    try:
+        save_versioned(instance, expected_version=expected_version)
+    except EditConflict:
+        raise ValidationError(CONFLICT_MESSAGE) from None
 
 
 def _set_fields(instance, data: dict[str, Any]) -> None:
@@ -49,12 +47,11 @@ def holder_create(*, data: dict[str, Any]) -> Holder:
 
 @transaction.atomic
 def holder_update(
-    *, holder: Holder, data: dict[str, Any], loaded_at: dt.datetime | None = None
+    *, holder: Holder, data: dict[str, Any], expected_version: int | None = None
 ) -> Holder:
-    _check_not_stale(Holder, holder.pk, loaded_at)
     _set_fields(holder, data)
     holder.full_clean()
-    holder.save()
+    _save(holder, expected_version)
     return holder
 
 
@@ -98,13 +95,12 @@ def project_update(
     data: dict[str, Any],
     holders: Iterable[Holder],
     user,
-    loaded_at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> Project:
-    _check_not_stale(Project, project.pk, loaded_at)
     previous_status = Project.objects.values_list("status", flat=True).get(pk=project.pk)
     _set_fields(project, data)
     project.full_clean()
-    project.save()
+    _save(project, expected_version)
     project.holders.set(holders)
     if project.status != previous_status:
         _record_status(project=project, status=project.status, on=_status_date(project), user=user)
@@ -113,14 +109,20 @@ def project_update(
 
 @transaction.atomic
 def project_change_status(
-    *, project: Project, status: str, on: dt.date, user, note: str = ""
+    *,
+    project: Project,
+    status: str,
+    on: dt.date,
+    user,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Project:
     """Move a project to a status on a date; starting sets started_on."""
     if status == ProjectStatus.ACCOMPANIED and not project.started_on:
         project.started_on = on
     project.status = status
     project.full_clean()
-    project.save()
+    _save(project, expected_version)
     _record_status(project=project, status=status, on=on, user=user, note=note)
     return project
 
@@ -137,6 +139,7 @@ def project_close(
     jobs_created: int | None = None,
     partner: str = "",
     note: str = "",
+    expected_version: int | None = None,
 ) -> Project:
     """End the accompaniment as created, abandoned or redirected, with its outcome."""
     if outcome not in CLOSED_STATUSES:
@@ -151,7 +154,7 @@ def project_close(
     if outcome == ProjectStatus.REDIRECTED and partner:
         note = f"Réorienté vers {partner}" + (f" : {note}" if note else "")
     project.full_clean()
-    project.save()
+    _save(project, expected_version)
     _record_status(project=project, status=outcome, on=on, user=user, note=note)
     return project
 
@@ -164,10 +167,13 @@ def meeting_create(*, project: Project, data: dict[str, Any]) -> Meeting:
     return meeting
 
 
-def meeting_update(*, meeting: Meeting, data: dict[str, Any]) -> Meeting:
+@transaction.atomic
+def meeting_update(
+    *, meeting: Meeting, data: dict[str, Any], expected_version: int | None = None
+) -> Meeting:
     _set_fields(meeting, data)
     meeting.full_clean()
-    meeting.save()
+    _save(meeting, expected_version)
     return meeting
 
 
@@ -187,11 +193,10 @@ def action_update(
     action: CollectiveAction,
     data: dict[str, Any],
     attendees: Iterable[Holder],
-    loaded_at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> CollectiveAction:
-    _check_not_stale(CollectiveAction, action.pk, loaded_at)
     _set_fields(action, data)
     action.full_clean()
-    action.save()
+    _save(action, expected_version)
     action.attendees.set(attendees)
     return action

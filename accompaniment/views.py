@@ -1,4 +1,5 @@
 import secrets
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,8 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pes21.concurrency import ALREADY_SUBMITTED_MESSAGE, create_once
 from pes21.exports import csv_export, export_response
 from pes21.listing import SORT_PARAM, apply_sort
+from pes21.models import FormSubmission
 from pes21.paging import paginate
 from pes21.roles import staff_required
 
@@ -22,7 +25,7 @@ from .forms import (
     ProjectForm,
     ProjectStartForm,
 )
-from .models import CollectiveAction, Holder, Meeting, Project
+from .models import CollectiveAction, Holder, Meeting, Project, ProjectStatus
 
 # --- List searches ---------------------------------------------------------------------------
 # The text typed in a list's search box is often a person's name. Like the navigation's search,
@@ -64,6 +67,46 @@ def _filter_data(request: HttpRequest) -> QueryDict:
 
 def _export_name(stem: str) -> str:
     return f"{stem}-{timezone.localdate():%Y-%m-%d}.csv"
+
+
+def _model_data(form) -> dict:
+    """The form's values for the model's own fields (not m2m, version or token)."""
+    m2m = {f.name for f in form._meta.model._meta.many_to_many}
+    return {
+        name: form.cleaned_data[name]
+        for name in form._meta.fields
+        if name in form.cleaned_data and name not in m2m
+    }
+
+
+def _already_created(request: HttpRequest) -> HttpResponse | None:
+    """A create form sent again: go to what the first sending created, before any check
+    (the duplicate-holder warning would otherwise flag the first sending's holder)."""
+    try:
+        token = uuid.UUID(request.POST.get("submission_token", ""))
+    except ValueError:
+        return None
+    url = FormSubmission.objects.filter(token=token).values_list("url", flat=True).first()
+    if not url:
+        return None
+    messages.info(request, ALREADY_SUBMITTED_MESSAGE)
+    return redirect(url)
+
+
+def _create_once(request: HttpRequest, form, create, success: str) -> HttpResponse | None:
+    """Create through the form's one-time token; None (with the form's error) if refused."""
+    try:
+        created, url = create_once(
+            token=form.cleaned_data["submission_token"], user=request.user, create=create
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    if created is None:
+        messages.info(request, ALREADY_SUBMITTED_MESSAGE)
+    else:
+        messages.success(request, success)
+    return redirect(url)
 
 
 # --- Projects --------------------------------------------------------------------------------
@@ -142,18 +185,20 @@ def project_create(request: HttpRequest) -> HttpResponse:
     holder_id = request.GET.get("porteur", "")
     if holder_id.isdigit():
         initial["holders"] = list(Holder.objects.filter(pk=holder_id))
+    if request.method == "POST" and (again := _already_created(request)):
+        return again
     form = ProjectForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("holders", "loaded_at")}
-        try:
-            project = services.project_create(
-                data=data, holders=form.cleaned_data["holders"], user=request.user
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Projet « {project.name} » créé.")
-            return redirect(project)
+        response = _create_once(
+            request,
+            form,
+            lambda: services.project_create(
+                data=_model_data(form), holders=form.cleaned_data["holders"], user=request.user
+            ),
+            f"Projet « {form.cleaned_data['name']} » créé.",
+        )
+        if response:
+            return response
     return render(request, "accompaniment/project_form.html", {"form": form, "project": None})
 
 
@@ -163,14 +208,13 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project(pk)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("holders", "loaded_at")}
         try:
             services.project_update(
                 project=project,
-                data=data,
+                data=_model_data(form),
                 holders=form.cleaned_data["holders"],
                 user=request.user,
-                loaded_at=form.cleaned_data["loaded_at"],
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -187,12 +231,18 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST, instance=Meeting(project=project))
     if not form.is_valid():
         return _project_page(request, project, meeting_form=form, partial=True)
-    services.meeting_create(project=project, data=form.cleaned_data)
-    messages.success(request, "Rendez-vous enregistré.")
+    response = _create_once(
+        request,
+        form,
+        lambda: services.meeting_create(project=project, data=_model_data(form)),
+        "Rendez-vous enregistré.",
+    )
     if request.htmx:
         # The quick form is swapped in place with a fresh one; the timeline and time follow.
-        return _project_page(request, project, partial=True)
-    return redirect(project)
+        return _project_page(
+            request, project, meeting_form=None if response else form, partial=True
+        )
+    return response or _project_page(request, project, meeting_form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -201,9 +251,17 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("project"), pk=pk)
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        services.meeting_update(meeting=meeting, data=form.cleaned_data)
-        messages.success(request, "Rendez-vous enregistré.")
-        return redirect(meeting.project)
+        try:
+            services.meeting_update(
+                meeting=meeting,
+                data=_model_data(form),
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Rendez-vous enregistré.")
+            return redirect(meeting.project)
     return render(
         request,
         "accompaniment/meeting_form.html",
@@ -218,10 +276,18 @@ def project_start(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProjectStartForm(request.POST, project=project)
     if not form.is_valid():
         return _project_page(request, project, start_form=form)
-    services.project_change_status(
-        project=project, status="accompagne", on=form.cleaned_data["on"], user=request.user
-    )
-    messages.success(request, "Accompagnement commencé.")
+    try:
+        services.project_change_status(
+            project=project,
+            status=ProjectStatus.ACCOMPANIED,
+            on=form.cleaned_data["on"],
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Accompagnement commencé.")
     return redirect(project)
 
 
@@ -232,8 +298,12 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"on": timezone.localdate(), "created_on": timezone.localdate()}
     form = ProjectCloseForm(request.POST or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
+        outcome = dict(form.cleaned_data)
+        version = outcome.pop("version")
         try:
-            services.project_close(project=project, user=request.user, **form.cleaned_data)
+            services.project_close(
+                project=project, user=request.user, expected_version=version, **outcome
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -290,20 +360,21 @@ def holder_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _holder_data(form: HolderForm) -> dict:
-    return {
-        k: v for k, v in form.cleaned_data.items() if k not in ("confirm_duplicate", "loaded_at")
-    }
-
-
 @require_http_methods(["GET", "POST"])
 @staff_required
 def holder_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and (again := _already_created(request)):
+        return again
     form = HolderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        holder = services.holder_create(data=_holder_data(form))
-        messages.success(request, f"Porteur {holder} créé.")
-        return redirect(holder)
+        response = _create_once(
+            request,
+            form,
+            lambda: services.holder_create(data=_model_data(form)),
+            "Porteur enregistré.",
+        )
+        if response:
+            return response
     return render(request, "accompaniment/holder_form.html", {"form": form, "holder": None})
 
 
@@ -315,7 +386,9 @@ def holder_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.holder_update(
-                holder=holder, data=_holder_data(form), loaded_at=form.cleaned_data["loaded_at"]
+                holder=holder,
+                data=_model_data(form),
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -394,20 +467,23 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _action_data(form: CollectiveActionForm) -> dict:
-    return {k: v for k, v in form.cleaned_data.items() if k not in ("attendees", "loaded_at")}
-
-
 @require_http_methods(["GET", "POST"])
 @staff_required
 def action_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and (again := _already_created(request)):
+        return again
     form = CollectiveActionForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        action = services.action_create(
-            data=_action_data(form), attendees=form.cleaned_data["attendees"]
+        response = _create_once(
+            request,
+            form,
+            lambda: services.action_create(
+                data=_model_data(form), attendees=form.cleaned_data["attendees"]
+            ),
+            "Action collective enregistrée.",
         )
-        messages.success(request, "Action collective enregistrée.")
-        return redirect(action)
+        if response:
+            return response
     return render(request, "accompaniment/action_form.html", {"form": form, "action": None})
 
 
@@ -420,9 +496,9 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.action_update(
                 action=action,
-                data=_action_data(form),
+                data=_model_data(form),
                 attendees=form.cleaned_data["attendees"],
-                loaded_at=form.cleaned_data["loaded_at"],
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -68,3 +68,17 @@ def test_staff_and_director_reach_every_page(staff_client, records):
 def test_director_reaches_the_project_page(director_client, records):
     url = reverse("accompaniment:project_detail", args=[records["project"].pk])
     assert director_client.get(url).status_code == 200
+
+
+def test_navigation_search_finds_holders_and_projects(staff_client):
+    lise = factories.HolderFactory(first_name="Lise", last_name="Vauthier")
+    factories.ProjectFactory(name="Recyclerie", holders=[lise])
+    html = staff_client.post(reverse("search"), {"q": "vauthier"}).content.decode()
+    assert "Lise Vauthier" in html
+    assert "Recyclerie" in html  # found through its holder's name
+
+
+def test_navigation_search_shows_no_holder_to_a_volunteer(volunteer_client):
+    factories.HolderFactory(first_name="Lise", last_name="Vauthier")
+    response = volunteer_client.post(reverse("search"), {"q": "vauthier"})
+    assert "Vauthier" not in response.content.decode()

@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.urls import reverse
@@ -9,6 +10,8 @@ from tests import factories
 
 def _data(**overrides):
     data = {
+        "submission_token": str(uuid.uuid4()),
+        "version": "1",
         "date": "2024-10-03",
         "kind": "atelier",
         "series": "paroles_expert",

@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 
 from django.urls import reverse
 
@@ -10,6 +11,8 @@ URL = "accompaniment:holder_create"
 
 def _data(**overrides):
     data = {
+        "submission_token": str(uuid.uuid4()),
+        "version": "1",
         "last_name": "Vauthier",
         "first_name": "Lise",
         "email": "lise@example.org",
@@ -66,7 +69,7 @@ def test_same_name_with_other_contacts_is_not_a_duplicate(staff_client):
 
 def test_editing_a_holder_does_not_warn_about_itself(staff_client):
     holder = factories.HolderFactory(
-        **{k: v for k, v in _data(phone="0612345678").items() if k != "consent_on"}
+        last_name="Vauthier", first_name="Lise", email="lise@example.org", phone="0612345678"
     )
     response = staff_client.post(
         reverse("accompaniment:holder_edit", args=[holder.pk]), _data(commune="Beaune")
@@ -112,3 +115,12 @@ def test_holder_picker_finds_holders_by_name(staff_client):
         reverse("accompaniment:holder_picker"), {"field": "password", "picker_q": "vauth"}
     )
     assert bad.status_code == 400
+
+
+def test_a_holder_form_sent_twice_creates_one_holder(staff_client):
+    data = _data()
+    first = staff_client.post(reverse(URL), data)
+    second = staff_client.post(reverse(URL), data)
+    assert Holder.objects.count() == 1
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]

@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 
 from django.urls import reverse
 
@@ -43,6 +44,7 @@ def test_quick_meeting_form_adds_a_meeting(staff_client, staff):
         reverse("accompaniment:meeting_add", args=[project.pk]),
         {
             "date": "2022-04-12",
+            "submission_token": str(uuid.uuid4()),
             "duration_minutes": "45",
             "kind": "visio",
             "staff": staff.pk,
@@ -64,7 +66,12 @@ def test_quick_meeting_form_with_htmx_returns_the_refreshed_activity(staff_clien
     factories.MeetingFactory(project=project, duration_minutes=60)
     response = staff_client.post(
         reverse("accompaniment:meeting_add", args=[project.pk]),
-        {"date": "2022-04-12", "duration_minutes": "30", "kind": "individuel"},
+        {
+            "date": "2022-04-12",
+            "submission_token": str(uuid.uuid4()),
+            "duration_minutes": "30",
+            "kind": "individuel",
+        },
         HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
@@ -78,7 +85,12 @@ def test_a_negative_meeting_duration_is_refused(staff_client):
     project = factories.ProjectFactory()
     response = staff_client.post(
         reverse("accompaniment:meeting_add", args=[project.pk]),
-        {"date": "2022-04-12", "duration_minutes": "-30", "kind": "individuel"},
+        {
+            "date": "2022-04-12",
+            "submission_token": str(uuid.uuid4()),
+            "duration_minutes": "-30",
+            "kind": "individuel",
+        },
         HTTP_HX_REQUEST="true",
     )
     assert "supérieure ou égale à 0" in response.content.decode()
@@ -89,7 +101,12 @@ def test_a_meeting_before_the_reception_is_refused(staff_client):
     project = factories.ProjectFactory(received_on=dt.date(2022, 3, 1))
     response = staff_client.post(
         reverse("accompaniment:meeting_add", args=[project.pk]),
-        {"date": "2022-02-28", "duration_minutes": "30", "kind": "individuel"},
+        {
+            "date": "2022-02-28",
+            "submission_token": str(uuid.uuid4()),
+            "duration_minutes": "30",
+            "kind": "individuel",
+        },
     )
     assert response.status_code == 200
     assert "précéder l&#x27;accueil" in response.content.decode()
@@ -100,7 +117,12 @@ def test_editing_a_meeting(staff_client):
     meeting = factories.MeetingFactory(duration_minutes=60)
     response = staff_client.post(
         reverse("accompaniment:meeting_edit", args=[meeting.pk]),
-        {"date": "2022-04-02", "duration_minutes": "90", "kind": "telephone"},
+        {
+            "date": "2022-04-02",
+            "version": meeting.version,
+            "duration_minutes": "90",
+            "kind": "telephone",
+        },
     )
     assert response.status_code == 302
     meeting.refresh_from_db()
@@ -109,3 +131,18 @@ def test_editing_a_meeting(staff_client):
         90,
         "telephone",
     )
+
+
+def test_a_quick_meeting_sent_twice_is_recorded_once(staff_client):
+    project = factories.ProjectFactory()
+    data = {
+        "date": "2022-04-12",
+        "duration_minutes": "45",
+        "kind": "individuel",
+        "submission_token": str(uuid.uuid4()),
+    }
+    url = reverse("accompaniment:meeting_add", args=[project.pk])
+    staff_client.post(url, data, HTTP_HX_REQUEST="true")
+    again = staff_client.post(url, data, HTTP_HX_REQUEST="true")
+    assert "déjà été envoyé" in again.content.decode()
+    assert Meeting.objects.filter(project=project).count() == 1

@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,8 @@ from tests import factories
 
 def _project_data(holders, **overrides):
     data = {
+        "submission_token": str(uuid.uuid4()),
+        "version": "1",
         "name": "Recyclerie de l'Ouche",
         "holders": [h.pk for h in holders],
         "programme": "benefices_crea",
@@ -82,8 +85,6 @@ def test_negative_jobs_created_are_refused(staff_client):
 def test_changing_the_status_in_the_edit_form_records_it_in_the_history(staff_client, staff):
     project = factories.ProjectFactory(received_on=dt.date(2024, 1, 10))
     holder = project.holders.get()
-    page = staff_client.get(reverse("accompaniment:project_edit", args=[project.pk]))
-    loaded_at = page.context["form"].initial["loaded_at"]
     response = staff_client.post(
         reverse("accompaniment:project_edit", args=[project.pk]),
         _project_data(
@@ -92,7 +93,6 @@ def test_changing_the_status_in_the_edit_form_records_it_in_the_history(staff_cl
             received_on="2024-01-10",
             started_on="2024-02-01",
             status="accompagne",
-            loaded_at=loaded_at,
         ),
     )
     assert response.status_code == 302
@@ -120,23 +120,28 @@ def test_a_stale_edit_is_refused_and_the_other_change_kept(staff_client):
     project = factories.ProjectFactory(name="Avant")
     holder = project.holders.get()
     page = staff_client.get(reverse("accompaniment:project_edit", args=[project.pk]))
-    loaded_at = page.context["form"].initial["loaded_at"]
+    version = page.context["form"]["version"].value()
     # Someone else saves the project in between.
-    Project.objects.get(pk=project.pk).save()
+    other = staff_client.post(
+        reverse("accompaniment:project_edit", args=[project.pk]),
+        _project_data([holder], name="Autre", received_on="2022-03-01", version=version),
+    )
+    assert other.status_code == 302
     response = staff_client.post(
         reverse("accompaniment:project_edit", args=[project.pk]),
-        _project_data([holder], name="Écrasé", received_on="2022-03-01", loaded_at=loaded_at),
+        _project_data([holder], name="Écrasé", received_on="2022-03-01", version=version),
     )
     assert response.status_code == 200
-    assert "modifiée par quelqu&#x27;un d&#x27;autre" in response.content.decode()
+    assert "Quelqu&#x27;un a modifié cette fiche" in response.content.decode()
     project.refresh_from_db()
-    assert project.name == "Avant"
+    assert project.name == "Autre"
 
 
 def test_starting_the_accompaniment_sets_started_on_and_the_history(staff_client, staff):
     project = factories.ProjectFactory(received_on=dt.date(2024, 1, 10))
     response = staff_client.post(
-        reverse("accompaniment:project_start", args=[project.pk]), {"on": "2024-01-20"}
+        reverse("accompaniment:project_start", args=[project.pk]),
+        {"on": "2024-01-20", "version": project.version},
     )
     assert response.status_code == 302
     project.refresh_from_db()
@@ -148,7 +153,8 @@ def test_starting_the_accompaniment_sets_started_on_and_the_history(staff_client
 def test_starting_before_reception_is_refused(staff_client):
     project = factories.ProjectFactory(received_on=dt.date(2024, 1, 10))
     response = staff_client.post(
-        reverse("accompaniment:project_start", args=[project.pk]), {"on": "2024-01-09"}
+        reverse("accompaniment:project_start", args=[project.pk]),
+        {"on": "2024-01-09", "version": project.version},
     )
     assert response.status_code == 200
     assert "avant l&#x27;accueil" in response.content.decode()
@@ -169,6 +175,7 @@ def test_closing_as_created_records_the_outcome(staff_client, staff, accompanied
     response = staff_client.post(
         reverse("accompaniment:project_close", args=[accompanied.pk]),
         {
+            "version": accompanied.version,
             "outcome": "cree",
             "on": "30/11/2023",
             "created_on": "15/11/2023",
@@ -192,7 +199,13 @@ def test_closing_as_created_records_the_outcome(staff_client, staff, accompanied
 def test_closing_as_created_without_date_or_legal_form_is_refused(staff_client, accompanied):
     response = staff_client.post(
         reverse("accompaniment:project_close", args=[accompanied.pk]),
-        {"outcome": "cree", "on": "2023-11-30", "created_on": "", "legal_form": ""},
+        {
+            "version": accompanied.version,
+            "outcome": "cree",
+            "on": "2023-11-30",
+            "created_on": "",
+            "legal_form": "",
+        },
     )
     errors = response.context["form"].errors
     assert errors["created_on"] == ["Un projet créé a une date de création."]
@@ -205,7 +218,7 @@ def test_closing_as_created_without_date_or_legal_form_is_refused(staff_client, 
 def test_closing_before_the_start_is_refused(staff_client, accompanied):
     response = staff_client.post(
         reverse("accompaniment:project_close", args=[accompanied.pk]),
-        {"outcome": "abandonne", "on": "2023-01-31"},
+        {"outcome": "abandonne", "on": "2023-01-31", "version": accompanied.version},
     )
     assert "précède son début" in response.context["form"].errors["on"][0]
     accompanied.refresh_from_db()
@@ -214,11 +227,10 @@ def test_closing_before_the_start_is_refused(staff_client, accompanied):
 
 def test_redirecting_needs_a_partner_and_keeps_it_in_the_history(staff_client, accompanied):
     url = reverse("accompaniment:project_close", args=[accompanied.pk])
-    refused = staff_client.post(url, {"outcome": "reoriente", "on": "2023-06-01"})
+    data = {"outcome": "reoriente", "on": "2023-06-01", "version": accompanied.version}
+    refused = staff_client.post(url, data)
     assert "partner" in refused.context["form"].errors
-    response = staff_client.post(
-        url, {"outcome": "reoriente", "on": "2023-06-01", "partner": "BGE"}
-    )
+    response = staff_client.post(url, {**data, "partner": "BGE"})
     assert response.status_code == 302
     last = accompanied.status_changes.last()
     assert last.status == ProjectStatus.REDIRECTED
@@ -242,3 +254,13 @@ def test_the_database_refuses_an_end_before_the_start(db):
     project.ended_on = dt.date(2024, 4, 1)
     with pytest.raises(IntegrityError), transaction.atomic():
         project.save()
+
+
+def test_a_close_form_sent_twice_records_one_status_change(staff_client, accompanied):
+    url = reverse("accompaniment:project_close", args=[accompanied.pk])
+    data = {"outcome": "abandonne", "on": "2023-06-01", "version": accompanied.version}
+    assert staff_client.post(url, data).status_code == 302
+    again = staff_client.post(url, data)
+    assert again.status_code == 200
+    assert "Quelqu&#x27;un a modifié cette fiche" in again.content.decode()
+    assert accompanied.status_changes.filter(status=ProjectStatus.ABANDONED).count() == 1
