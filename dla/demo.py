@@ -1,4 +1,5 @@
 import datetime as dt
+import random
 from decimal import Decimal
 
 from pes21.choices import LegalForm
@@ -41,6 +42,12 @@ NAMES = [
     "Centre social {}",
     "Crèche {}",
 ]
+CONTACTS = ["Claire Morel", "Yann Perrot", "Inès Garnier", "Luc Bertrand", "Nadia Faure"]
+NOTES = {
+    StepKind.RECEPTION: "Premier contact, présentation du DLA.",
+    StepKind.DIAGNOSIS: "Diagnostic partagé avec le bureau et la direction.",
+    StepKind.POST_FOLLOW_UP: "Point à six mois : préconisations mises en œuvre.",
+}
 PROVIDERS = [
     ("Ivoire Conseil", "gouvernance; projet associatif"),
     ("Choucard RH", "fonction employeur"),
@@ -151,3 +158,22 @@ def seed(ctx: DemoContext) -> None:
                 )
     CollectiveEngineering.objects.bulk_create(collectives)
     Step.objects.bulk_create(steps, batch_size=2000)
+    _seed_details(ctx, providers, structures)
+
+
+def _seed_details(ctx: DemoContext, providers, structures) -> None:
+    """Contacts, ESUS agreements and notes, drawn from a generator of their own so that the
+    shared one (and so every other app's demo data) stays as it was."""
+    rng = random.Random(ctx.seed + 4)
+    for provider in providers[: len(PROVIDERS)]:
+        provider.contact_name = rng.choice(CONTACTS)
+        provider.phone = f"03 80 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+    Provider.objects.bulk_update(providers[: len(PROVIDERS)], ["contact_name", "phone"])
+    agreed = [s for s in structures if rng.random() < 0.2]
+    for structure in agreed:
+        obtained = dt.date(rng.randint(2017, ctx.today.year - 1), rng.randint(1, 12), 1)
+        structure.esus_obtained_on = obtained
+        structure.esus_expires_on = obtained.replace(year=obtained.year + 5)
+    Structure.objects.bulk_update(agreed, ["esus_obtained_on", "esus_expires_on"])
+    for kind, note in NOTES.items():
+        Step.objects.filter(kind=kind, structure__in=structures).update(notes=note)

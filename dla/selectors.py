@@ -74,6 +74,21 @@ def structure_timeline(structure: Structure) -> QuerySet:
     return structure.steps.select_related("provider", "staff", "collective").order_by("date", "pk")
 
 
+# The step a structure usually comes to after its latest one, offered first in the form.
+NEXT_STEP_KIND = {
+    None: StepKind.RECEPTION,
+    StepKind.RECEPTION: StepKind.DIAGNOSIS,
+    StepKind.DIAGNOSIS: StepKind.INDIVIDUAL_ENGINEERING,
+    StepKind.INDIVIDUAL_ENGINEERING: StepKind.POST_FOLLOW_UP,
+    StepKind.COLLECTIVE_ENGINEERING: StepKind.POST_FOLLOW_UP,
+    StepKind.POST_FOLLOW_UP: StepKind.POST_FOLLOW_UP,
+}
+
+
+def next_step_kind(latest_kind: str | None) -> str:
+    return NEXT_STEP_KIND.get(latest_kind, StepKind.RECEPTION)
+
+
 def structures_sharing_siret(siret: str, *, exclude_pk: int | None = None) -> QuerySet:
     if not siret:
         return Structure.objects.none()

@@ -156,21 +156,24 @@ def structure_create(request: HttpRequest) -> HttpResponse:
 @staff_required
 def structure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     structure = _get_structure(pk)
-    return _render_structure(request, structure, StepForm(initial=_step_initial(request)))
+    steps = list(selectors.structure_timeline(structure))
+    kind = request.GET.get("etape")
+    if kind not in StepKind.values:
+        kind = selectors.next_step_kind(steps[-1].kind if steps else None)
+    initial = {"kind": kind, "date": timezone.localdate(), "staff": request.user.pk}
+    return _render_structure(request, structure, StepForm(initial=initial), steps)
 
 
-def _step_initial(request: HttpRequest) -> dict:
-    return {"date": timezone.localdate(), "staff": request.user.pk}
-
-
-def _render_structure(request: HttpRequest, structure: Structure, step_form) -> HttpResponse:
+def _render_structure(
+    request: HttpRequest, structure: Structure, step_form, steps=None
+) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
         "dla/structure_detail.html",
         {
             "structure": structure,
-            "steps": selectors.structure_timeline(structure),
+            "steps": selectors.structure_timeline(structure) if steps is None else steps,
             "step_form": step_form,
             "themes": SUGGESTED_THEMES,
             "esus_expires_soon": bool(

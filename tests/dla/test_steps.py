@@ -125,3 +125,12 @@ def test_volunteer_cannot_record_a_step(volunteer_client, structure):
     response = _post_step(volunteer_client, structure, kind="accueil")
     assert response.status_code == 403
     assert not Step.objects.exists()
+
+
+def test_step_form_offers_the_next_step_of_the_path(staff_client, structure):
+    url = structure.get_absolute_url()
+    assert staff_client.get(url).context["step_form"].initial["kind"] == StepKind.RECEPTION
+    factories.StepFactory(structure=structure, kind=StepKind.RECEPTION)
+    assert staff_client.get(url).context["step_form"].initial["kind"] == StepKind.DIAGNOSIS
+    response = staff_client.get(url, {"etape": "suivi_post"})
+    assert response.context["step_form"].initial["kind"] == StepKind.POST_FOLLOW_UP
