@@ -362,10 +362,19 @@ def volunteer_hours_by_mission(period: Period) -> list[dict] | None:
     result = function(start=period.start, end=period.end)
     if isinstance(result, dict):
         result = [{"mission": key, "heures": value} for key, value in result.items()]
-    return [
-        {key: _number(value) if isinstance(value, Decimal) else value for key, value in row.items()}
-        for row in result
-    ]
+    from volunteers.models import Mission
+
+    labels = dict(Mission.choices)
+    rows = []
+    # The shape is the volunteers app's: accept "heures" or "hours", a code or a label.
+    for row in result:
+        row = dict(row)
+        mission = row.get("mission", "")
+        hours = row.get("heures", row.get("hours", 0))
+        rows.append(
+            {"mission": mission, "libelle": labels.get(mission, mission), "heures": _number(hours)}
+        )
+    return rows
 
 
 # --- Since the creation of the association ---------------------------------------------

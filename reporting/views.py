@@ -186,7 +186,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _dashboard_rows(figures: dict) -> list[dict]:
     current, previous = flatten(figures["current"]), flatten(figures["previous"])
+    # A series held only last year still shows, with 0 this year.
     return [
-        {"label": figure_label(key), "current": value, "previous": previous.get(key, 0)}
-        for key, value in current.items()
+        {
+            "label": figure_label(key),
+            "current": current.get(key, 0),
+            "previous": previous.get(key, 0),
+        }
+        for key in dict.fromkeys([*current, *previous])
     ]

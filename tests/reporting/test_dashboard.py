@@ -98,3 +98,15 @@ def test_home_page_shows_the_year_so_far(staff_client):
     page = staff_client.get(reverse("home")).content.decode()
     assert "à ce jour" in page
     assert reverse("reporting:dashboard") in page
+
+
+def test_a_series_held_only_last_year_still_shows_on_the_dashboard(staff_client):
+    from tests.factories import CollectiveActionFactory
+
+    today = dt.date.today()
+    CollectiveActionFactory(
+        kind="atelier", series="mois_ess", date=today.replace(year=today.year - 1, day=1)
+    )
+    rows = staff_client.get(reverse("reporting:dashboard")).context["rows"]
+    row = next(r for r in rows if r["label"].endswith("Mois de l'ESS"))
+    assert (row["current"], row["previous"]) == (0, 1)

@@ -288,3 +288,26 @@ def test_history_gives_the_charted_figures_for_the_five_years_up_to_the_report()
     rows = report_figures(Y)["historique"]
     assert [row["year"] for row in rows] == [Y - 4, Y - 3, Y - 2, Y - 1, Y]
     assert [row["creation.projets_accueillis"] for row in rows] == [0, 0, 0, 1, 2]
+
+
+def test_volunteer_hours_by_mission_are_left_out_until_the_volunteers_app_gives_them(monkeypatch):
+    import sys
+    import types
+
+    from reporting.selectors import volunteer_hours_by_mission
+
+    fake = types.ModuleType("volunteers.selectors")
+    calls = []
+
+    def hours(*, start, end):
+        calls.append((start, end))
+        return [{"mission": "co_accompagnement", "hours": Decimal("12.5")}]
+
+    fake.volunteer_hours_by_mission = hours
+    monkeypatch.setitem(sys.modules, "volunteers.selectors", fake)
+    assert volunteer_hours_by_mission(Period(Y)) == [
+        {"mission": "co_accompagnement", "libelle": "Co-accompagnement", "heures": 12.5}
+    ]
+    assert calls == [(D(Y, 1, 1), D(Y, 12, 31))]
+    del fake.volunteer_hours_by_mission
+    assert volunteer_hours_by_mission(Period(Y)) is None
