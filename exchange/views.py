@@ -9,12 +9,17 @@ from . import uploads
 from .forms import ExportForm, ImportForm
 from .services import activity_export_zip, activity_import
 
+LAST_IMPORT_KEY = "exchange_last_import"
+
 
 @staff_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "exchange/index.html", {"import_form": ImportForm(), "export_form": ExportForm()}
-    )
+    context = {
+        "import_form": ImportForm(),
+        "export_form": ExportForm(),
+        "last_import": request.session.pop(LAST_IMPORT_KEY, None),
+    }
+    return render(request, "exchange/index.html", context)
 
 
 @require_POST
@@ -57,12 +62,16 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         return render(request, "exchange/index.html", context)
     messages.success(
         request,
-        f"Import terminé en {report.seconds_display()} s : {report.created} enregistrement(s) "
-        f"créé(s), {report.updated} modifié(s).",
+        f"Import terminé en {report.seconds_display()} s : {_number(report.created)} "
+        f"enregistrement(s) créé(s), {_number(report.updated)} modifié(s).",
     )
-    for line in report.lines():
-        messages.info(request, line)
+    # The detail, file by file, is shown once on the page the redirect leads to.
+    request.session[LAST_IMPORT_KEY] = report.lines()
     return redirect("exchange:index")
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
 
 
 @require_POST

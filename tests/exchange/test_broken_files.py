@@ -195,3 +195,12 @@ def test_a_broken_file_into_an_empty_database_writes_nothing(sample_dir, db):
         "AAAA-MM-JJ ou JJ/MM/AAAA."
     ]
     assert counts() == before
+
+
+def test_a_cell_beyond_the_header_is_an_error(sample_dir, loaded):
+    path = sample_dir / "territoires.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] += ",oubli"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    _assert_refused(sample_dir, loaded, "territoires.csv, ligne 3, colonne n° 5 : valeur hors")

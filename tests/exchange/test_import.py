@@ -320,3 +320,15 @@ def test_command_dry_run_writes_nothing(capsys):
 
     assert "rien n'a été enregistré" in capsys.readouterr().out
     assert not Holder.objects.exists()
+
+
+def test_benchmark_helper_times_a_real_import_and_leaves_the_database_alone():
+    from exchange.services import activity_import_benchmark
+
+    before = counts()
+
+    report = activity_import_benchmark(source=SAMPLE)
+
+    assert report.written and report.created > 0
+    assert 0 < report.seconds < 2.0
+    assert counts() == before

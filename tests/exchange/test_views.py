@@ -81,6 +81,8 @@ def test_confirm_imports_once_even_when_clicked_twice(staff_client, staff):
 
     assert response.redirect_chain[-1][0] == reverse("exchange:index")
     assert "Import terminé" in response.content.decode()
+    holders = len(read_rows(SAMPLE / "porteurs.csv"))
+    assert f"porteurs.csv : {holders} ligne(s), {holders} créée(s)" in response.content.decode()
     assert Project.objects.count() == len(read_rows(SAMPLE / "projets.csv"))
     assert Project.objects.first().history.first().history_user == staff
     after_first = counts()
