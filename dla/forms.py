@@ -88,7 +88,7 @@ class StructureForm(VersionMixin, forms.ModelForm):
         }
         help_texts = {
             "siret": "14 chiffres, espaces acceptés.",
-            "esus_expires_on": "L'agrément se renouvelle tous les cinq ans.",
+            "esus_expires_on": "Vide : cinq ans après l'obtention (renouvellement).",
         }
 
     def __init__(self, *args, **kwargs):
@@ -274,18 +274,18 @@ class CollectiveCreateForm(OnceFormMixin, CollectiveForm):
     """A collective engineering with the structures taking part, created in one go."""
 
     structures = forms.ModelMultipleChoiceField(
-        label="structures participantes",
+        label="Structures participantes",
         queryset=Structure.objects.only("pk", "name", "commune").order_by("name", "pk"),
-        widget=forms.SelectMultiple(attrs={"size": 12}),
+        widget=forms.SelectMultiple(attrs={"size": 12, "data-filterable": ""}),
         help_text="Au moins deux ; Ctrl (ou Cmd) + clic pour en choisir plusieurs.",
     )
     days_per_structure = forms.DecimalField(
-        label="jours par structure", min_value=Decimal(0), max_digits=6, decimal_places=2
+        label="Jours par structure", min_value=Decimal(0), max_digits=6, decimal_places=2
     )
     cost_per_structure = forms.DecimalField(
-        label="coût par structure (€)", min_value=Decimal(0), max_digits=10, decimal_places=2
+        label="Coût par structure (€)", min_value=Decimal(0), max_digits=10, decimal_places=2
     )
-    staff = forms.ModelChoiceField(label="chargé·e de mission", queryset=None, required=False)
+    staff = forms.ModelChoiceField(label="Chargé·e de mission", queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

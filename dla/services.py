@@ -57,7 +57,20 @@ def _check_siret_free(structure: Structure) -> None:
         )
 
 
+ESUS_YEARS = 5
+
+
+def _esus_expiry(obtained: dt.date) -> dt.date:
+    """The agrément lasts five years; one obtained on 29 February ends on 28 February."""
+    try:
+        return obtained.replace(year=obtained.year + ESUS_YEARS)
+    except ValueError:
+        return obtained.replace(year=obtained.year + ESUS_YEARS, day=28)
+
+
 def _check_structure(structure: Structure) -> None:
+    if structure.esus_obtained_on and not structure.esus_expires_on:
+        structure.esus_expires_on = _esus_expiry(structure.esus_obtained_on)
     structure.full_clean()
     _check_siret_free(structure)
     if structure.esus_expires_on and not structure.esus_obtained_on:

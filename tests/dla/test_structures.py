@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 
 import pytest
@@ -88,3 +89,12 @@ def test_volunteer_cannot_see_or_create_structures(volunteer_client):
     assert volunteer_client.get(structure.get_absolute_url()).status_code == 403
     assert _create(volunteer_client).status_code == 403
     assert Structure.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("obtained", "expires"),
+    [("2024-03-15", dt.date(2029, 3, 15)), ("2024-02-29", dt.date(2029, 2, 28))],
+)
+def test_esus_agreement_lasts_five_years_by_default(staff_client, obtained, expires):
+    _create(staff_client, esus_obtained_on=obtained)
+    assert Structure.objects.get().esus_expires_on == expires
