@@ -1,10 +1,16 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accompaniment.models import year_bounds
+from pes21.concurrency import version_field
 
 
 class Mission(models.TextChoices):
@@ -27,6 +33,15 @@ class Skill(models.Model):
 
 
 class VolunteerQuerySet(models.QuerySet):
+    def present_on(self, day) -> "VolunteerQuerySet":
+        """Volunteers who have joined and not left on `day`."""
+        return self.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+
+    def active_between(self, start, end) -> "VolunteerQuerySet":
+        return self.filter(joined_on__lte=end).filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=start)
+        )
+
     def active_in(self, year: int) -> "VolunteerQuerySet":
         start, end = year_bounds(year)
         return self.filter(joined_on__lte=end).filter(
@@ -59,6 +74,7 @@ class Volunteer(models.Model):
     consent_on = models.DateField("consentement RGPD le", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = version_field()
     history = HistoricalRecords()
 
     objects = VolunteerQuerySet.as_manager()
@@ -84,3 +100,168 @@ class Volunteer(models.Model):
     def get_missions_display(self) -> list[str]:
         labels = dict(Mission.choices)
         return [labels.get(code, code) for code in self.missions]
+
+    def is_present_on(self, day) -> bool:
+        return self.joined_on <= day and (self.left_on is None or self.left_on >= day)
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "ouvert", "Ouvert aux bénévoles"
+    TAKEN = "pris", "Pris par un·e bénévole"
+    CONFIRMED = "confirme", "Confirmé"
+    CLOSED = "clos", "Clos"
+
+
+# Cases whose volunteer is at work on them: contact details are shown, time can be logged.
+ACTIVE_CASE_STATUSES = (CaseStatus.TAKEN, CaseStatus.CONFIRMED)
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self) -> "CaseQuerySet":
+        return self.filter(status=CaseStatus.OPEN, volunteer__isnull=True)
+
+    def in_progress(self) -> "CaseQuerySet":
+        return self.filter(status__in=ACTIVE_CASE_STATUSES)
+
+    def of_volunteer(self, volunteer: "Volunteer") -> "CaseQuerySet":
+        return self.filter(volunteer=volunteer)
+
+
+class Case(models.Model):
+    """A project opened to co-accompaniment: what is needed, and the volunteer who took it."""
+
+    project = models.ForeignKey(
+        "accompaniment.Project",
+        on_delete=models.CASCADE,
+        related_name="volunteer_cases",
+        verbose_name="projet",
+    )
+    mission = models.CharField(
+        "mission", max_length=30, choices=Mission.choices, default=Mission.CO_ACCOMPANIMENT
+    )
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="cases", verbose_name="compétences recherchées"
+    )
+    expected_hours = models.DecimalField(
+        "temps prévu (heures)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5"))],
+    )
+    # Shown to every volunteer on the board: what is needed, never who the holder is.
+    description = models.TextField("besoin", max_length=1000)
+    status = models.CharField(
+        "statut", max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    volunteer = models.ForeignKey(
+        Volunteer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name="bénévole",
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opened_volunteer_cases",
+        verbose_name="ouvert par",
+    )
+    opened_at = models.DateTimeField("ouvert le", auto_now_add=True)
+    taken_at = models.DateTimeField("pris le", null=True, blank=True)
+    confirmed_at = models.DateTimeField("confirmé le", null=True, blank=True)
+    closed_at = models.DateTimeField("clos le", null=True, blank=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    history = HistoricalRecords(m2m_fields=[skills])
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dossier de co-accompagnement"
+        verbose_name_plural = "dossiers de co-accompagnement"
+        ordering = ["-opened_at", "-pk"]
+        indexes = [models.Index(fields=["status", "opened_at"])]
+        constraints = [
+            # The database's last word on the board: an open case has no volunteer, a taken
+            # or confirmed one has exactly one.
+            models.CheckConstraint(
+                condition=(Q(status=CaseStatus.OPEN) & Q(volunteer__isnull=True))
+                | (Q(status__in=ACTIVE_CASE_STATUSES) & Q(volunteer__isnull=False))
+                | Q(status=CaseStatus.CLOSED),
+                name="case_volunteer_matches_status",
+                violation_error_message="Le statut du dossier ne correspond pas à son bénévole.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_mission_display()} – {self.project}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:case_detail", args=[self.pk])
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in ACTIVE_CASE_STATUSES
+
+
+class ContributionQuerySet(models.QuerySet):
+    def between(self, start, end) -> "ContributionQuerySet":
+        return self.filter(date__range=(start, end))
+
+
+class Contribution(models.Model):
+    """Time a volunteer gave: on one of their cases, or on another mission of the association."""
+
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="contributions", verbose_name="bénévole"
+    )
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name="dossier",
+    )
+    mission = models.CharField("mission", max_length=30, choices=Mission.choices)
+    date = models.DateField("date")
+    minutes = models.PositiveIntegerField(
+        "temps passé (minutes)", validators=[MinValueValidator(1)]
+    )
+    notes = models.TextField("ce qui a été fait", blank=True, max_length=4000)
+    created_at = models.DateTimeField("saisi le", auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "contribution"
+        verbose_name_plural = "contributions"
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["date", "mission"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gt=0),
+                name="contribution_minutes_positive",
+                violation_error_message="Le temps passé doit être positif.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} – {self.date:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.case_id is not None:
+            if self.case.volunteer_id != self.volunteer_id:
+                errors["case"] = "Ce dossier n'est pas le vôtre."
+            elif self.case.mission != self.mission:
+                errors["mission"] = "La mission est celle du dossier."
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = "La date ne peut pas être dans le futur."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,155 @@
+"""Reads of the volunteers app: the board, a volunteer's cases and the time volunteers gave."""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from accompaniment.models import Holder
+
+from .models import ACTIVE_CASE_STATUSES, Case, Contribution, Mission, Volunteer
+
+HOURS_QUANTUM = Decimal("0.01")
+
+
+def minutes_to_hours(minutes: int | None) -> Decimal:
+    return (Decimal(minutes or 0) / 60).quantize(HOURS_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+# --- Figures for the report ------------------------------------------------------------------
+
+
+def volunteer_hours_by_mission(*, start: dt.date, end: dt.date) -> dict[str, Decimal]:
+    """Hours volunteers gave, per mission code, on contributions dated within [start, end].
+
+    Every mission is present (zero when nobody gave time to it), so the report's table keeps
+    its shape from one year to the next.
+    """
+    rows = (
+        Contribution.objects.between(start, end)
+        .values("mission")
+        .annotate(minutes=Sum("minutes"))
+        .order_by()
+    )
+    minutes = {row["mission"]: row["minutes"] for row in rows}
+    return {code: minutes_to_hours(minutes.get(code)) for code in Mission.values}
+
+
+def active_volunteers(*, start: dt.date, end: dt.date) -> int:
+    """Volunteers who were members at some point within [start, end]."""
+    return Volunteer.objects.active_between(start, end).count()
+
+
+def _minutes_given() -> Coalesce:
+    """A case's logged minutes as a subquery, so joins made by filters cannot multiply it."""
+    total = (
+        Contribution.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(total=Sum("minutes"))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=IntegerField()), 0)
+
+
+# --- Lists -----------------------------------------------------------------------------------
+
+
+def volunteer_list_rows(queryset: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
+    return (
+        queryset.select_related("user")
+        .prefetch_related("skills")
+        .annotate(
+            cases_in_progress=Count(
+                "cases", filter=Q(cases__status__in=ACTIVE_CASE_STATUSES), distinct=True
+            )
+        )
+        # A GROUP BY query drops Meta.ordering: say it again, for stable pages.
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def case_list_rows(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    return (
+        queryset.select_related("project", "volunteer")
+        .prefetch_related("skills")
+        .annotate(minutes_given=_minutes_given())
+    )
+
+
+def board_cases(*, volunteer: Volunteer, only_matching: bool = False) -> QuerySet[Case]:
+    """Open cases, those asking for the volunteer's skills first (most matching skills first)."""
+    skill_ids = list(volunteer.skills.values_list("pk", flat=True))
+    cases = (
+        Case.objects.open()
+        .select_related("project")
+        .prefetch_related("skills")
+        .annotate(matching=Count("skills", filter=Q(skills__in=skill_ids), distinct=True))
+    )
+    if only_matching:
+        cases = cases.filter(matching__gt=0)
+    return cases.order_by("-matching", "-opened_at", "-pk")
+
+
+def volunteer_cases(volunteer: Volunteer) -> QuerySet[Case]:
+    """The volunteer's own cases with the time they gave, in progress first."""
+    return (
+        Case.objects.of_volunteer(volunteer)
+        .select_related("project")
+        .prefetch_related("skills")
+        .annotate(minutes_given=_minutes_given())
+        .order_by("status", "-taken_at", "-pk")
+    )
+
+
+def case_with_contacts(
+    case_queryset: QuerySet[Case], *, contributions_of: Volunteer | None = None
+) -> QuerySet[Case]:
+    """Cases with their project's holders (name and contact only) and contributions (only
+    `contributions_of`'s when given: a volunteer does not read a predecessor's notes)."""
+    contributions = Contribution.objects.select_related("volunteer")
+    if contributions_of is not None:
+        contributions = contributions.filter(volunteer=contributions_of)
+    return case_queryset.select_related("project", "volunteer", "opened_by").prefetch_related(
+        "skills",
+        Prefetch(
+            "project__holders",
+            queryset=Holder.objects.only(
+                "pk", "first_name", "last_name", "email", "phone", "commune"
+            ),
+        ),
+        Prefetch("contributions", queryset=contributions),
+    )
+
+
+def project_cases(project) -> list[Case]:
+    """A project's cases with their volunteer and contributions, for the project page."""
+    return list(
+        Case.objects.filter(project=project)
+        .select_related("volunteer")
+        .prefetch_related(
+            "skills",
+            Prefetch("contributions", queryset=Contribution.objects.select_related("volunteer")),
+        )
+        .annotate(minutes_given=_minutes_given())
+    )
+
+
+def volunteer_minutes(volunteer: Volunteer, *, start: dt.date, end: dt.date) -> int:
+    return volunteer.contributions.between(start, end).aggregate(m=Coalesce(Sum("minutes"), 0))["m"]
+
+
+def matching_volunteers(case: Case, *, on: dt.date) -> QuerySet[Volunteer]:
+    """Volunteers with an account to tell about a new case: those with a wanted skill, or all
+    present volunteers wanting this mission when the case asks for no particular skill."""
+    volunteers = (
+        Volunteer.objects.present_on(on)
+        .filter(user__isnull=False, user__is_active=True)
+        .exclude(email="", user__email="")
+    )
+    skill_ids = list(case.skills.values_list("pk", flat=True))
+    if skill_ids:
+        return volunteers.filter(skills__in=skill_ids).distinct().select_related("user")
+    # icontains on the JSON text works on SQLite and PostgreSQL alike (contains does not).
+    return volunteers.filter(missions__icontains=f'"{case.mission}"').select_related("user")
