@@ -1,4 +1,5 @@
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 
 from pes21.choices import LegalForm
@@ -47,6 +48,13 @@ NOTES = [
 REDIRECT_PARTNERS = ["BGE", "CAE Coopilote", "Adie", "France Active"]
 
 
+def _email_address(first: str, last: str, number: int) -> str:
+    # Accents and spaces are not valid in an address's local part: the edit form would refuse it.
+    text = unicodedata.normalize("NFKD", f"{first}.{last}{number}".lower())
+    local = "".join(c for c in text if c.isascii() and (c.isalnum() or c in ".-"))
+    return f"{local}@example.org"
+
+
 def seed(ctx: DemoContext) -> None:
     rng = ctx.rng
     staff = ctx.staff
@@ -60,7 +68,7 @@ def seed(ctx: DemoContext) -> None:
                 ref=f"DP{i + 1:06d}",
                 first_name=first,
                 last_name=last,
-                email=f"{first}.{last}{i}@example.org".lower().replace(" ", ""),
+                email=_email_address(first, last, i),
                 phone=f"06{rng.randint(10000000, 99999999)}",
                 postal_code=postal_code,
                 commune=commune,
@@ -90,12 +98,12 @@ def seed(ctx: DemoContext) -> None:
             referent=rng.choice(staff),
             summary=f"Projet d'{rng.choice(PROJECT_IDEAS).lower()} porté par un collectif.",
         )
-        history = [(ProjectStatus.RECEIVED, received)]
+        history = [(ProjectStatus.RECEIVED, received, "")]
         if rng.random() < 0.7 and received + dt.timedelta(days=30) < ctx.today:
             # Never in the future: meetings are drawn between the start and today.
             project.started_on = min(received + dt.timedelta(days=rng.randint(7, 45)), ctx.today)
             project.status = ProjectStatus.ACCOMPANIED
-            history.append((ProjectStatus.ACCOMPANIED, project.started_on))
+            history.append((ProjectStatus.ACCOMPANIED, project.started_on, ""))
             end = project.started_on + dt.timedelta(days=rng.randint(60, 540))
             if end < ctx.today:
                 outcome = rng.choices(
@@ -104,7 +112,9 @@ def seed(ctx: DemoContext) -> None:
                 )[0]
                 project.ended_on = end
                 project.status = outcome
-                history.append((outcome, end))
+                partner = rng.choice(REDIRECT_PARTNERS)
+                note = f"Réorienté vers {partner}" if outcome == ProjectStatus.REDIRECTED else ""
+                history.append((outcome, end, note))
                 if outcome == ProjectStatus.CREATED:
                     project.created_on = end
                     project.legal_form = rng.choice(
@@ -119,10 +129,14 @@ def seed(ctx: DemoContext) -> None:
     for project, history in projects:
         for holder in rng.sample(holders, rng.choice([1, 1, 2, 3])):
             links.append(Link(project_id=project.pk, holder_id=holder.pk))
-        for status, on in history:
+        for status, on, note in history:
             changes.append(
                 StatusChange(
-                    project=project, status=status, changed_on=on, changed_by=project.referent
+                    project=project,
+                    status=status,
+                    changed_on=on,
+                    changed_by=project.referent,
+                    note=note,
                 )
             )
         if project.started_on:
@@ -185,3 +199,14 @@ def seed(ctx: DemoContext) -> None:
                 )
             )
     CollectiveAction.objects.bulk_create(actions, batch_size=5000)
+    # Holders known to have attended some of the association's workshops.
+    Attendance = CollectiveAction.attendees.through
+    attendances = []
+    for action in actions:
+        if action.kind == ActionKind.WORKSHOP and action.animated_by_pes and rng.random() < 0.3:
+            count = min(action.participants, rng.randint(1, 4))
+            attendances += [
+                Attendance(collectiveaction_id=action.pk, holder_id=holder.pk)
+                for holder in rng.sample(holders, count)
+            ]
+    Attendance.objects.bulk_create(attendances, batch_size=5000)

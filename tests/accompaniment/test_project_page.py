@@ -32,7 +32,7 @@ def test_project_page_shows_holders_time_spent_next_step_and_merged_timeline(sta
     assert "1,5 h" in html  # 90 minutes
     assert "Relecture des statuts" in html and "03/06/2024" in html
     # Newest first: April meeting, March status change, February meeting.
-    timeline = html[html.index("Historique") :]
+    timeline = html[html.index('id="timeline-title"') :]
     steps = ("Budget prévisionnel", "Accompagné", "Premier rendez-vous")
     positions = [timeline.index(t) for t in steps]
     assert positions == sorted(positions)
