@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 
 from .charts import bar_chart
 from .models import Focus, FocusSection, ReportEdition
-from .presentation import differences, figure_label, render_markdown, series_label
+from .presentation import NNBSP, differences, figure_label, render_markdown, series_label
 from .selectors import HISTORY_FIGURES, report_figures
 
 
@@ -36,11 +36,11 @@ def _tiles(figures: dict) -> dict[str, list[Tile]]:
     sensibilisation = figures["sensibilisation"]
     extra = figures.get("complements", {})
     by_series = " · ".join(
-        f"{series_label(code)} : {count}"
+        f"{series_label(code)}{NNBSP}: {count}"
         for code, count in sensibilisation["ateliers_par_cycle"].items()
     )
     by_organisation = " · ".join(
-        f"{row['organisme']} : {row['formations']}"
+        f"{row['organisme']}{NNBSP}: {row['formations']}"
         for row in extra.get("sensibilisation", {}).get("formations_par_organisme", [])
     )
     generateur_extra = extra.get("generateur", {})
@@ -92,17 +92,20 @@ def _charts(figures: dict) -> list:
     return charts
 
 
-def report_context(year: int, *, live: dict | None = None) -> dict:
-    """Everything the report's templates need for `year`."""
+def report_context(year: int, *, with_differences: bool = True) -> dict:
+    """Everything the report's templates need for `year`.
+
+    A published edition shows its frozen figures; the web page also lists the figures that
+    differ now (`with_differences`), which costs computing the live ones.
+    """
     edition = (
         ReportEdition.objects.filter(year=year).select_related("published_by", "updated_by").first()
     )
-    live = live if live is not None else json_ready(report_figures(year))
     if edition and edition.is_published:
         figures = edition.frozen_figures
-        changed = differences(edition.frozen_figures, live)
+        changed = differences(figures, json_ready(report_figures(year))) if with_differences else []
     else:
-        figures, changed = live, []
+        figures, changed = json_ready(report_figures(year)), []
     focuses: dict[str, list[Focus]] = {code: [] for code in FocusSection.values}
     if edition:
         for focus in edition.focuses.select_related(
@@ -149,6 +152,14 @@ def report_context(year: int, *, live: dict | None = None) -> dict:
         "edition": edition,
         "figures": figures,
         "extra": figures.get("complements", {}),
+        "volunteer_hours": [
+            row
+            for row in figures.get("complements", {})
+            .get("vie_associative", {})
+            .get("heures_par_mission")
+            or []
+            if row.get("heures")
+        ],
         "since": figures.get("depuis_creation", {}),
         "tiles": _tiles(figures),
         "charts": charts,
@@ -165,7 +176,9 @@ def report_context(year: int, *, live: dict | None = None) -> dict:
 
 def report_html(year: int) -> str:
     """The self-contained HTML the PDF is printed from (also `build_report --format html`)."""
-    return render_to_string("reporting/pdf/report.html", report_context(year))
+    return render_to_string(
+        "reporting/pdf/report.html", report_context(year, with_differences=False)
+    )
 
 
 def report_pdf(year: int) -> bytes:
