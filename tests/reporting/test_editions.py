@@ -199,3 +199,11 @@ def test_french_typography_leaves_tags_and_urls_alone():
 def test_unknown_years_have_no_report(staff_client):
     assert staff_client.get(reverse("reporting:report", args=[1990])).status_code == 404
     assert staff_client.get(reverse("reporting:report", args=[2999])).status_code == 404
+
+
+def test_index_lists_the_years_with_their_edition_state(staff_client, director):
+    edition_publish(edition=edition_get_or_create(year=Y), user=director)
+    edition_get_or_create(year=Y + 1)
+    page = staff_client.get(reverse("reporting:index")).content.decode()
+    assert "Publié le" in page and "Brouillon" in page
+    assert reverse("reporting:report_pdf", args=[Y]) in page
