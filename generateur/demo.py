@@ -3,7 +3,9 @@ import datetime as dt
 from pes21.choices import LegalForm
 from pes21.demo import DemoContext
 
+from . import places
 from .models import (
+    PHASE_PATH,
     ActionKind,
     Phase,
     PhaseChange,
@@ -13,12 +15,11 @@ from .models import (
     TerritoryKind,
 )
 
-# EPCI of the Côte-d'Or with their SIREN (source: BANATIC, Direction générale des
-# collectivités locales).
+# EPCI of the Côte-d'Or (SIREN) taken from the packaged official list, see places.py.
 EPCIS = [
-    ("Communauté de communes Ouche et Montagne", "242100410"),
-    ("Communauté de communes du Pays d'Arnay Liernais", "200070860"),
-    ("Communauté de communes des Vallées de la Tille et de l'Ignon", "242101434"),
+    ("Communauté de communes Ouche et Montagne", "200039055"),
+    ("Communauté de communes du Pays Arnay Liernais", "200071173"),
+    ("Communauté de communes des Vallées de la Tille et de l'Ignon", "242100154"),
 ]
 IDEAS = [
     ("Création d'une recyclerie", "La Boucle"),
@@ -27,13 +28,18 @@ IDEAS = [
     ("Garage solidaire", "Roule Ma Poule"),
     ("Service de mobilité partagée", "Covoit'Campagne"),
 ]
-PHASE_ORDER = [
-    Phase.DETECTION,
-    Phase.OPPORTUNITY,
-    Phase.FEASIBILITY,
-    Phase.CREATION,
-    Phase.HAND_OVER,
-]
+PHASE_ORDER = list(PHASE_PATH)
+# Every fourth project is abandoned before creation: lists and the phase bar show it apart.
+ABANDON_EVERY = 4
+
+
+def _official_code(name: str, code: str) -> str:
+    """The INSEE code of the packaged list for that commune name (the shared demo list may lag)."""
+    wanted = places.folded(name)
+    for place in places.cote_dor().communes:
+        if places.folded(place.name) == wanted:
+            return place.code
+    return code
 
 
 def seed(ctx: DemoContext) -> None:
@@ -44,6 +50,7 @@ def seed(ctx: DemoContext) -> None:
     ]
     for i in range(3 * ctx.scale):
         name, _, insee = ctx.commune()
+        insee = _official_code(name, insee)
         suffix = "" if i < 3 else f" ({i})"
         territories.append(
             Territory(
@@ -62,6 +69,9 @@ def seed(ctx: DemoContext) -> None:
         if started > ctx.today:
             started = dt.date(ctx.today.year, 1, 1)
         reached = rng.randint(0, 4)
+        abandoned = i % ABANDON_EVERY == ABANDON_EVERY - 1
+        if abandoned:
+            reached = min(reached, 2)
         project = TerritorialProject(
             ref=f"DG{i + 1:04d}",
             territory=rng.choice(territories),
@@ -76,9 +86,16 @@ def seed(ctx: DemoContext) -> None:
             project.created_structure_name = structure_name
             project.created_structure_legal_form = LegalForm.ASSOCIATION
             project.created_structure_on = min(started + dt.timedelta(days=500), ctx.today)
+        if abandoned:
+            project.phase = Phase.ABANDONED
+            project.ended_on = min(started + dt.timedelta(days=120 * (reached + 1)), ctx.today)
         projects.append((project, reached))
+    projects.append(_ouche_et_montagne(territories[0], ctx.accounts.get("sbaudemont")))
     TerritorialProject.objects.bulk_create([p for p, _ in projects])
     for project, reached in projects:
+        if project.ref == SHOWCASE_REF:
+            changes.extend(_ouche_et_montagne_phases(project))
+            continue
         day = project.started_on
         for phase in PHASE_ORDER[: reached + 1]:
             changes.append(
@@ -90,16 +107,107 @@ def seed(ctx: DemoContext) -> None:
                 )
             )
             day += dt.timedelta(days=120)
+        if project.phase == Phase.ABANDONED:
+            changes.append(
+                PhaseChange(
+                    project=project,
+                    phase=Phase.ABANDONED,
+                    changed_on=project.ended_on,
+                    changed_by=project.staff,
+                    note="Pas de porteur local pour reprendre l'idée.",
+                )
+            )
         for _ in range(rng.randint(4, 12)):
             kind = rng.choice(list(ActionKind))
             actions.append(
                 TerritorialAction(
                     project=project,
-                    date=ctx.date_between(project.started_on, ctx.today),
+                    date=ctx.date_between(project.started_on, project.ended_on or ctx.today),
                     kind=kind,
                     title=f"{ActionKind(kind).label} – {project.territory.name}",
                     participants=rng.randint(5, 35),
                 )
             )
     PhaseChange.objects.bulk_create(changes)
+    showcase = next(p for p, _ in projects if p.ref == SHOWCASE_REF)
+    actions.extend(_ouche_et_montagne_actions(showcase))
     TerritorialAction.objects.bulk_create(actions)
+
+
+SHOWCASE_REF = "DG-OUCHE"
+# The 2023 example of the activity report: ten evening workshops, about thirty local actors.
+WORKSHOP_PARTICIPANTS = [14, 22, 18, 30, 25, 19, 27, 21, 16, 28]
+
+
+def _ouche_et_montagne(territory: Territory, staff):
+    project = TerritorialProject(
+        ref=SHOWCASE_REF,
+        territory=territory,
+        name="Recyclerie d'Ouche et Montagne",
+        started_on=dt.date(2022, 9, 1),
+        phase=Phase.HAND_OVER,
+        partners="Communauté de communes Ouche et Montagne, ressourcerie de Dijon, habitants",
+        funders="Région Bourgogne-Franche-Comté, Banque des Territoires, Fondation Macif",
+        summary="Une recyclerie pour donner une seconde vie aux objets et créer des emplois "
+        "sur le territoire, portée par les habitants réunis en ateliers du soir.",
+        created_structure_name="La Boucle",
+        created_structure_legal_form=LegalForm.ASSOCIATION,
+        created_structure_on=dt.date(2023, 12, 12),
+        ended_on=dt.date(2024, 3, 29),
+        staff=staff,
+    )
+    # Five phases reached: detection (start) ... hand-over (after the creation).
+    return project, len(PHASE_ORDER) - 1
+
+
+def _ouche_et_montagne_phases(project: TerritorialProject) -> list[PhaseChange]:
+    dates = [
+        dt.date(2022, 9, 1),
+        dt.date(2022, 11, 8),
+        dt.date(2023, 2, 14),
+        dt.date(2023, 12, 12),
+        dt.date(2024, 3, 29),
+    ]
+    return [
+        PhaseChange(project=project, phase=phase, changed_on=on, changed_by=project.staff)
+        for phase, on in zip(PHASE_ORDER, dates, strict=True)
+    ]
+
+
+def _ouche_et_montagne_actions(project: TerritorialProject) -> list[TerritorialAction]:
+    actions = [
+        TerritorialAction(
+            project=project,
+            date=dt.date(2022, 10, 4),
+            kind=ActionKind.DIAGNOSIS,
+            title="Diagnostic partagé avec les élus",
+            participants=9,
+        ),
+        TerritorialAction(
+            project=project,
+            date=dt.date(2023, 1, 17),
+            kind=ActionKind.LEARNING_VISIT,
+            title="Visite apprenante d'une ressourcerie",
+            participants=12,
+        ),
+    ]
+    for number, participants in enumerate(WORKSHOP_PARTICIPANTS, start=1):
+        actions.append(
+            TerritorialAction(
+                project=project,
+                date=dt.date(2023, number, 10) if number <= 9 else dt.date(2023, 11, 14),
+                kind=ActionKind.WORKSHOP,
+                title=f"Atelier du soir n° {number}",
+                participants=participants,
+            )
+        )
+    actions.append(
+        TerritorialAction(
+            project=project,
+            date=dt.date(2023, 12, 5),
+            kind=ActionKind.STEERING,
+            title="Comité de pilotage : création de La Boucle",
+            participants=11,
+        )
+    )
+    return actions

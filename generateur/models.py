@@ -4,13 +4,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from accompaniment.models import year_bounds
 from dla.validators import validate_siren
 from pes21.choices import LegalForm
+from pes21.concurrency import version_field
 
 
 class TerritoryKind(models.TextChoices):
@@ -29,6 +31,16 @@ class Phase(models.TextChoices):
     ABANDONED = "abandon", "Abandon"
 
 
+# The method's path, in order; abandonment can happen at any point and is shown apart.
+PHASE_PATH = (
+    Phase.DETECTION,
+    Phase.OPPORTUNITY,
+    Phase.FEASIBILITY,
+    Phase.CREATION,
+    Phase.HAND_OVER,
+)
+
+
 class ActionKind(models.TextChoices):
     DIAGNOSIS = "diagnostic", "Diagnostic"
     WORKSHOP = "atelier", "Atelier avec les habitants"
@@ -41,6 +53,16 @@ class ActionKind(models.TextChoices):
 _INSEE_COMMUNE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
 
+class TerritoryQuerySet(models.QuerySet):
+    def with_project_count(self) -> "TerritoryQuerySet":
+        return self.annotate(project_count=Count("projects", distinct=True))
+
+    def search(self, text: str) -> "TerritoryQuerySet":
+        for word in text.split():
+            self = self.filter(Q(name__icontains=word) | Q(insee_code__startswith=word))
+        return self
+
+
 class Territory(models.Model):
     """A commune, EPCI or neighbourhood where territorial projects happen."""
 
@@ -48,7 +70,10 @@ class Territory(models.Model):
     name = models.CharField("nom", max_length=200)
     kind = models.CharField("type", max_length=20, choices=TerritoryKind.choices)
     insee_code = models.CharField("code INSEE ou SIREN", max_length=9, blank=True)
+    version = version_field()
     history = HistoricalRecords()
+
+    objects = TerritoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "territoire"
@@ -81,6 +106,23 @@ class TerritorialProjectQuerySet(models.QuerySet):
         start, end = year_bounds(year)
         return self.filter(started_on__lte=end).filter(
             Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+        )
+
+    def search(self, text: str) -> "TerritorialProjectQuerySet":
+        """Every word in the project's name, territory or created structure."""
+        for word in text.split():
+            self = self.filter(
+                Q(name__icontains=word)
+                | Q(territory__name__icontains=word)
+                | Q(created_structure_name__icontains=word)
+            )
+        return self
+
+    def with_action_totals(self) -> "TerritorialProjectQuerySet":
+        """Number of actions and participants summed, as columns the database computes."""
+        return self.annotate(
+            action_count=Count("actions", distinct=True),
+            participant_total=Coalesce(Sum("actions__participants"), 0),
         )
 
 
@@ -116,6 +158,7 @@ class TerritorialProject(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = version_field()
     history = HistoricalRecords()
 
     objects = TerritorialProjectQuerySet.as_manager()
@@ -188,3 +231,6 @@ class TerritorialAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} du {self.date:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.project.get_absolute_url()}#action-{self.pk}"

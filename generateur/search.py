@@ -6,23 +6,41 @@ from .models import TerritorialProject, Territory
 
 @search.register
 def territories(user, query: str) -> search.SearchGroup | None:
+    """By name or by code (INSEE code of a commune, SIREN of an EPCI)."""
     if not is_staff_member(user):
         return None
-    rows = Territory.objects.filter(name__icontains=query)[: search.MAX_HITS]
+    rows = Territory.objects.search(query).order_by("name", "pk")[: search.MAX_HITS]
     return search.SearchGroup(
         "Territoires",
-        [search.SearchHit(t.name, t.get_absolute_url(), t.get_kind_display()) for t in rows],
+        [
+            search.SearchHit(
+                t.name,
+                t.get_absolute_url(),
+                f"{t.get_kind_display()} · {t.insee_code}"
+                if t.insee_code
+                else t.get_kind_display(),
+            )
+            for t in rows
+        ],
     )
 
 
 @search.register
 def territorial_projects(user, query: str) -> search.SearchGroup | None:
+    """By the project's name, its territory's or the name of the structure it created."""
     if not is_staff_member(user):
         return None
-    rows = TerritorialProject.objects.filter(name__icontains=query).select_related("territory")[
-        : search.MAX_HITS
-    ]
+    rows = (
+        TerritorialProject.objects.search(query)
+        .select_related("territory")
+        .order_by("-started_on", "pk")[: search.MAX_HITS]
+    )
     return search.SearchGroup(
         "Projets de territoire",
-        [search.SearchHit(p.name, p.get_absolute_url(), p.territory.name) for p in rows],
+        [
+            search.SearchHit(
+                p.name, p.get_absolute_url(), f"{p.territory.name} · {p.get_phase_display()}"
+            )
+            for p in rows
+        ],
     )
