@@ -18,7 +18,8 @@ import time
 import unicodedata
 import zipfile
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.contrib.auth.models import Group
@@ -74,6 +75,28 @@ class ImportReport:
     def updated(self) -> int:
         return sum(summary.updated for summary in self.files)
 
+    def to_dict(self) -> dict:
+        """Plain JSON, to keep a report between the job that makes it and the page."""
+        return {
+            "dry_run": self.dry_run,
+            "problems": [asdict(problem) for problem in self.problems],
+            "files": [asdict(summary) for summary in self.files],
+            "new_users": self.new_users,
+            "written": self.written,
+            "seconds": self.seconds,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ImportReport":
+        return cls(
+            dry_run=data["dry_run"],
+            problems=[Problem(**problem) for problem in data["problems"]],
+            files=[FileSummary(**summary) for summary in data["files"]],
+            new_users=data["new_users"],
+            written=data["written"],
+            seconds=data["seconds"],
+        )
+
     def seconds_display(self) -> str:
         return f"{self.seconds:.2f}".replace(".", ",")
 
@@ -107,23 +130,40 @@ class _Row:
     is_new: bool = False
 
 
+# Told how far the import has gone (0 to 1) and what it is doing, in French.
+Progress = Callable[[float, str], None]
+
+# Writing a row (record, history row, links) costs about three times checking it.
+_WRITE_WEIGHT = 3
+
+
 def activity_import(
-    *, source: Path, dry_run: bool = False, user: User | None = None
+    *,
+    source: Path,
+    dry_run: bool = False,
+    user: User | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Check a dataset and, when it has no problem and this is not a dry run, write it."""
     start = time.perf_counter()
     with translation.override("fr"):
-        report = activity_import_dataset(dataset=read_dataset(source), dry_run=dry_run, user=user)
+        report = activity_import_dataset(
+            dataset=read_dataset(source), dry_run=dry_run, user=user, progress=progress
+        )
     report.seconds = time.perf_counter() - start
     return report
 
 
 def activity_import_dataset(
-    *, dataset: Dataset, dry_run: bool = False, user: User | None = None
+    *,
+    dataset: Dataset,
+    dry_run: bool = False,
+    user: User | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     # Checked and written in one transaction: what was checked is what gets written.
     with transaction.atomic():
-        return _import(dataset, dry_run, user)
+        return _import(dataset, dry_run, user, progress)
 
 
 class _RollBack(Exception):
@@ -145,8 +185,12 @@ def activity_import_benchmark(*, source: Path) -> ImportReport:
     return outcome[0]
 
 
-def _import(dataset: Dataset, dry_run: bool, user: User | None) -> ImportReport:
+def _import(
+    dataset: Dataset, dry_run: bool, user: User | None, progress: Progress | None
+) -> ImportReport:
     importer = _Importer(dataset, user)
+    rows = sum(len(table.rows) for table in dataset.tables.values()) or 1
+    importer.tracker = _Tracker(progress, rows * (1 if dry_run else 1 + _WRITE_WEIGHT))
     report = ImportReport(dry_run=dry_run)
     importer.check()
     report.problems = sorted(
@@ -161,6 +205,16 @@ def _import(dataset: Dataset, dry_run: bool, user: User | None) -> ImportReport:
     return report
 
 
+class _Tracker:
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def step(self, label: str, units: int = 0) -> None:
+        self.done += units
+        if self.progress is not None:
+            self.progress(min(self.done / self.total, 1.0), label)
+
+
 def _file_order(name: str) -> int:
     names = [spec.name for spec in FILES]
     return names.index(name) if name in names else -1
@@ -169,6 +223,7 @@ def _file_order(name: str) -> int:
 class _Importer:
     def __init__(self, dataset: Dataset, user: User | None) -> None:
         self.dataset = dataset
+        self.tracker = _Tracker(None, 1)
         self.user = user if user is not None and user.pk else None
         self.problems: list[Problem] = list(dataset.problems)
         self.rows: dict[str, list[_Row]] = {}
@@ -196,10 +251,12 @@ class _Importer:
         self._load_existing()
         for spec in FILES:
             if spec.name in self.rows:
+                self.tracker.step(f"Vérification de {spec.name}")
                 if spec.has_ref:
                     self._check_ref_rows(spec)
                 else:
                     self._check_natural_rows(spec)
+                self.tracker.step(f"Vérification de {spec.name}", len(self.rows[spec.name]))
 
     def _read_table(self, spec: FileSpec, table) -> None:
         columns = spec.by_name
@@ -519,6 +576,7 @@ class _Importer:
         for spec in FILES:
             if spec.name not in self.rows:
                 continue
+            self.tracker.step(f"Enregistrement de {spec.name}")
             if spec is formats.STEPS:
                 self._create_providers_and_collectives()
             if spec is formats.VOLUNTEERS:
@@ -527,6 +585,8 @@ class _Importer:
                 self._write_ref_rows(spec)
             else:
                 self._write_natural_rows(spec)
+            units = len(self.rows[spec.name]) * _WRITE_WEIGHT
+            self.tracker.step(f"Enregistrement de {spec.name}", units)
 
     def _history_kwargs(self) -> dict:
         return {"default_user": self.user, "default_change_reason": CHANGE_REASON}

@@ -1,6 +1,7 @@
 """Uploads kept between the check and the confirmation of an import.
 
-The file is stored once, under MEDIA_ROOT/imports/<random token>/, and the token is bound to
+The file is stored once, under MEDIA_ROOT/imports/<random token>/ (and its jobs' states beside
+it, see jobs.py), and the token is bound to
 the session of the person who checked it: the confirmation does not upload again, and nobody
 else can confirm it. Confirming renames the folder first; a rename succeeds only once, so a
 double click (or two tabs) cannot import twice.
@@ -18,14 +19,14 @@ SESSION_KEY = "exchange_uploads"
 MAX_AGE_SECONDS = 24 * 3600
 
 
-def _root() -> Path:
+def root() -> Path:
     return Path(settings.MEDIA_ROOT) / "imports"
 
 
 def store(request: HttpRequest, upload) -> tuple[str, Path]:
     _purge_old()
     token = secrets.token_urlsafe(24)
-    folder = _root() / token
+    folder = root() / token
     folder.mkdir(parents=True)
     # Only the extension of the person's file name is kept: it tells the format apart.
     suffix = Path(upload.name).suffix.lower()
@@ -45,7 +46,7 @@ def claim(request: HttpRequest, token: str) -> Path | None:
     if token not in tokens:
         return None
     request.session[SESSION_KEY] = [t for t in tokens if t != token]
-    folder = _root() / token
+    folder = root() / token
     claimed = folder.with_name(f"{token}.en-cours")
     try:
         folder.rename(claimed)
@@ -58,7 +59,7 @@ def claim(request: HttpRequest, token: str) -> Path | None:
 def discard(request: HttpRequest, token: str) -> None:
     tokens = request.session.get(SESSION_KEY, [])
     request.session[SESSION_KEY] = [t for t in tokens if t != token]
-    shutil.rmtree(_root() / token, ignore_errors=True)
+    shutil.rmtree(root() / token, ignore_errors=True)
 
 
 def remove(path: Path) -> None:
@@ -66,10 +67,13 @@ def remove(path: Path) -> None:
 
 
 def _purge_old() -> None:
-    root = _root()
-    if not root.is_dir():
+    folder = root()
+    if not folder.is_dir():
         return
     limit = time.time() - MAX_AGE_SECONDS
-    for folder in root.iterdir():
-        if folder.stat().st_mtime < limit:
-            shutil.rmtree(folder, ignore_errors=True)
+    for entry in folder.iterdir():
+        if entry.stat().st_mtime < limit:
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)

@@ -1,44 +1,72 @@
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from pes21.roles import staff_required
 
-from . import uploads
+from . import jobs, uploads
 from .forms import ExportForm, ImportForm
-from .services import activity_export_zip, activity_import
+from .services import activity_export_zip
 
-LAST_IMPORT_KEY = "exchange_last_import"
+JOBS_KEY = "exchange_jobs"
+
+
+def _page(request: HttpRequest, **context) -> HttpResponse:
+    context = {"import_form": ImportForm(), "export_form": ExportForm()} | context
+    return render(request, "exchange/index.html", context)
+
+
+def _start(request: HttpRequest, **kwargs) -> HttpResponse:
+    """Start a job, remember it in the session, show it (htmx) or redirect to it."""
+    job_id = jobs.start(user=request.user, **kwargs)
+    request.session[JOBS_KEY] = [*request.session.get(JOBS_KEY, [])[-19:], job_id]
+    if request.htmx:
+        return _job_response(request, job_id, "exchange/_import_zone.html")
+    return redirect("exchange:job", job_id=job_id)
+
+
+def _get_job_for_user(request: HttpRequest, job_id: str) -> dict:
+    # Only the session that started a job sees it: a report lists people's data.
+    if job_id not in request.session.get(JOBS_KEY, []):
+        raise Http404
+    state = jobs.read(job_id)
+    if state is None or state["user_id"] != request.user.pk:
+        raise Http404
+    return state
+
+
+def _job_response(request: HttpRequest, job_id: str, template: str) -> HttpResponse:
+    state = _get_job_for_user(request, job_id)
+    context = {
+        "import_form": ImportForm(),
+        "export_form": ExportForm(),
+        "job_id": job_id,
+        "job": state,
+        "report": jobs.report_of(state),
+        "token": state.get("token"),
+        "filename": state["filename"],
+    }
+    return render(request, template, context)
 
 
 @staff_required
 def index(request: HttpRequest) -> HttpResponse:
-    context = {
-        "import_form": ImportForm(),
-        "export_form": ExportForm(),
-        "last_import": request.session.pop(LAST_IMPORT_KEY, None),
-    }
-    return render(request, "exchange/index.html", context)
+    return _page(request)
 
 
 @require_POST
 @staff_required
 def import_check(request: HttpRequest) -> HttpResponse:
-    """Store the upload, dry-run it and show what the import would do."""
+    """Store the upload and check it (a dry run) in a job; nothing is written."""
     form = ImportForm(request.POST, request.FILES)
-    context = {"import_form": form, "export_form": ExportForm()}
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        token, path = uploads.store(request, upload)
-        report = activity_import(source=path, dry_run=True, user=request.user)
-        if not report.ok:
-            uploads.discard(request, token)
-            token = None
-        context |= {"import_form": ImportForm(), "report": report, "token": token}
-        context["filename"] = upload.name
-    template = "exchange/_import_zone.html" if request.htmx else "exchange/index.html"
-    return render(request, template, context)
+    if not form.is_valid():
+        if request.htmx:
+            return render(request, "exchange/_import_zone.html", {"import_form": form})
+        return _page(request, import_form=form)
+    upload = form.cleaned_data["file"]
+    token, path = uploads.store(request, upload)
+    return _start(request, source=path, dry_run=True, token=token, filename=upload.name)
 
 
 @require_POST
@@ -52,26 +80,15 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
             "Ce fichier a déjà été importé ou sa vérification a expiré : déposez-le à nouveau.",
         )
         return redirect("exchange:index")
-    try:
-        report = activity_import(source=claimed, dry_run=False, user=request.user)
-    finally:
-        uploads.remove(claimed)
-    if not report.ok:
-        # The database changed since the check; nothing was written.
-        context = {"import_form": ImportForm(), "export_form": ExportForm(), "report": report}
-        return render(request, "exchange/index.html", context)
-    messages.success(
-        request,
-        f"Import terminé en {report.seconds_display()} s : {_number(report.created)} "
-        f"enregistrement(s) créé(s), {_number(report.updated)} modifié(s).",
-    )
-    # The detail, file by file, is shown once on the page the redirect leads to.
-    request.session[LAST_IMPORT_KEY] = report.lines()
-    return redirect("exchange:index")
+    filename = request.POST.get("filename", "")[:200] or claimed.name
+    return _start(request, source=claimed, dry_run=False, token=None, filename=filename)
 
 
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", "\u202f")
+@staff_required
+def job(request: HttpRequest, job_id: str) -> HttpResponse:
+    """A job's progress, then its report; htmx polls the fragment every second."""
+    template = "exchange/_job.html" if request.htmx else "exchange/index.html"
+    return _job_response(request, job_id, template)
 
 
 @require_POST
@@ -79,8 +96,7 @@ def _number(value: int) -> str:
 def export(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.POST)
     if not form.is_valid():
-        context = {"import_form": ImportForm(), "export_form": form}
-        return render(request, "exchange/index.html", context)
+        return _page(request, export_form=form)
     year = form.cleaned_data["year"]
     content = activity_export_zip(year=year)
     name = f"pes21-activite-{year}.zip" if year else "pes21-activite.zip"

@@ -25,8 +25,18 @@ def _sample_zip(edit=None) -> SimpleUploadedFile:
     return SimpleUploadedFile("activite 2022.zip", buffer.getvalue(), "application/zip")
 
 
+def _check(client, upload):
+    """Post a file to check; follow to the job page, which shows the finished report."""
+    return client.post(reverse("exchange:import_check"), {"file": upload}, follow=True)
+
+
 def _token(response) -> str:
     return response.context["token"]
+
+
+def _stored_uploads(settings) -> list:
+    root = settings.MEDIA_ROOT / "imports"
+    return [path for path in root.iterdir() if path.is_dir()] if root.exists() else []
 
 
 @pytest.mark.parametrize(
@@ -62,7 +72,7 @@ def test_index_shows_the_import_and_export_forms(staff_client):
 def test_check_reports_what_would_change_and_writes_nothing(staff_client):
     before = counts()
 
-    response = staff_client.post(reverse("exchange:import_check"), {"file": _sample_zip()})
+    response = _check(staff_client, _sample_zip())
 
     assert response.status_code == 200
     report = response.context["report"]
@@ -74,13 +84,13 @@ def test_check_reports_what_would_change_and_writes_nothing(staff_client):
 
 
 def test_confirm_imports_once_even_when_clicked_twice(staff_client, staff):
-    check = staff_client.post(reverse("exchange:import_check"), {"file": _sample_zip()})
+    check = _check(staff_client, _sample_zip())
     token = _token(check)
 
     response = staff_client.post(reverse("exchange:import_confirm"), {"token": token}, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("exchange:index")
-    assert "Import terminé" in response.content.decode()
+    assert "/suivi/" in response.redirect_chain[-1][0]
+    assert "terminé en" in response.content.decode()
     holders = len(read_rows(SAMPLE / "porteurs.csv"))
     assert f"porteurs.csv : {holders} ligne(s), {holders} créée(s)" in response.content.decode()
     assert Project.objects.count() == len(read_rows(SAMPLE / "projets.csv"))
@@ -94,14 +104,15 @@ def test_confirm_imports_once_even_when_clicked_twice(staff_client, staff):
 
 
 def test_the_upload_is_removed_after_the_import(staff_client, settings):
-    check = staff_client.post(reverse("exchange:import_check"), {"file": _sample_zip()})
+    check = _check(staff_client, _sample_zip())
+    assert len(_stored_uploads(settings)) == 1
     staff_client.post(reverse("exchange:import_confirm"), {"token": _token(check)})
 
-    assert list((settings.MEDIA_ROOT / "imports").iterdir()) == []
+    assert _stored_uploads(settings) == []
 
 
 def test_another_person_cannot_confirm_my_upload(staff_client, director, client):
-    token = _token(staff_client.post(reverse("exchange:import_check"), {"file": _sample_zip()}))
+    token = _token(_check(staff_client, _sample_zip()))
     client.force_login(director)
 
     client.post(reverse("exchange:import_confirm"), {"token": token})
@@ -109,8 +120,17 @@ def test_another_person_cannot_confirm_my_upload(staff_client, director, client)
     assert not Holder.objects.exists()
 
 
+def test_another_person_cannot_read_my_check_report(staff_client, director, client):
+    response = staff_client.post(reverse("exchange:import_check"), {"file": _sample_zip()})
+    job_url = response["Location"]
+    assert staff_client.get(job_url).status_code == 200
+    client.force_login(director)
+
+    assert client.get(job_url).status_code == 404
+
+
 def test_director_can_import(director_client):
-    check = director_client.post(reverse("exchange:import_check"), {"file": _sample_zip()})
+    check = _check(director_client, _sample_zip())
     director_client.post(reverse("exchange:import_confirm"), {"token": _token(check)})
 
     assert Holder.objects.count() == len(read_rows(SAMPLE / "porteurs.csv"))
@@ -124,9 +144,7 @@ def test_a_broken_upload_lists_every_problem_and_offers_no_confirmation(staff_cl
             return content.replace(b"34648485069500", b"34648485069501", 1)
         return content
 
-    response = staff_client.post(
-        reverse("exchange:import_check"), {"file": _sample_zip(break_two_cells)}
-    )
+    response = _check(staff_client, _sample_zip(break_two_cells))
 
     page = response.content.decode()
     assert "projets.csv, ligne 2, colonne received_on : " in page
@@ -134,7 +152,7 @@ def test_a_broken_upload_lists_every_problem_and_offers_no_confirmation(staff_cl
     assert "Confirmer l'import" not in page
     assert response.context["token"] is None
     assert not Holder.objects.exists()
-    assert list((settings.MEDIA_ROOT / "imports").iterdir()) == []
+    assert _stored_uploads(settings) == []
 
 
 def test_htmx_check_returns_only_the_import_zone(staff_client):
@@ -150,7 +168,7 @@ def test_htmx_check_returns_only_the_import_zone(staff_client):
 def test_a_single_csv_file_can_be_checked(staff_client):
     upload = SimpleUploadedFile("Porteurs.csv", (SAMPLE / "porteurs.csv").read_bytes())
 
-    response = staff_client.post(reverse("exchange:import_check"), {"file": upload})
+    response = _check(staff_client, upload)
 
     assert [s.name for s in response.context["report"].files] == ["porteurs.csv"]
 
@@ -169,7 +187,7 @@ def test_a_wrong_kind_of_file_is_refused_before_reading(staff_client, filename, 
 
     assert message in response.content.decode()
     assert "report" not in response.context
-    assert not (uploads._root()).exists() or not list(uploads._root().iterdir())
+    assert not uploads.root().exists()
 
 
 def test_a_file_over_the_size_limit_is_refused(staff_client, settings):
@@ -181,14 +199,8 @@ def test_a_file_over_the_size_limit_is_refused(staff_client, settings):
 
 
 def test_export_button_downloads_a_zip_of_every_file(staff_client):
-    staff_client.post(
-        reverse("exchange:import_confirm"),
-        {
-            "token": _token(
-                staff_client.post(reverse("exchange:import_check"), {"file": _sample_zip()})
-            )
-        },
-    )
+    token = _token(_check(staff_client, _sample_zip()))
+    staff_client.post(reverse("exchange:import_confirm"), {"token": token})
 
     response = staff_client.post(reverse("exchange:export"), {"year": "2022"})
 
@@ -203,3 +215,38 @@ def test_export_refuses_a_bad_year(staff_client):
 
     assert response.status_code == 200
     assert "Saisissez un nombre entier" in response.content.decode()
+
+
+def test_a_running_job_shows_its_progress_and_keeps_polling(staff_client, staff):
+    from exchange import jobs
+
+    uploads.root().mkdir(parents=True)
+    jobs._save(
+        "travail-en-cours",
+        {
+            "state": jobs.RUNNING,
+            "progress": 40,
+            "stage": "Vérification de projets.csv",
+            "dry_run": True,
+            "token": None,
+            "filename": "activite.zip",
+            "user_id": staff.pk,
+        },
+    )
+    session = staff_client.session
+    session["exchange_jobs"] = ["travail-en-cours"]
+    session.save()
+    url = reverse("exchange:job", args=["travail-en-cours"])
+
+    response = staff_client.get(url, HTTP_HX_REQUEST="true")
+
+    page = response.content.decode()
+    assert f'hx-get="{url}"' in page and 'hx-trigger="every 1s"' in page
+    assert "Vérification de projets.csv" in page and "40 %" in page
+    assert "<html" not in page
+
+
+def test_a_finished_job_stops_polling(staff_client):
+    response = _check(staff_client, _sample_zip())
+
+    assert "hx-trigger" not in response.content.decode().split('id="job"')[1].split(">")[0]
