@@ -134,3 +134,18 @@ def test_step_form_offers_the_next_step_of_the_path(staff_client, structure):
     assert staff_client.get(url).context["step_form"].initial["kind"] == StepKind.DIAGNOSIS
     response = staff_client.get(url, {"etape": "suivi_post"})
     assert response.context["step_form"].initial["kind"] == StepKind.POST_FOLLOW_UP
+
+
+def test_step_edit_form_shows_the_chosen_consultant_and_keeps_an_old_collective(staff_client):
+    provider = factories.ProviderFactory(name="Ivoire Conseil")
+    old = factories.CollectiveEngineeringFactory(ref="IC2010-1", started_on=dt.date(2010, 3, 1))
+    older = factories.CollectiveEngineeringFactory(ref="IC2009-1", started_on=dt.date(2009, 3, 1))
+    step = factories.StepFactory(
+        kind=StepKind.COLLECTIVE_ENGINEERING, collective=old, provider=provider
+    )
+    html = staff_client.get(reverse("dla:step_edit", args=[step.pk])).content.decode()
+    assert f'<option value="{provider.pk}" selected>Ivoire Conseil</option>' in html
+    assert f'<option value="{old.pk}" selected>IC2010-1' in html
+    assert "IC2009-1" not in html
+    new_form = staff_client.get(step.structure.get_absolute_url()).context["step_form"]
+    assert not new_form.fields["collective"].queryset.filter(pk__in=[old.pk, older.pk]).exists()
