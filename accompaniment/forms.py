@@ -234,20 +234,46 @@ class ProjectForm(HolderPickerMixin, VersionedForm):
         return data
 
 
+class MinutesField(forms.CharField):
+    """A duration typed the way people say it: "90", "45 min", "1h30", "1 h", "1,5 h"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("max_value", None)
+        kwargs.pop("min_value", None)
+        kwargs.pop("step_size", None)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(placeholder="90 ou 1h30", inputmode="text")
+
+    def to_python(self, value) -> int | None:
+        text = re.sub(r"\s+", "", str(super().to_python(value) or "")).lower()
+        if not text:
+            return None
+        if text.startswith("-"):
+            raise forms.ValidationError("Une durée ne peut pas être négative.")
+        hours = re.fullmatch(r"(\d+(?:[.,]\d+)?)h(?:(\d{1,2})(?:min)?)?", text)
+        if hours:
+            minutes = round(float(hours.group(1).replace(",", ".")) * 60)
+            return minutes + int(hours.group(2) or 0)
+        minutes = re.fullmatch(r"(\d+)(?:min|mn|minutes?)?", text)
+        if minutes:
+            return int(minutes.group(1))
+        raise forms.ValidationError("Durée non comprise : écrivez par exemple 90, 45 min ou 1h30.")
+
+
 class MeetingForm(VersionedForm):
     staff = StaffChoiceField(label="Salarié·e", queryset=staff_members(), required=False)
 
     class Meta:
         model = Meeting
         fields = ["date", "duration_minutes", "kind", "staff", "notes"]
+        field_classes = {"duration_minutes": MinutesField}
+        labels = {"duration_minutes": "Durée (minutes ou 1h30)"}
         widgets = {"date": DateInput, "notes": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, with_next_step: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = staff_members()
-        self.fields["duration_minutes"].widget.attrs.update(min=0, step=15)
-        self.helper = _helper(
-            "Enregistrer le rendez-vous",
+        layout = [
             Row(
                 Column("date"),
                 Column("duration_minutes"),
@@ -255,8 +281,17 @@ class MeetingForm(VersionedForm):
                 Column("staff"),
             ),
             "notes",
-            *HIDDEN,
-        )
+        ]
+        if with_next_step:
+            # After a meeting comes the next one: planned in the same gesture.
+            self.fields["next_step"] = forms.CharField(
+                label="Prochaine étape (facultatif)", max_length=200, required=False
+            )
+            self.fields["next_step_on"] = forms.DateField(
+                label="le", widget=DateInput, required=False
+            )
+            layout.append(Row(Column("next_step", css_class="col-md-8"), Column("next_step_on")))
+        self.helper = _helper("Enregistrer le rendez-vous", *layout, *HIDDEN)
 
     def clean_date(self) -> dt.date:
         value = self.cleaned_data["date"]

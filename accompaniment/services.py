@@ -159,11 +159,23 @@ def project_close(
     return project
 
 
-def meeting_create(*, project: Project, data: dict[str, Any]) -> Meeting:
+@transaction.atomic
+def meeting_create(
+    *,
+    project: Project,
+    data: dict[str, Any],
+    next_step: str = "",
+    next_step_on: dt.date | None = None,
+) -> Meeting:
+    """Record a meeting; a next step given with it replaces the project's."""
     meeting = Meeting(project=project)
     _set_fields(meeting, data)
     meeting.full_clean()
     meeting.save()
+    if next_step or next_step_on:
+        project.next_step, project.next_step_on = next_step, next_step_on
+        project.full_clean()
+        project.save()
     return meeting
 
 

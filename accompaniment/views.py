@@ -161,7 +161,9 @@ def _project_page(request: HttpRequest, project: Project, **forms) -> HttpRespon
         "timeline": selectors.project_timeline(project),
         "hours_spent": selectors.minutes_to_hours(selectors.project_minutes_spent(project)),
         "meeting_form": forms.get("meeting_form")
-        or MeetingForm(initial={"date": timezone.localdate(), "staff": request.user}),
+        or MeetingForm(
+            initial={"date": timezone.localdate(), "staff": request.user}, with_next_step=True
+        ),
         "start_form": forms.get("start_form")
         or ProjectStartForm(project=project, initial={"on": timezone.localdate()}),
     }
@@ -228,13 +230,18 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project(pk)
-    form = MeetingForm(request.POST, instance=Meeting(project=project))
+    form = MeetingForm(request.POST, instance=Meeting(project=project), with_next_step=True)
     if not form.is_valid():
         return _project_page(request, project, meeting_form=form, partial=True)
     response = _create_once(
         request,
         form,
-        lambda: services.meeting_create(project=project, data=_model_data(form)),
+        lambda: services.meeting_create(
+            project=project,
+            data=_model_data(form),
+            next_step=form.cleaned_data["next_step"],
+            next_step_on=form.cleaned_data["next_step_on"],
+        ),
         "Rendez-vous enregistré.",
     )
     if request.htmx:

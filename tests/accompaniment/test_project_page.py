@@ -1,6 +1,7 @@
 import datetime as dt
 import uuid
 
+import pytest
 from django.urls import reverse
 
 from accompaniment.models import Meeting, ProjectStatus
@@ -93,7 +94,7 @@ def test_a_negative_meeting_duration_is_refused(staff_client):
         },
         HTTP_HX_REQUEST="true",
     )
-    assert "supérieure ou égale à 0" in response.content.decode()
+    assert "Une durée ne peut pas être négative." in response.content.decode()
     assert not Meeting.objects.exists()
 
 
@@ -146,3 +147,65 @@ def test_a_quick_meeting_sent_twice_is_recorded_once(staff_client):
     again = staff_client.post(url, data, HTTP_HX_REQUEST="true")
     assert "déjà été envoyé" in again.content.decode()
     assert Meeting.objects.filter(project=project).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [("90", 90), ("45 min", 45), ("1h30", 90), ("1 h 30", 90), ("2h", 120), ("1,5 h", 90)],
+)
+def test_meeting_duration_is_typed_the_way_people_say_it(staff_client, typed, minutes):
+    project = factories.ProjectFactory()
+    staff_client.post(
+        reverse("accompaniment:meeting_add", args=[project.pk]),
+        {
+            "date": "2022-04-12",
+            "duration_minutes": typed,
+            "kind": "individuel",
+            "submission_token": str(uuid.uuid4()),
+        },
+    )
+    assert Meeting.objects.get(project=project).duration_minutes == minutes
+
+
+def test_an_unreadable_duration_is_refused(staff_client):
+    project = factories.ProjectFactory()
+    response = staff_client.post(
+        reverse("accompaniment:meeting_add", args=[project.pk]),
+        {
+            "date": "2022-04-12",
+            "duration_minutes": "une heure",
+            "kind": "individuel",
+            "submission_token": str(uuid.uuid4()),
+        },
+    )
+    assert "Durée non comprise" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_the_quick_meeting_form_plans_the_next_step(staff_client):
+    project = factories.ProjectFactory(next_step="Ancienne étape")
+    staff_client.post(
+        reverse("accompaniment:meeting_add", args=[project.pk]),
+        {
+            "date": "2022-04-12",
+            "kind": "individuel",
+            "next_step": "Relecture des statuts",
+            "next_step_on": "2022-05-03",
+            "submission_token": str(uuid.uuid4()),
+        },
+    )
+    project.refresh_from_db()
+    assert (project.next_step, project.next_step_on) == (
+        "Relecture des statuts",
+        dt.date(2022, 5, 3),
+    )
+
+
+def test_a_meeting_without_next_step_keeps_the_planned_one(staff_client):
+    project = factories.ProjectFactory(next_step="Rendez-vous banque")
+    staff_client.post(
+        reverse("accompaniment:meeting_add", args=[project.pk]),
+        {"date": "2022-04-12", "kind": "individuel", "submission_token": str(uuid.uuid4())},
+    )
+    project.refresh_from_db()
+    assert project.next_step == "Rendez-vous banque"
