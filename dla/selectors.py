@@ -4,6 +4,7 @@ import calendar
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Count,
     DateField,
@@ -19,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 
 from accompaniment.models import year_bounds
-from pes21.models import User
+from pes21.models import Attachment, User
 from pes21.roles import DIRECTOR, STAFF
 
 from .models import (
@@ -70,8 +71,24 @@ def structure_list_rows(queryset: QuerySet | None = None) -> QuerySet:
 
 
 def structure_timeline(structure: Structure) -> QuerySet:
-    """The structure's whole DLA path, oldest first, with what each step shows."""
-    return structure.steps.select_related("provider", "staff", "collective").order_by("date", "pk")
+    """The structure's whole DLA path, oldest first, with what each step shows.
+
+    `document_count` counts the documents attached to each step (a deliverable, a report).
+    """
+    documents = (
+        Attachment.objects.filter(
+            content_type=ContentType.objects.get_for_model(Step), object_id=OuterRef("pk")
+        )
+        .order_by()
+        .values("object_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        structure.steps.select_related("provider", "staff", "collective")
+        .annotate(document_count=Coalesce(Subquery(documents), 0))
+        .order_by("date", "pk")
+    )
 
 
 # The step a structure usually comes to after its latest one, offered first in the form.

@@ -2,6 +2,8 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dla.models import Structure
@@ -98,3 +100,19 @@ def test_volunteer_cannot_see_or_create_structures(volunteer_client):
 def test_esus_agreement_lasts_five_years_by_default(staff_client, obtained, expires):
     _create(staff_client, esus_obtained_on=obtained)
     assert Structure.objects.get().esus_expires_on == expires
+
+
+def test_a_deliverable_attached_to_an_engineering_shows_on_the_path(
+    staff_client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    step = factories.StepFactory(kind="ingenierie_individuelle")
+    ct = ContentType.objects.get_for_model(step)
+    pdf = SimpleUploadedFile("livrable.pdf", b"%PDF-1.4 livrable", content_type="application/pdf")
+    response = staff_client.post(
+        reverse("attachment_add", args=[ct.pk, step.pk]), {"title": "Livrable", "file": pdf}
+    )
+    assert response.url == reverse("dla:step_edit", args=[step.pk])
+    assert "Livrable" in staff_client.get(response.url).content.decode()
+    html = staff_client.get(step.structure.get_absolute_url()).content.decode()
+    assert "1 document" in html
