@@ -264,3 +264,16 @@ def test_a_close_form_sent_twice_records_one_status_change(staff_client, accompa
     assert again.status_code == 200
     assert "Quelqu&#x27;un a modifié cette fiche" in again.content.decode()
     assert accompanied.status_changes.filter(status=ProjectStatus.ABANDONED).count() == 1
+
+
+def test_new_project_from_a_holder_page_starts_with_that_holder_ticked(staff_client):
+    holder = factories.HolderFactory(first_name="Lise", last_name="Vauthier")
+    factories.HolderFactory(first_name="Bruno", last_name="Morin")
+    response = staff_client.get(
+        reverse("accompaniment:project_create"), {"porteur": str(holder.pk)}
+    )
+    html = response.content.decode()
+    assert f'name="holders" value="{holder.pk}"' in html
+    assert "Lise Vauthier" in html
+    # Only the chosen holders are sent with the form, not every holder of the database.
+    assert "Bruno Morin" not in html
