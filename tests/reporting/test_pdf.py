@@ -95,3 +95,16 @@ def test_build_report_writes_a_pdf_file(small_year, tmp_path):
     target = tmp_path / "rapport.pdf"
     call_command("build_report", year=Y, format="pdf", output=str(target), stderr=io.StringIO())
     assert "1 234" in _text(target.read_bytes())
+
+
+def test_staff_downloads_the_pdf_and_a_volunteer_cannot(client, staff, volunteer):
+    from django.urls import reverse
+
+    url = reverse("reporting:report_pdf", args=[Y])
+    client.force_login(volunteer)
+    assert client.get(url).status_code == 403
+    client.force_login(staff)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
