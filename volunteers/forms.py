@@ -155,6 +155,8 @@ class ContributionForm(forms.ModelForm):
         label="Temps passé", max_length=20, help_text="Par exemple « 1h30 », « 45 min » ou « 2 »."
     )
 
+    field_order = ["case", "mission", "date", "duration", "notes"]
+
     class Meta:
         model = Contribution
         fields = ["case", "mission", "date", "notes"]
