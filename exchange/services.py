@@ -103,11 +103,11 @@ class ImportReport:
     def lines(self) -> list[str]:
         """The summary a person reads, on the command line or in the page."""
         lines = [
-            f"{s.name} : {s.rows} ligne(s), {s.created} à créer, {s.updated} à modifier, "
-            f"{s.unchanged} inchangée(s)"
+            f"{s.name} : {_n(s.rows)} ligne(s), {_n(s.created)} à créer, "
+            f"{_n(s.updated)} à modifier, {_n(s.unchanged)} inchangée(s)"
             if self.dry_run or not self.written
-            else f"{s.name} : {s.rows} ligne(s), {s.created} créée(s), {s.updated} modifiée(s), "
-            f"{s.unchanged} inchangée(s)"
+            else f"{s.name} : {_n(s.rows)} ligne(s), {_n(s.created)} créée(s), "
+            f"{_n(s.updated)} modifiée(s), {_n(s.unchanged)} inchangée(s)"
             for s in self.files
         ]
         if self.new_users:
@@ -117,6 +117,11 @@ class ImportReport:
                 + ", ".join(self.new_users)
             )
         return lines
+
+
+def _n(value: int) -> str:
+    """A count as French writes it: 12 345 (narrow no-break space)."""
+    return f"{value:,}".replace(",", "\u202f")
 
 
 @dataclass
