@@ -317,3 +317,51 @@ def test_territory_page_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(10):
         response = staff_client.get(territory.get_absolute_url())
     assert len(response.context["projects"]) == size
+
+
+def test_territory_edit_offers_its_place_and_saves_a_typed_change(staff_client):
+    territory = factories.TerritoryFactory(name="Dijon", kind="commune", insee_code="21231")
+    url = reverse("generateur:territory_edit", args=[territory.pk])
+    assert staff_client.get(url).context["form"]["place"].initial == "21231"
+    response = staff_client.post(
+        url,
+        {
+            "place": "",
+            "name": "Dijon – Fontaine d'Ouche",
+            "kind": "quartier",
+            "insee_code": "",
+            "version": territory.version,
+        },
+    )
+    assert response.status_code == 302
+    territory.refresh_from_db()
+    assert (territory.name, territory.kind, territory.insee_code) == (
+        "Dijon – Fontaine d'Ouche",
+        "quartier",
+        "",
+    )
+
+
+def test_territory_edit_from_a_stale_page_is_refused(staff_client):
+    territory = factories.TerritoryFactory(name="Talant", kind="commune", insee_code="21617")
+    url = reverse("generateur:territory_edit", args=[territory.pk])
+    data = {"place": "", "name": "Talant", "kind": "autre", "insee_code": "", "version": 1}
+    assert staff_client.post(url, data).status_code == 302
+    data["name"] = "Talant (ancien formulaire)"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "a modifié cette fiche pendant que vous la modifiiez" in response.content.decode()
+    territory.refresh_from_db()
+    assert territory.name == "Talant"
+
+
+def test_action_edit_saves_and_returns_to_the_action(staff_client, project):
+    action = factories.TerritorialActionFactory(project=project, date=dt.date(2023, 2, 1))
+    url = reverse("generateur:action_edit", args=[project.pk, action.pk])
+    response = staff_client.post(
+        url,
+        {"date": "2023-02-02", "kind": "comite_pilotage", "participants": "7", "title": "COPIL"},
+    )
+    assert response["Location"] == action.get_absolute_url()
+    action.refresh_from_db()
+    assert (action.kind, action.participants, action.title) == ("comite_pilotage", 7, "COPIL")
