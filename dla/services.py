@@ -231,25 +231,34 @@ def collective_create(
         raise ValidationError(
             {"structures": "Une ingénierie collective réunit au moins deux structures."}
         )
+    today = today or timezone.localdate()
     collective = CollectiveEngineering()
     _set_fields(collective, data)
     _check_collective(collective)
     if not collective.started_on:
         raise ValidationError({"started_on": "Indiquez la date de début."})
+    if collective.started_on > today:
+        raise ValidationError(
+            {"started_on": "Une ingénierie s'enregistre une fois commencée : ce début est à venir."}
+        )
     collective.save()
     for structure in structures:
-        step_record(
-            structure=structure,
-            data={
-                "kind": StepKind.COLLECTIVE_ENGINEERING,
-                "date": collective.started_on,
-                "collective": collective,
-                "days": days_per_structure,
-                "cost_eur": cost_per_structure,
-                "staff": staff,
-            },
-            today=today,
-        )
+        try:
+            step_record(
+                structure=structure,
+                data={
+                    "kind": StepKind.COLLECTIVE_ENGINEERING,
+                    "date": collective.started_on,
+                    "collective": collective,
+                    "days": days_per_structure,
+                    "cost_eur": cost_per_structure,
+                    "staff": staff,
+                },
+                today=today,
+            )
+        except ValidationError as error:
+            # The form has no field of the step: say which structure and why, on the form.
+            raise ValidationError(f"{structure.name} : {' '.join(error.messages)}") from error
     return collective
 
 

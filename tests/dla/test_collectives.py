@@ -81,3 +81,10 @@ def test_changing_the_consultant_moves_its_structures_steps(staff_client, provid
     )
     assert response.status_code == 302
     assert set(Step.objects.values_list("provider", "theme")) == {(other.pk, "gouvernance")}
+
+
+def test_a_collective_cannot_start_in_the_future(staff_client, provider):
+    structures = factories.StructureFactory.create_batch(2)
+    response = _create(staff_client, structures, provider, started_on="2099-01-01", ended_on="")
+    assert "à venir" in response.context["form"].errors["started_on"][0]
+    assert not CollectiveEngineering.objects.exists() and not Step.objects.exists()
