@@ -77,6 +77,9 @@ def _read_zip(dataset: Dataset, path: Path) -> None:
         dataset.problems.append(Problem(path.name, 1, "", "archive .zip illisible."))
         return
     with archive:
+        if _too_large(archive):
+            dataset.problems.append(Problem(path.name, 1, "", _TOO_LARGE))
+            return
         for info in archive.infolist():
             name = PurePosixPath(info.filename).name
             if info.is_dir() or name.startswith(".") or "__MACOSX" in info.filename:
@@ -87,6 +90,15 @@ def _read_zip(dataset: Dataset, path: Path) -> None:
         dataset.problems.append(
             Problem(path.name, 1, "", f"l'archive ne contient aucun fichier du format ({_KNOWN}).")
         )
+
+
+# A few megabytes of zip can unpack into gigabytes: the unpacked size is checked first.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+_TOO_LARGE = "archive trop volumineuse une fois décompressée (200 Mo au plus)."
+
+
+def _too_large(archive: zipfile.ZipFile) -> bool:
+    return sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES
 
 
 def _spec_for(dataset: Dataset, name: str) -> FileSpec | None:
@@ -157,6 +169,14 @@ def _encoding_problem(name: str, content: bytes, position: int) -> Problem:
 def _read_workbook(dataset: Dataset, path: Path) -> None:
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(path) as archive:  # an .xlsx is a zip archive too
+            if _too_large(archive):
+                dataset.problems.append(Problem(path.name, 1, "", _TOO_LARGE))
+                return
+    except zipfile.BadZipFile:
+        dataset.problems.append(Problem(path.name, 1, "", "classeur .xlsx illisible."))
+        return
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors for a damaged file

@@ -204,3 +204,37 @@ def test_a_cell_beyond_the_header_is_an_error(sample_dir, loaded):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     _assert_refused(sample_dir, loaded, "territoires.csv, ligne 3, colonne n° 5 : valeur hors")
+
+
+def test_a_zip_that_unpacks_too_large_is_refused_unread(tmp_path, monkeypatch, db):
+    import zipfile
+
+    from exchange import sources
+
+    monkeypatch.setattr(sources, "MAX_UNPACKED_BYTES", 1000)
+    archive = tmp_path / "bombe.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("porteurs.csv", "ref,last_name,first_name\n" + " " * 5000)
+
+    report = activity_import(source=archive)
+
+    assert [str(p) for p in report.problems] == [
+        "bombe.zip, ligne 1 : archive trop volumineuse une fois décompressée (200 Mo au plus)."
+    ]
+
+
+def test_a_damaged_workbook_is_reported_not_a_crash(tmp_path, db):
+    workbook = tmp_path / "classeur.xlsx"
+    workbook.write_bytes(b"PK\x03\x04 pas un vrai classeur")
+
+    report = activity_import(source=workbook)
+
+    assert [str(p) for p in report.problems] == [
+        "classeur.xlsx, ligne 1 : classeur .xlsx illisible."
+    ]
+
+
+def test_an_unknown_file_name_is_an_error(sample_dir, loaded):
+    (sample_dir / "porteur.csv").write_text("ref\n", encoding="utf-8")
+
+    _assert_refused(sample_dir, loaded, "porteur.csv, ligne 1 : fichier inconnu")
