@@ -234,7 +234,8 @@ class Contribution(models.Model):
     )
     notes = models.TextField("ce qui a été fait", blank=True, max_length=4000)
     created_at = models.DateTimeField("saisi le", auto_now_add=True)
-    history = HistoricalRecords()
+    # No change history: contributions are never edited, and a history table would keep the
+    # notes that the RGPD erasure blanks.
 
     objects = ContributionQuerySet.as_manager()
 

@@ -190,3 +190,30 @@ def test_take_only_by_post(volunteer_client, profile, open_case):
     )
     open_case.refresh_from_db()
     assert open_case.status == CaseStatus.OPEN
+
+
+def test_a_mail_server_failure_does_not_lose_the_case(
+    volunteer_client, profile, open_case, monkeypatch, django_capture_on_commit_callbacks
+):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = volunteer_client.post(reverse("volunteers:case_take", args=[open_case.pk]))
+    assert response.status_code == 302
+    open_case.refresh_from_db()
+    assert open_case.volunteer == profile
+
+
+def test_once_released_the_volunteer_no_longer_sees_the_holders(
+    staff, volunteer_client, taken_case
+):
+    url = reverse("volunteers:my_case", args=[taken_case.pk])
+    assert volunteer_client.get(url).status_code == 200
+    login(staff).post(reverse("volunteers:case_release", args=[taken_case.pk]))
+    assert volunteer_client.get(url).status_code == 404
+    assert (
+        "lea@example.org"
+        not in volunteer_client.get(reverse("volunteers:my_space")).content.decode()
+    )

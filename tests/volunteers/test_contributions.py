@@ -10,7 +10,7 @@ from django.utils import timezone
 from volunteers.forms import parse_duration
 from volunteers.models import CaseStatus, Contribution
 
-from .conftest import make_case
+from .conftest import log, make_case
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,11 @@ def test_staff_cannot_log_time_as_a_volunteer(staff_client, taken_case):
     )
     assert response.status_code == 403
     assert not Contribution.objects.exists()
+
+
+def test_erasing_a_volunteer_blanks_their_notes_everywhere(staff, taken_case):
+    from privacy.services import volunteer_anonymise
+
+    log(taken_case.volunteer, case=taken_case)
+    volunteer_anonymise(volunteer=taken_case.volunteer, user=staff, reason="demande")
+    assert list(Contribution.objects.values_list("notes", "minutes")) == [("", 60)]
