@@ -118,11 +118,12 @@ class TerritorialProjectQuerySet(models.QuerySet):
             )
         return self
 
-    def with_action_totals(self) -> "TerritorialProjectQuerySet":
-        """Number of actions and participants summed, as columns the database computes."""
+    def with_action_totals(self, year: int | None = None) -> "TerritorialProjectQuerySet":
+        """Number of actions and participants summed (in `year` if given), by the database."""
+        in_year = Q(actions__date__range=year_bounds(year)) if year else None
         return self.annotate(
-            action_count=Count("actions", distinct=True),
-            participant_total=Coalesce(Sum("actions__participants"), 0),
+            action_count=Count("actions", filter=in_year, distinct=True),
+            participant_total=Coalesce(Sum("actions__participants", filter=in_year), 0),
         )
 
 

@@ -41,8 +41,11 @@ def territory_list_rows(queryset: QuerySet[Territory]) -> QuerySet[Territory]:
     )
 
 
-def project_list_rows(queryset: QuerySet[TerritorialProject]) -> QuerySet[TerritorialProject]:
-    return queryset.select_related("territory", "staff").with_action_totals()
+def project_list_rows(
+    queryset: QuerySet[TerritorialProject], year: int | None = None
+) -> QuerySet[TerritorialProject]:
+    """Projects with their actions and participants, all time or in `year` only."""
+    return queryset.select_related("territory", "staff").with_action_totals(year)
 
 
 def territory_projects(territory: Territory) -> QuerySet[TerritorialProject]:
@@ -177,7 +180,9 @@ def totals_by_year(queryset: QuerySet[TerritorialAction] | None = None) -> list[
     )
 
 
-def project_export_rows(queryset: QuerySet[TerritorialProject]) -> tuple[list[str], list[list]]:
+def project_export_rows(
+    queryset: QuerySet[TerritorialProject], year: int | None = None
+) -> tuple[list[str], list[list]]:
     header = [
         "Réf.",
         "Projet",
@@ -186,8 +191,8 @@ def project_export_rows(queryset: QuerySet[TerritorialProject]) -> tuple[list[st
         "Début",
         "Fin",
         "Chargé·e de mission",
-        "Actions",
-        "Participants",
+        f"Actions en {year}" if year else "Actions",
+        f"Participants en {year}" if year else "Participants",
         "Structure créée",
         "Créée le",
     ]
@@ -205,6 +210,6 @@ def project_export_rows(queryset: QuerySet[TerritorialProject]) -> tuple[list[st
             p.created_structure_name,
             p.created_structure_on,
         ]
-        for p in project_list_rows(queryset)
+        for p in project_list_rows(queryset, year)
     ]
     return header, rows

@@ -150,10 +150,18 @@ def _filtered_projects(request: HttpRequest) -> ProjectFilter:
     return ProjectFilter(request.GET, queryset=TerritorialProject.objects.all())
 
 
+def _filtered_year(filterset: ProjectFilter) -> int | None:
+    """The year filtered on, if valid: the sums of the list then cover that year only."""
+    if filterset.is_valid() and filterset.form.cleaned_data.get("year"):
+        return int(filterset.form.cleaned_data["year"])
+    return None
+
+
 @staff_required
 def project_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered_projects(request)
-    rows = selectors.project_list_rows(filterset.qs)
+    year = _filtered_year(filterset)
+    rows = selectors.project_list_rows(filterset.qs, year)
     projects, sort = apply_sort(request, rows, PROJECT_SORTS, "-debut")
     return render(
         request,
@@ -162,6 +170,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": paginate(request, projects),
             "sort": sort,
+            "year": year,
             "years": selectors.totals_by_year(),
         },
     )
@@ -170,7 +179,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def project_export(request: HttpRequest) -> HttpResponse:
     filterset = _filtered_projects(request)
-    header, rows = selectors.project_export_rows(filterset.qs.order_by("-started_on", "pk"))
+    header, rows = selectors.project_export_rows(
+        filterset.qs.order_by("-started_on", "pk"), _filtered_year(filterset)
+    )
     filename = f"projets-de-territoire-{timezone.localdate():%Y-%m-%d}.csv"
     return export_response(csv_export(filename, header, rows))
 

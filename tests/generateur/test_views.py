@@ -365,3 +365,16 @@ def test_action_edit_saves_and_returns_to_the_action(staff_client, project):
     assert response["Location"] == action.get_absolute_url()
     action.refresh_from_db()
     assert (action.kind, action.participants, action.title) == ("comite_pilotage", 7, "COPIL")
+
+
+def test_filtering_on_a_year_sums_that_year_s_actions_only(staff_client):
+    project = factories.TerritorialProjectFactory(started_on=dt.date(2022, 1, 1))
+    factories.TerritorialActionFactory(project=project, date=dt.date(2022, 6, 1), participants=4)
+    factories.TerritorialActionFactory(project=project, date=dt.date(2023, 6, 1), participants=9)
+    url = reverse("generateur:project_list")
+    row = staff_client.get(url, {"year": 2023}).context["page"][0]
+    assert (row.action_count, row.participant_total) == (1, 9)
+    row = staff_client.get(url).context["page"][0]
+    assert (row.action_count, row.participant_total) == (2, 13)
+    export = staff_client.get(reverse("generateur:project_export"), {"year": 2023})
+    assert "Participants en 2023" in export.content.decode("utf-8-sig")
