@@ -363,3 +363,35 @@ class CollectiveCreateForm(OnceFormMixin, CollectiveForm):
                 "submission_token",
             ]
         )
+
+
+class CollectiveJoinForm(OnceFormMixin, forms.Form):
+    """One more structure in a collective engineering, from the collective's page."""
+
+    structure = forms.ModelChoiceField(
+        label="Structure",
+        queryset=Structure.objects.none(),
+        widget=FastSelect(attrs={"data-filterable": ""}),
+    )
+    days = forms.DecimalField(label="Jours", min_value=Decimal(0), max_digits=6, decimal_places=2)
+    cost_eur = forms.DecimalField(
+        label="Coût (€)", min_value=Decimal(0), max_digits=10, decimal_places=2
+    )
+
+    def __init__(self, *args, collective: CollectiveEngineering, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = (
+            Structure.objects.exclude(steps__collective=collective)
+            .only("pk", "name", "commune")
+            .order_by("name", "pk")
+        )
+        self.fields["structure"].label_from_instance = lambda s: (
+            f"{s.name} ({s.commune})" if s.commune else s.name
+        )
+        self.helper = _helper(
+            "structure",
+            Div(
+                Div("days", css_class="col-6"), Div("cost_eur", css_class="col-6"), css_class="row"
+            ),
+            "submission_token",
+        )

@@ -262,6 +262,32 @@ def collective_create(
     return collective
 
 
+def collective_add_structure(
+    *,
+    collective: CollectiveEngineering,
+    structure: Structure,
+    days: Decimal | None,
+    cost_eur: Decimal | None,
+    staff,
+    today: dt.date | None = None,
+) -> Step:
+    """A structure joins a collective engineering already under way."""
+    if not collective.started_on:
+        raise ValidationError("Indiquez d'abord la date de début de l'ingénierie collective.")
+    return step_record(
+        structure=structure,
+        data={
+            "kind": StepKind.COLLECTIVE_ENGINEERING,
+            "date": collective.started_on,
+            "collective": collective,
+            "days": days,
+            "cost_eur": cost_eur,
+            "staff": staff,
+        },
+        today=today,
+    )
+
+
 @transaction.atomic
 def collective_update(
     *,

@@ -22,6 +22,11 @@ urlpatterns = [
     path("ingenieries-collectives/nouvelle/", views.collective_create, name="collective_create"),
     path("ingenieries-collectives/<int:pk>/", views.collective_detail, name="collective_detail"),
     path(
+        "ingenieries-collectives/<int:pk>/structures/",
+        views.collective_join,
+        name="collective_join",
+    ),
+    path(
         "ingenieries-collectives/<int:pk>/modifier/",
         views.collective_edit,
         name="collective_edit",

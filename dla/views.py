@@ -19,6 +19,7 @@ from .forms import (
     SUGGESTED_THEMES,
     CollectiveCreateForm,
     CollectiveForm,
+    CollectiveJoinForm,
     ProviderCreateForm,
     ProviderForm,
     StepForm,
@@ -434,11 +435,47 @@ def collective_create(request: HttpRequest) -> HttpResponse:
 @staff_required
 def collective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     collective = get_object_or_404(selectors.collective_list_rows(), pk=pk)
+    return _render_collective(request, collective, CollectiveJoinForm(collective=collective))
+
+
+def _render_collective(request: HttpRequest, collective, join_form) -> HttpResponse:
     return render(
         request,
         "dla/collective_detail.html",
-        {"collective": collective, "steps": selectors.collective_steps(collective)},
+        {
+            "collective": collective,
+            "steps": selectors.collective_steps(collective),
+            "join_form": join_form,
+        },
     )
+
+
+@staff_required
+@require_POST
+def collective_join(request: HttpRequest, pk: int) -> HttpResponse:
+    collective = get_object_or_404(selectors.collective_list_rows(), pk=pk)
+    form = CollectiveJoinForm(request.POST, collective=collective)
+    if form.is_valid():
+        data = form.cleaned_data
+        done = _create(
+            request,
+            form,
+            lambda: services.collective_add_structure(
+                collective=collective,
+                structure=data["structure"],
+                days=data["days"],
+                cost_eur=data["cost_eur"],
+                staff=request.user,
+            ),
+        )
+        if done is not None:
+            created, _url = done
+            if created is None:
+                messages.info(request, ALREADY_SUBMITTED_MESSAGE)
+            else:
+                messages.success(request, f"{created.structure.name} rejoint l'ingénierie.")
+            return redirect(collective)
+    return _render_collective(request, collective, form)
 
 
 @staff_required

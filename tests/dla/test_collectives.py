@@ -88,3 +88,24 @@ def test_a_collective_cannot_start_in_the_future(staff_client, provider):
     response = _create(staff_client, structures, provider, started_on="2099-01-01", ended_on="")
     assert "à venir" in response.context["form"].errors["started_on"][0]
     assert not CollectiveEngineering.objects.exists() and not Step.objects.exists()
+
+
+def test_a_structure_joins_a_collective_from_its_page(staff_client, staff, provider):
+    members = factories.StructureFactory.create_batch(2)
+    _create(staff_client, members, provider)
+    collective = CollectiveEngineering.objects.get()
+    newcomer = factories.StructureFactory(name="Crèche des Lilas")
+    url = reverse("dla:collective_join", args=[collective.pk])
+    form = staff_client.get(collective.get_absolute_url()).context["join_form"]
+    assert set(form.fields["structure"].queryset) == {newcomer}
+    payload = {"days": "2", "cost_eur": "600", "submission_token": str(uuid.uuid4())}
+    response = staff_client.post(url, {**payload, "structure": newcomer.pk})
+    assert response.status_code == 302
+    step = Step.objects.get(structure=newcomer)
+    assert (step.collective, step.provider, step.staff) == (collective, provider, staff)
+    # A member cannot join twice, and the refusal is on the form.
+    again = staff_client.post(
+        url, {**payload, "structure": members[0].pk, "submission_token": str(uuid.uuid4())}
+    )
+    assert "structure" in again.context["join_form"].errors
+    assert Step.objects.filter(collective=collective).count() == 3

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from dla.models import Stage, StepKind
+from dla.models import CollectiveEngineering, Stage, StepKind
 from tests import factories
 
 
@@ -63,6 +63,9 @@ def test_structure_page_and_overview_run_a_constant_number_of_queries(
         assert staff_client.get(structure.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(12):
         assert staff_client.get(reverse("dla:overview_year", args=[2022])).status_code == 200
+    collective = CollectiveEngineering.objects.get()
+    with django_assert_max_num_queries(12):
+        assert staff_client.get(collective.get_absolute_url()).status_code == 200
 
 
 def test_structure_list_shows_the_furthest_stage_and_filters_on_it(staff_client):
