@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from pes21.roles import staff_required
 
 from . import jobs, uploads
+from .formats import FILES
 from .forms import ExportForm, ImportForm
 from .services import activity_export_zip
 
@@ -13,8 +14,23 @@ JOBS_KEY = "exchange_jobs"
 
 
 def _page(request: HttpRequest, **context) -> HttpResponse:
-    context = {"import_form": ImportForm(), "export_form": ExportForm()} | context
+    context = {
+        "import_form": ImportForm(),
+        "export_form": ExportForm(),
+        "format_help": _format_help(),
+    } | context
     return render(request, "exchange/index.html", context)
+
+
+def _format_help() -> list[dict]:
+    return [
+        {
+            "name": spec.name,
+            "label": spec.model._meta.verbose_name_plural,
+            "columns": [(column.name, column.required) for column in spec.columns],
+        }
+        for spec in FILES
+    ]
 
 
 def _start(request: HttpRequest, **kwargs) -> HttpResponse:
@@ -41,6 +57,7 @@ def _job_response(request: HttpRequest, job_id: str, template: str) -> HttpRespo
     context = {
         "import_form": ImportForm(),
         "export_form": ExportForm(),
+        "format_help": _format_help(),
         "job_id": job_id,
         "job": state,
         "report": jobs.report_of(state),

@@ -67,6 +67,9 @@ def test_index_shows_the_import_and_export_forms(staff_client):
     assert response.status_code == 200
     assert reverse("exchange:import_check") in response.content.decode()
     assert reverse("exchange:export") in response.content.decode()
+    # The expected format is listed, from the same description the importer uses.
+    assert "<code>dla_etapes.csv</code>" in response.content.decode()
+    assert "<strong>structure_ref</strong>" in response.content.decode()
 
 
 def test_check_reports_what_would_change_and_writes_nothing(staff_client):
