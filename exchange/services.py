@@ -75,6 +75,11 @@ class ImportReport:
     def updated(self) -> int:
         return sum(summary.updated for summary in self.files)
 
+    def problem_groups(self) -> list[tuple[str, str, int]]:
+        """(file, column, how many problems): the overview of a long list."""
+        counted = Counter((problem.file, problem.column) for problem in self.problems)
+        return [(file, column, count) for (file, column), count in counted.items()]
+
     def to_dict(self) -> dict:
         """Plain JSON, to keep a report between the job that makes it and the page."""
         return {

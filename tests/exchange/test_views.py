@@ -253,3 +253,15 @@ def test_a_finished_job_stops_polling(staff_client):
     response = _check(staff_client, _sample_zip())
 
     assert "hx-trigger" not in response.content.decode().split('id="job"')[1].split(">")[0]
+
+
+def test_a_long_problem_list_starts_with_an_overview_by_column(staff_client):
+    # Without porteurs.csv, every holder ref of projets.csv is unknown.
+    upload = SimpleUploadedFile("projets.csv", (SAMPLE / "projets.csv").read_bytes())
+
+    response = _check(staff_client, upload)
+
+    page = response.content.decode()
+    links = sum(len(row["holder_refs"].split(";")) for row in read_rows(SAMPLE / "projets.csv"))
+    assert f"projets.csv, colonne holder_refs : {links} problèmes" in page
+    assert page.count("introuvable dans porteurs.csv") == links
