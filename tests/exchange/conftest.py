@@ -15,7 +15,6 @@ from accompaniment.models import (
 )
 from dla.models import CollectiveEngineering, Provider, Step, Structure
 from generateur.models import PhaseChange, TerritorialAction, TerritorialProject, Territory
-from tests.browser.conftest import chromium, page, shots  # noqa: F401 (browser fixtures)
 from volunteers.models import Skill, Volunteer
 
 SAMPLE = Path(settings.BASE_DIR).parent / "shared" / "sample-data" / "2022"

@@ -4,7 +4,7 @@ import pytest
 
 from accompaniment.models import Project
 from tests import factories
-from tests.browser.conftest import login
+from tests.browser_fixtures import login
 
 from .conftest import SAMPLE, read_rows
 

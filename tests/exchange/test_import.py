@@ -332,3 +332,18 @@ def test_benchmark_helper_times_a_real_import_and_leaves_the_database_alone():
     assert report.written and report.created > 0
     assert 0 < report.seconds < 2.0
     assert counts() == before
+
+
+def test_a_corrected_reference_moves_the_record(sample_dir):
+    activity_import(source=SAMPLE)
+    projects = read_rows(sample_dir / "generateur_projets.csv")
+    projects[0]["territory_ref"] = "T02"
+    projects[0]["staff"] = "nouvelle.recrue"
+    write_rows(sample_dir / "generateur_projets.csv", projects)
+
+    report = activity_import(source=sample_dir / "generateur_projets.csv")
+
+    assert report.ok and report.updated == 1 and report.new_users == ["nouvelle.recrue"]
+    project = TerritorialProject.objects.get(ref=projects[0]["ref"])
+    assert project.territory.ref == "T02"
+    assert project.staff.username == "nouvelle.recrue"
