@@ -2,6 +2,9 @@ import pytest
 
 from tests import factories
 
+# One Chromium for the whole session, shared by every app's browser journeys.
+pytest_plugins = ["tests.browser_fixtures"]
+
 
 @pytest.fixture
 def staff(db):

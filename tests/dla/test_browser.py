@@ -4,7 +4,7 @@ import pytest
 
 from dla.models import Step, StepKind
 from tests import factories
-from tests.browser.conftest import login
+from tests.browser_fixtures import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
