@@ -45,3 +45,9 @@ test: lint test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) var/test-media
+
+bench: install
+	bash scripts/with_postgres.sh bash scripts/bench.sh
+
+load: install
+	bash scripts/with_postgres.sh bash scripts/load.sh

@@ -25,6 +25,7 @@ class Page:
     args: Callable[[], list] | None = None
     admin: str | None = None  # admin changelist URL name of the same model
     query: str = ""
+    as_volunteer: bool = False
 
 
 @dataclass
@@ -60,8 +61,11 @@ def peak(func: Callable[[], object]) -> tuple[float, float, object]:
     return seconds, peak_bytes / 1024 / 1024, result
 
 
-def run_pages(client: Client, admin_client: Client, pages: list[Page], repeat: int, out) -> None:
-    floor = measure(client, reverse("bench_floor"), repeat)
+def run_pages(
+    client: Client, admin_client: Client, pages: list[Page], repeat: int, out, volunteer_client=None
+) -> None:
+    # The floor: a logged-in page that renders the base layout and nothing else.
+    floor = measure(client, reverse("search"), repeat)
     out(f"{'page':<44}{'médiane':>9}{'p95':>9}{'SQL':>5}{'×plancher':>11}{'×admin':>8}")
     out(
         f"{'plancher (gabarit de base)':<44}{floor.median_ms:>7.1f}ms{floor.p95_ms:>7.1f}ms"
@@ -73,7 +77,8 @@ def run_pages(client: Client, admin_client: Client, pages: list[Page], repeat: i
         except (NoReverseMatch, LookupError, AttributeError) as exc:
             out(f"{page.label:<44} absente ({exc.__class__.__name__})")
             continue
-        timing = measure(client, url + page.query, repeat)
+        who = volunteer_client if page.as_volunteer and volunteer_client else client
+        timing = measure(who, url + page.query, repeat)
         ratio_admin = ""
         if page.admin:
             admin = measure(admin_client, reverse(page.admin), repeat)
@@ -83,3 +88,144 @@ def run_pages(client: Client, admin_client: Client, pages: list[Page], repeat: i
             f"{page.label:<44}{timing.median_ms:>7.1f}ms{timing.p95_ms:>7.1f}ms"
             f"{timing.queries:>5}{timing.median_ms / floor.median_ms:>11.1f}{ratio_admin:>8}{flag}"
         )
+
+
+def _biggest(model, related: str):
+    """The record with the most related rows: the detail page's worst case."""
+    from django.db.models import Count
+
+    return [
+        model.objects.annotate(n=Count(related))
+        .order_by("-n", "pk")
+        .values_list("pk", flat=True)[0]
+    ]
+
+
+def _first(model):
+    return [model.objects.order_by("pk").values_list("pk", flat=True)[0]]
+
+
+def pages() -> list[Page]:
+    from django.utils import timezone
+
+    from accompaniment.models import CollectiveAction, Holder, Project
+    from dla.models import CollectiveEngineering, Provider, Structure
+    from generateur.models import TerritorialProject, Territory
+    from volunteers.models import Volunteer
+
+    last_year = timezone.localdate().year - 1
+    return [
+        Page(
+            "Projets (liste)",
+            "accompaniment:project_list",
+            admin="admin:accompaniment_project_changelist",
+        ),
+        Page(
+            "Porteurs (liste)",
+            "accompaniment:holder_list",
+            admin="admin:accompaniment_holder_changelist",
+        ),
+        Page(
+            "Actions collectives (liste)",
+            "accompaniment:action_list",
+            admin="admin:accompaniment_collectiveaction_changelist",
+        ),
+        Page(
+            "Structures DLA (liste)", "dla:structure_list", admin="admin:dla_structure_changelist"
+        ),
+        Page("Prestataires (liste)", "dla:provider_list", admin="admin:dla_provider_changelist"),
+        Page(
+            "Ingénieries collectives (liste)",
+            "dla:collective_list",
+            admin="admin:dla_collectiveengineering_changelist",
+        ),
+        Page("Suivis DLA à faire", "dla:follow_ups"),
+        Page("Bilan DLA de l'année", "dla:overview_year", lambda: [last_year]),
+        Page(
+            "Territoires (liste)",
+            "generateur:territory_list",
+            admin="admin:generateur_territory_changelist",
+        ),
+        Page(
+            "Projets de territoire (liste)",
+            "generateur:project_list",
+            admin="admin:generateur_territorialproject_changelist",
+        ),
+        Page(
+            "Bénévoles (liste)",
+            "volunteers:volunteer_list",
+            admin="admin:volunteers_volunteer_changelist",
+        ),
+        Page("Dossiers de co-accompagnement", "volunteers:case_list"),
+        Page("Tableau des dossiers (bénévole)", "volunteers:board", as_volunteer=True),
+        Page("Espace bénévole", "volunteers:my_space", as_volunteer=True),
+        Page(
+            "Projet (fiche)", "accompaniment:project_detail", lambda: _biggest(Project, "meetings")
+        ),
+        Page(
+            "Porteur (fiche)", "accompaniment:holder_detail", lambda: _biggest(Holder, "projects")
+        ),
+        Page(
+            "Action collective (fiche)",
+            "accompaniment:action_detail",
+            lambda: _first(CollectiveAction),
+        ),
+        Page("Structure (fiche)", "dla:structure_detail", lambda: _biggest(Structure, "steps")),
+        Page("Prestataire (fiche)", "dla:provider_detail", lambda: _biggest(Provider, "steps")),
+        Page(
+            "Ingénierie collective (fiche)",
+            "dla:collective_detail",
+            lambda: _biggest(CollectiveEngineering, "steps"),
+        ),
+        Page(
+            "Territoire (fiche)",
+            "generateur:territory_detail",
+            lambda: _biggest(Territory, "projects"),
+        ),
+        Page(
+            "Projet de territoire (fiche)",
+            "generateur:project_detail",
+            lambda: _biggest(TerritorialProject, "actions"),
+        ),
+        Page("Bénévole (fiche)", "volunteers:volunteer_detail", lambda: _first(Volunteer)),
+        Page("Tableau de bord", "reporting:dashboard"),
+        Page("Rapport d'activité (page)", "reporting:report", lambda: [last_year]),
+    ]
+
+
+def volumes() -> list[tuple[str, int]]:
+    from accompaniment.models import CollectiveAction, Holder, Meeting, Project
+    from dla.models import Step, Structure
+    from generateur.models import TerritorialAction, TerritorialProject
+    from volunteers.models import Volunteer
+
+    return [
+        ("porteurs", Holder.objects.count()),
+        ("projets", Project.objects.count()),
+        ("rendez-vous", Meeting.objects.count()),
+        ("actions collectives", CollectiveAction.objects.count()),
+        ("structures", Structure.objects.count()),
+        ("étapes DLA", Step.objects.count()),
+        ("projets de territoire", TerritorialProject.objects.count()),
+        ("actions de territoire", TerritorialAction.objects.count()),
+        ("bénévoles", Volunteer.objects.count()),
+    ]
+
+
+def run_builds() -> list[str]:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from exchange.services import activity_import_benchmark
+    from reporting.bench import report_build_lines
+
+    lines = report_build_lines()
+    sample = Path(settings.BASE_DIR).parent / "shared" / "sample-data" / "2022"
+    if sample.exists():
+        seconds, peak_mb, report = peak(lambda: activity_import_benchmark(source=sample))
+        lines.append(
+            f"Import du jeu d'exemple 2022 : {report.seconds:.2f} s "
+            f"(pic Python {peak_mb:.1f} Mo, annulé ensuite)"
+        )
+    return lines

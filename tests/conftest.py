@@ -1,5 +1,6 @@
 import pytest
 
+from pes21.roles import ROLES, sync_role_permissions
 from tests import factories
 
 # One Chromium for the whole session, shared by every app's browser journeys.
@@ -42,3 +43,19 @@ def director_client(client, director):
 def volunteer_client(client, volunteer):
     client.force_login(volunteer)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(request):
+    """The role groups come from a data migration, which a transactional test's flush erases;
+    every database test starts with them, whatever ran before on the same worker."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.contrib.auth.models import Group
+
+    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
+        sync_role_permissions()

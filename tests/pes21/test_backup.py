@@ -24,7 +24,7 @@ def _snapshot():
     }
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_backup_then_restore_gives_back_the_same_records(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     referent = factories.staff_user(username="referente")

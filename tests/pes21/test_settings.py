@@ -66,3 +66,16 @@ def test_bad_database_url_fails_loudly():
     result = _manage("check", DEBUG="1", DATABASE_URL="mysql://nope/db")
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+def test_collectstatic_works_for_production(tmp_path):
+    result = _manage(
+        "collectstatic",
+        "--noinput",
+        DEBUG="0",
+        SECRET_KEY="a-long-production-secret-" + "k7Q2" * 12,
+        STATIC_ROOT=str(tmp_path / "static"),
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()

@@ -1,0 +1,48 @@
+import io
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+
+from accompaniment.models import Holder
+from pes21 import benchmark
+from pes21.models import User
+
+
+class Command(BaseCommand):
+    help = "Mesure les pages principales, le rapport et l'import sur un grand jeu de données."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=50)
+        parser.add_argument("--repeat", type=int, default=15)
+
+    def handle(self, *args, scale: int, repeat: int, **options):
+        out = self.stdout.write
+        out(f"Base : {connection.vendor} · échelle ×{scale}")
+        if not Holder.objects.exists():
+            start = time.perf_counter()
+            call_command("seed_demo", scale=scale, stdout=io.StringIO())
+            out(f"Données créées en {time.perf_counter() - start:.0f} s")
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("ANALYZE")
+        for label, count in benchmark.volumes():
+            out(f"  {label:<28}{count:>10,}".replace(",", "\u202f"))
+        director = User.objects.get(username="direction")
+        admin, _ = User.objects.get_or_create(
+            username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+        )
+        volunteer = User.objects.get(username="benevole")
+        client, admin_client, volunteer_client = Client(), Client(), Client()
+        client.force_login(director)
+        admin_client.force_login(admin)
+        volunteer_client.force_login(volunteer)
+        out("")
+        benchmark.run_pages(
+            client, admin_client, benchmark.pages(), repeat, out, volunteer_client=volunteer_client
+        )
+        out("")
+        for line in benchmark.run_builds():
+            out(line)
