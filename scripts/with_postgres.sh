@@ -22,6 +22,7 @@ as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U postgres -A trust -E UTF8 --locale=C.U
 as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w \
   -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
   start >/dev/null
+as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres pes21
 echo "PostgreSQL temporaire sur le port $PGPORT"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/pes21"
 "$@"
