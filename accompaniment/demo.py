@@ -58,9 +58,9 @@ def _email_address(first: str, last: str, number: int) -> str:
 def seed(ctx: DemoContext) -> None:
     rng = ctx.rng
     staff = ctx.staff
-    first_year = ctx.today.year - 5 * min(ctx.scale, 4)
+    first_year = ctx.first_year
     holders = []
-    for i in range(300 * ctx.scale):
+    for i in range(ctx.per_year(100)):
         commune, postal_code, _ = ctx.commune()
         first, last = ctx.fake.first_name(), ctx.fake.last_name()
         holders.append(
@@ -79,7 +79,7 @@ def seed(ctx: DemoContext) -> None:
 
     projects, links, changes, meetings = [], [], [], []
     Link = Project.holders.through
-    for i in range(200 * ctx.scale):
+    for i in range(ctx.per_year(60)):
         received = ctx.date_between(dt.date(first_year, 1, 1), ctx.today)
         programme = rng.choices(
             [
@@ -141,7 +141,7 @@ def seed(ctx: DemoContext) -> None:
             )
         if project.started_on:
             end = project.ended_on or ctx.today
-            for _ in range(rng.randint(2, 8)):
+            for _ in range(rng.randint(3, 11)):
                 meetings.append(
                     Meeting(
                         project=project,
@@ -166,7 +166,7 @@ def seed(ctx: DemoContext) -> None:
     topics = ["gouvernance", "financement", "statuts", "communication", "bénévolat", "budget"]
     number = 0
     for year in range(first_year, ctx.today.year + 1):
-        for _ in range(25 * ctx.scale):
+        for _ in range(50 * ctx.scale):
             day = ctx.date_between(dt.date(year, 1, 1), min(dt.date(year, 12, 31), ctx.today))
             kind = rng.choices(list(ActionKind), weights=[6, 1, 1])[0]
             number += 1

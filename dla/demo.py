@@ -79,9 +79,9 @@ def seed(ctx: DemoContext) -> None:
             Provider(name=f"{ctx.fake.company()} Conseil {i}", themes=ctx.rng.choice(THEMES))
             for i in range(10 * ctx.scale)
         )
-    first_year = ctx.today.year - 5 * min(ctx.scale, 4)
+    first_year = ctx.first_year
     structures = []
-    for i in range(60 * ctx.scale):
+    for i in range(ctx.per_year(40)):
         name, postal_code, _ = ctx.commune()
         employees = ctx.rng.choice([1, 2, 3, 5, 8, 12, 20, 35])
         structures.append(

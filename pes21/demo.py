@@ -76,6 +76,19 @@ class DemoContext:
     def staff(self) -> list[User]:
         return [u for u in self.accounts.values() if u.username not in ("benevole", "benevole2")]
 
+    @property
+    def years(self) -> int:
+        """Five years of history for the demo, twenty from scale 4 up (benchmarks)."""
+        return 5 * min(self.scale, 4)
+
+    @property
+    def first_year(self) -> int:
+        return self.today.year - self.years
+
+    def per_year(self, count: int) -> int:
+        """How many records make `count` a year at this scale, over the whole history."""
+        return count * self.scale * self.years
+
     def commune(self) -> tuple[str, str, str]:
         return self.rng.choice(COMMUNES)
 
