@@ -682,6 +682,11 @@ class _Importer:
                 for row in changed_rows:
                     row.instance.updated_at = now
                 fields.append("updated_at")
+            if any(f.name == "version" for f in spec.model._meta.concrete_fields):
+                # An edit form opened before the import must be refused, not overwrite it.
+                for row in changed_rows:
+                    row.instance.version += 1
+                fields.append("version")
             bulk_update_with_history(
                 [row.instance for row in changed_rows],
                 spec.model,

@@ -124,6 +124,7 @@ def test_a_corrected_file_updates_the_records_by_ref(sample_dir):
     write_rows(sample_dir / "projets.csv", rows)
     other = Project.objects.exclude(ref=target["ref"]).order_by("ref").first()
     other_updated_at = other.updated_at
+    version_before = Project.objects.get(ref=target["ref"]).version
 
     report = activity_import(source=sample_dir)
 
@@ -135,6 +136,8 @@ def test_a_corrected_file_updates_the_records_by_ref(sample_dir):
     last = project.status_changes.last()
     assert (last.status, str(last.changed_on)) == ("abandonne", "2022-12-01")
     assert project.history.first().history_type == "~"
+    # An edit form opened before the import is now stale and will be refused.
+    assert project.version == version_before + 1
     other.refresh_from_db()
     assert other.updated_at == other_updated_at
 
