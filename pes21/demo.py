@@ -42,7 +42,7 @@ COMMUNES = [
     ("Semur-en-Auxois", "21140", "21603"),
     ("Nuits-Saint-Georges", "21700", "21464"),
     ("Is-sur-Tille", "21120", "21317"),
-    ("Saulieu", "21210", "21580"),
+    ("Saulieu", "21210", "21584"),
     ("Châtillon-sur-Seine", "21400", "21154"),
     ("Genlis", "21110", "21292"),
     ("Marsannay-la-Côte", "21160", "21390"),
@@ -54,7 +54,7 @@ COMMUNES = [
     ("Sombernon", "21540", "21611"),
     ("Saint-Apollinaire", "21850", "21540"),
     ("Mirebeau-sur-Bèze", "21310", "21416"),
-    ("Brazey-en-Plaine", "21470", "21100"),
+    ("Brazey-en-Plaine", "21470", "21103"),
     ("Précy-sous-Thil", "21390", "21505"),
     ("Venarey-les-Laumes", "21150", "21663"),
 ]
