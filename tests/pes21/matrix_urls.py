@@ -1,0 +1,75 @@
+"""The arguments of every URL pattern, taken from the matrix world."""
+
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+
+def _pk(key):
+    return lambda w: [w[key].pk]
+
+
+ARGS = {
+    "accompaniment:action_detail": _pk("action"),
+    "accompaniment:action_edit": _pk("action"),
+    "accompaniment:holder_detail": _pk("holder"),
+    "accompaniment:holder_edit": _pk("holder"),
+    "accompaniment:project_detail": _pk("project"),
+    "accompaniment:project_close": _pk("project"),
+    "accompaniment:project_start": _pk("project"),
+    "accompaniment:project_edit": _pk("project"),
+    "accompaniment:meeting_add": _pk("project"),
+    "accompaniment:meeting_edit": _pk("meeting"),
+    "volunteers:volunteer_detail": _pk("volunteer"),
+    "volunteers:volunteer_invite": _pk("volunteer"),
+    "volunteers:volunteer_edit": _pk("volunteer"),
+    "volunteers:case_detail": _pk("taken_case"),
+    "volunteers:case_close": _pk("taken_case"),
+    "volunteers:case_confirm": _pk("taken_case"),
+    "volunteers:case_release": _pk("taken_case"),
+    "volunteers:my_case": _pk("taken_case"),
+    "volunteers:case_open": lambda w: [w["project"].pk],
+    "volunteers:case_take": _pk("open_case"),
+    "password_reset_confirm": lambda w: [
+        urlsafe_base64_encode(force_bytes(w["reset_user"].pk)),
+        default_token_generator.make_token(w["reset_user"]),
+    ],
+    "dla:overview_year": lambda w: [2022],
+    "dla:step_edit": _pk("step"),
+    "dla:step_delete": _pk("step"),
+    "dla:collective_detail": _pk("collective"),
+    "dla:collective_edit": _pk("collective"),
+    "dla:collective_join": _pk("collective"),
+    "dla:provider_detail": _pk("provider"),
+    "dla:provider_edit": _pk("provider"),
+    "dla:structure_detail": _pk("structure"),
+    "dla:step_add": _pk("structure"),
+    "dla:structure_edit": _pk("structure"),
+    "attachment_download": _pk("attachment"),
+    "attachment_remove": _pk("attachment"),
+    "attachment_add": lambda w: [
+        ContentType.objects.get_for_model(w["project"]).pk,
+        w["project"].pk,
+    ],
+    "exchange:job": lambda w: ["0123456789abcdef"],
+    "generateur:project_detail": _pk("territorial"),
+    "generateur:action_add": _pk("territorial"),
+    "generateur:action_edit": lambda w: [w["territorial"].pk, w["territorial_action"].pk],
+    "generateur:action_delete": lambda w: [w["territorial"].pk, w["territorial_action"].pk],
+    "generateur:project_edit": _pk("territorial"),
+    "generateur:project_change_phase": _pk("territorial"),
+    "generateur:territory_detail": _pk("territory"),
+    "generateur:territory_edit": _pk("territory"),
+    "reporting:report": lambda w: [2022],
+    "reporting:export": lambda w: [2022, "csv"],
+    "reporting:focus_edit": lambda w: [2022, w["focus"].pk],
+    "reporting:focus_delete": lambda w: [2022, w["focus"].pk],
+    "reporting:focus_add": lambda w: [2022],
+    "reporting:edition_publish": lambda w: [2022],
+    "reporting:report_pdf": lambda w: [2022],
+    "reporting:edition_reopen": lambda w: [2022],
+    "reporting:edition_edit": lambda w: [2022],
+    "privacy:erase": lambda w: ["porteur", w["holder"].pk],
+    "privacy:export": lambda w: ["porteur", w["holder"].pk],
+}
