@@ -1,4 +1,6 @@
-"""Browser fixtures for every journey test: Playwright driving Debian's Chromium (/usr/bin/chromium), never a download.
+"""Browser fixtures for every journey test.
+
+Playwright drives Debian's Chromium (/usr/bin/chromium), never a downloaded browser.
 
 Screenshots go to test-artifacts/screenshots/<test name>/, one per step, to be looked at.
 """
