@@ -64,6 +64,85 @@ class FastSelectMultiple(FastSelectMixin, forms.SelectMultiple):
     pass
 
 
+class StructureSearchInput(forms.Widget):
+    """A search box whose matches come back as radio buttons, instead of a <select>.
+
+    With tens of thousands of structures a select is megabytes of HTML and a second of server
+    time; the search asks the page for at most PICKER_LIMIT matches while the person types.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.search_url = ""
+        self.query = ""
+        self.found: list = []
+        self.queryset = Structure.objects.none()
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        chosen = []
+        if value not in (None, ""):
+            chosen = list(self.queryset.filter(pk=value)[:1])
+        chosen_pks = {s.pk for s in chosen}
+        structures = chosen + [s for s in self.found if s.pk not in chosen_pks]
+        return format_html(
+            '<div class="input-group input-group-sm" style="max-width: 28rem">'
+            '<span class="input-group-text"><i class="bi bi-search" aria-hidden="true"></i></span>'
+            '<input class="form-control" type="search" id="{}" name="{}" value="{}" '
+            'autocomplete="off" placeholder="Chercher : nom, SIRET ou commune…" '
+            'hx-get="{}" hx-trigger="input changed delay:300ms, search" '
+            'hx-target="#{}-found" hx-include="this"></div>'
+            '<div id="{}-found" class="mt-1">{}</div>',
+            final_attrs.get("id", ""),
+            STRUCTURE_QUERY_PARAM,
+            self.query,
+            self.search_url,
+            final_attrs.get("id", name),
+            final_attrs.get("id", name),
+            structure_choices_html(name, structures, chosen_pks, self.query),
+        )
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+STRUCTURE_QUERY_PARAM = "structure_q"
+PICKER_LIMIT = 15
+
+
+def structure_label(structure: Structure) -> str:
+    return f"{structure.name} ({structure.commune})" if structure.commune else structure.name
+
+
+def structure_choices_html(name: str, structures, chosen_pks=frozenset(), query: str = ""):
+    """Radio buttons for the structures found (and the one already chosen)."""
+    if not structures:
+        if len(query) >= 2:
+            return format_html(
+                '<p class="small text-muted mb-0">{}</p>', "Aucune structure trouvée."
+            )
+        return ""
+    return format_html_join(
+        "",
+        '<div class="form-check"><input class="form-check-input" type="radio" name="{}" '
+        'value="{}" id="pick-{}-{}"{}><label class="form-check-label" for="pick-{}-{}">{}</label>'
+        "</div>",
+        (
+            (
+                name,
+                s.pk,
+                name,
+                s.pk,
+                mark_safe(" checked") if s.pk in chosen_pks else "",
+                name,
+                s.pk,
+                structure_label(s),
+            )
+            for s in structures
+        ),
+    )
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -371,23 +450,24 @@ class CollectiveJoinForm(OnceFormMixin, forms.Form):
     structure = forms.ModelChoiceField(
         label="Structure",
         queryset=Structure.objects.none(),
-        widget=FastSelect(attrs={"data-filterable": ""}),
+        widget=StructureSearchInput,
+        help_text="Tapez au moins deux caractères, puis choisissez la structure.",
     )
     days = forms.DecimalField(label="Jours", min_value=Decimal(0), max_digits=6, decimal_places=2)
     cost_eur = forms.DecimalField(
         label="Coût (€)", min_value=Decimal(0), max_digits=10, decimal_places=2
     )
 
-    def __init__(self, *args, collective: CollectiveEngineering, **kwargs):
+    def __init__(self, *args, collective: CollectiveEngineering, query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = (
-            Structure.objects.exclude(steps__collective=collective)
-            .only("pk", "name", "commune")
-            .order_by("name", "pk")
-        )
-        self.fields["structure"].label_from_instance = lambda s: (
-            f"{s.name} ({s.commune})" if s.commune else s.name
-        )
+        candidates = self.candidates(collective)
+        self.fields["structure"].queryset = candidates
+        self.fields["structure"].label_from_instance = structure_label
+        widget = self.fields["structure"].widget
+        widget.queryset = candidates
+        widget.search_url = collective.get_absolute_url()
+        widget.query = query
+        widget.found = self.search(collective, query)
         self.helper = _helper(
             "structure",
             Div(
@@ -395,3 +475,21 @@ class CollectiveJoinForm(OnceFormMixin, forms.Form):
             ),
             "submission_token",
         )
+
+    @staticmethod
+    def candidates(collective: CollectiveEngineering):
+        """Structures that can still join: not already in the collective."""
+        members = Step.objects.filter(collective=collective).values("structure_id")
+        return (
+            Structure.objects.exclude(pk__in=members)
+            .only("pk", "name", "commune")
+            .order_by("name", "pk")
+        )
+
+    @classmethod
+    def search(cls, collective: CollectiveEngineering, query: str) -> list:
+        """At most PICKER_LIMIT candidates matching the typed text (two characters or more)."""
+        query = query.strip()[:100]
+        if len(query) < 2:
+            return []
+        return list(cls.candidates(collective).search(query)[:PICKER_LIMIT])

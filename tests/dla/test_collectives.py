@@ -109,3 +109,38 @@ def test_a_structure_joins_a_collective_from_its_page(staff_client, staff, provi
     )
     assert "structure" in again.context["join_form"].errors
     assert Step.objects.filter(collective=collective).count() == 3
+
+
+def test_the_join_form_searches_structures_instead_of_listing_them_all(staff_client, provider):
+    members = factories.StructureFactory.create_batch(2, name="Atelier membre")
+    _create(staff_client, members, provider)
+    collective = CollectiveEngineering.objects.get()
+    wanted = factories.StructureFactory(name="Crèche des Lilas")
+    other = factories.StructureFactory(name="Garage solidaire")
+    page = staff_client.get(collective.get_absolute_url()).content.decode()
+    # Without a search, no candidate is written into the page.
+    assert wanted.name not in page and other.name not in page
+    found = staff_client.get(
+        collective.get_absolute_url(), {"structure_q": "lilas"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert wanted.name in found and other.name not in found
+    assert f'value="{wanted.pk}"' in found
+    # Members are never offered again.
+    member_search = staff_client.get(
+        collective.get_absolute_url(), {"structure_q": "atelier"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Atelier membre" not in member_search and "Aucune structure" in member_search
+
+
+def test_a_refused_join_keeps_the_chosen_structure_checked(staff_client, provider):
+    _create(staff_client, factories.StructureFactory.create_batch(2), provider)
+    collective = CollectiveEngineering.objects.get()
+    newcomer = factories.StructureFactory(name="Crèche des Lilas")
+    response = staff_client.post(
+        reverse("dla:collective_join", args=[collective.pk]),
+        {"structure": newcomer.pk, "days": "-1", "cost_eur": "600"},
+    )
+    assert "days" in response.context["join_form"].errors
+    assert f'value="{newcomer.pk}" id="pick-structure-{newcomer.pk}" checked' in (
+        response.content.decode()
+    )
