@@ -360,7 +360,8 @@ class CollectiveAction(models.Model):
         verbose_name = "action collective"
         verbose_name_plural = "actions collectives"
         ordering = ["-date", "pk"]
-        indexes = [models.Index(fields=["kind", "date"])]
+        # (date, id): the list's default order, newest first, read from the index.
+        indexes = [models.Index(fields=["kind", "date"]), models.Index(fields=["date", "id"])]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%d/%m/%Y})"

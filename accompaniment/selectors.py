@@ -249,7 +249,7 @@ def action_export_rows(queryset: QuerySet) -> tuple[list[str], list[list]]:
         "Porteurs présents connus",
     ]
     kinds, series = _labels(ActionKind.choices), _labels(Series.choices)
-    rows = queryset.annotate(attendee_count=Count("attendees", distinct=True)).values_list(
+    rows = queryset.annotate(attendee_count=_attendee_count_subquery()).values_list(
         "ref",
         "date",
         "kind",
@@ -267,6 +267,18 @@ def action_export_rows(queryset: QuerySet) -> tuple[list[str], list[list]]:
     ]
 
 
+def _attendee_count_subquery() -> Coalesce:
+    # Correlated, so that only the shown page's actions are counted (see holder_list_rows).
+    attendees = (
+        CollectiveAction.attendees.through.objects.filter(collectiveaction=OuterRef("pk"))
+        .order_by()
+        .values("collectiveaction")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(attendees, output_field=IntegerField()), 0)
+
+
 def action_list_rows(queryset: QuerySet | None = None) -> QuerySet:
     queryset = CollectiveAction.objects.all() if queryset is None else queryset
-    return queryset.annotate(attendee_count=Count("attendees", distinct=True))
+    return queryset.annotate(attendee_count=_attendee_count_subquery())
