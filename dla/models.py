@@ -259,7 +259,7 @@ class Step(models.Model):
         verbose_name = "étape DLA"
         verbose_name_plural = "étapes DLA"
         ordering = ["date", "pk"]
-        indexes = [models.Index(fields=["kind", "date"])]
+        indexes = [models.Index(fields=["kind", "date"]), models.Index(fields=["date"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("date")),

@@ -10,9 +10,10 @@ from django.db.models import (
     DateField,
     DecimalField,
     Exists,
+    IntegerField,
     Max,
+    Min,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -180,7 +181,12 @@ def steps_by_kind(year: int) -> dict[str, int]:
 
 
 def years_with_steps() -> list[int]:
-    return [d.year for d in Step.objects.dates("date", "year", order="DESC")]
+    """From the latest step's year down to the first's: two index look-ups, where a DISTINCT
+    over every step's year reads the whole table."""
+    bounds = Step.objects.aggregate(first=Min("date"), last=Max("date"))
+    if bounds["first"] is None:
+        return []
+    return list(range(bounds["last"].year, bounds["first"].year - 1, -1))
 
 
 # --- Consultants --------------------------------------------------------------------------
@@ -189,17 +195,26 @@ def years_with_steps() -> list[int]:
 def provider_list_rows(queryset: QuerySet | None = None, *, year: int | None = None) -> QuerySet:
     """Consultants with their days, money, engineerings and structures (all time or one year).
 
-    Each provider's only aggregated relation is its steps, so the join does not multiply.
+    Correlated subqueries rather than a join + GROUP BY: sorted by name, the database sums the
+    steps of the page's 50 consultants only, and the paginator's count stays a plain count.
     """
     queryset = Provider.objects.all() if queryset is None else queryset
-    only = Q(steps__kind__in=[StepKind.INDIVIDUAL_ENGINEERING, StepKind.COLLECTIVE_ENGINEERING])
+    steps = Step.objects.filter(
+        provider=OuterRef("pk"),
+        kind__in=[StepKind.INDIVIDUAL_ENGINEERING, StepKind.COLLECTIVE_ENGINEERING],
+    )
     if year is not None:
-        only &= Q(steps__date__range=year_bounds(year))
+        steps = steps.filter(date__range=year_bounds(year))
+
+    def figure(aggregate, output_field):
+        values = steps.order_by().values("provider").annotate(value=aggregate).values("value")
+        return Coalesce(Subquery(values, output_field=output_field), 0, output_field=output_field)
+
     return queryset.annotate(
-        total_days=Coalesce(Sum("steps__days", filter=only), ZERO, output_field=DecimalField()),
-        total_cost=Coalesce(Sum("steps__cost_eur", filter=only), ZERO, output_field=DecimalField()),
-        engineering_count=Count("steps", filter=only),
-        structure_count=Count("steps__structure", filter=only, distinct=True),
+        total_days=figure(Sum("days"), DecimalField()),
+        total_cost=figure(Sum("cost_eur"), DecimalField()),
+        engineering_count=figure(Count("*"), IntegerField()),
+        structure_count=figure(Count("structure", distinct=True), IntegerField()),
     )
 
 
