@@ -216,6 +216,8 @@ class Project(models.Model):
             models.Index(fields=["programme", "received_on"]),
             models.Index(fields=["started_on", "ended_on"]),
             models.Index(fields=["status", "created_on"]),
+            # The list's default order, latest received first, read from the index.
+            models.Index(fields=["received_on", "id"]),
         ]
         constraints = [
             models.CheckConstraint(
