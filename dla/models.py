@@ -99,6 +99,8 @@ class Structure(models.Model):
         verbose_name = "structure"
         verbose_name_plural = "structures"
         ordering = ["name", "pk"]
+        # (name, id): the list's default order; sector: its filter's choices (see sectors()).
+        indexes = [models.Index(fields=["name", "id"]), models.Index(fields=["sector"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(esus_expires_on__isnull=True)

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import (
     Count,
     DateField,
@@ -114,13 +115,25 @@ def structures_sharing_siret(siret: str, *, exclude_pk: int | None = None) -> Qu
 
 
 def sectors() -> list[str]:
-    """The sectors already used, for the list's filter."""
-    return list(
-        Structure.objects.exclude(sector="")
-        .order_by("sector")
-        .values_list("sector", flat=True)
-        .distinct()
-    )
+    """The sectors already used, for the list's filter.
+
+    A handful of sectors over tens of thousands of structures: each next sector is one probe
+    of the sector index (a "loose index scan"), where DISTINCT would read every row.
+    """
+    table = connection.ops.quote_name(Structure._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE used(sector) AS (
+                SELECT MIN(sector) FROM {table} WHERE sector > ''
+                UNION ALL
+                SELECT (SELECT MIN(sector) FROM {table} WHERE sector > used.sector)
+                FROM used WHERE used.sector IS NOT NULL
+            )
+            SELECT sector FROM used WHERE sector IS NOT NULL
+            """
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 # --- Engineerings: money and days -----------------------------------------------------------
