@@ -1,5 +1,6 @@
 import datetime as dt
 from decimal import Decimal
+from html import escape
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
@@ -45,15 +46,17 @@ class FastSelectMixin:
         if self.allow_multiple_selected:
             final_attrs["multiple"] = True
         chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(key), mark_safe(" selected") if str(key) in chosen else "", label)
-                for key, label in self.choices
-            ),
+        # Plain string building with html.escape: format_html per option costs ten times more.
+        options = "".join(
+            f'<option value="{escape(str(key))}"{" selected" if str(key) in chosen else ""}>'
+            f"{_escaped(label)}</option>"
+            for key, label in self.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))
+
+
+def _escaped(label) -> str:
+    return label.__html__() if hasattr(label, "__html__") else escape(str(label))
 
 
 class FastSelect(FastSelectMixin, forms.Select):
