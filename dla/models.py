@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -261,7 +262,14 @@ class Step(models.Model):
         verbose_name = "étape DLA"
         verbose_name_plural = "étapes DLA"
         ordering = ["date", "pk"]
-        indexes = [models.Index(fields=["kind", "date"]), models.Index(fields=["date"])]
+        indexes = [
+            models.Index(fields=["kind", "date"]),
+            models.Index(fields=["date"]),
+            # Follow-ups due: an engineering's end (its end, else its date) within a window...
+            models.Index(Coalesce("ended_on", "date"), F("kind"), name="dla_step_engineering_end"),
+            # ...and no post follow-up of the same structure since.
+            models.Index(fields=["structure", "kind", "date"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("date")),
