@@ -1,0 +1,111 @@
+"""Issue #10, journey 3: the director writes the year's report texts, publishes the report and
+downloads its PDF."""
+
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from dla.models import StepKind
+from reporting.models import ReportEdition
+from tests import factories
+from tests.browser_fixtures import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+YEAR = 2025
+
+
+def _label(text: str) -> re.Pattern:
+    """A field's label as read, whether or not it carries the required-field asterisk."""
+    return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
+
+
+def _pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    # Narrow and ordinary no-break spaces read as plain spaces; lines joined.
+    # The typographic apostrophe reads as a plain one.
+    return re.sub(r"[\u202f\u00a0\s]+", " ", text).replace("\u2019", "'")
+
+
+def test_director_writes_publishes_and_downloads_the_report(page, shots, live_server):
+    director = factories.director_user(username="direction", first_name="Claire")
+    for _ in range(13):
+        factories.ProjectFactory(received_on=dt.date(YEAR, 4, 1))
+    factories.ProjectFactory(received_on=dt.date(YEAR - 1, 4, 1))  # another year: not counted
+    factories.StepFactory(
+        structure=factories.StructureFactory(employees=1234),
+        kind=StepKind.INDIVIDUAL_ENGINEERING,
+        date=dt.date(YEAR, 6, 30),
+        days=Decimal(4),
+        cost_eur=Decimal(4400),
+    )
+    today = timezone.localdate()
+    login(page, live_server, "direction")
+
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Rapport d'activité"
+    ).click()
+    page.get_by_role("link", name=f"Rapport {YEAR}", exact=True).click()
+    page.get_by_role("heading", name=f"Rapport d'activité {YEAR}").wait_for()
+    shots.take("rapport-brouillon")
+    assert page.locator("h1 + .badge").inner_text() == "Brouillon"
+
+    page.get_by_role("link", name="Modifier les textes").click()
+    page.get_by_role("heading", name=f"Textes du rapport {YEAR}").wait_for()
+    page.get_by_label(_label("Rapport moral")).fill(
+        "Une année de **coopération** entre les acteurs du territoire."
+    )
+    page.get_by_label(_label("Édito")).fill("Merci aux bénévoles de la Côte-d'Or.")
+    page.get_by_label(_label("Signature de l'édito")).fill("Claire, directrice")
+    shots.take("textes-saisis")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.get_by_role("heading", name=f"Rapport d'activité {YEAR}").wait_for()
+    shots.take("textes-enregistres")
+    assert (
+        page.get_by_role("alert")
+        .filter(has_text="Textes du rapport enregistrés (brouillon).")
+        .is_visible()
+    )
+    # The web report shows the text as written, its Markdown rendered.
+    assert page.locator("strong", has_text="coopération").first.is_visible()
+    assert page.get_by_text("Merci aux bénévoles de la Côte-d'Or.").first.is_visible()
+
+    page.get_by_role("button", name="Publier (fige les chiffres)").click()
+    page.get_by_role("alert").filter(has_text=f"Rapport {YEAR} publié").wait_for()
+    shots.take("rapport-publie")
+    assert (
+        page.get_by_role("alert")
+        .filter(has_text=f"Rapport {YEAR} publié : ses chiffres sont figés.")
+        .is_visible()
+    )
+    published = page.locator("h1 + .badge").inner_text()
+    assert re.fullmatch(rf"Publié le {today:%d/%m/%Y} à \d\d:\d\d par {director}", published)
+    assert not page.get_by_role("link", name="Modifier les textes").count()
+
+    # The link serves the PDF inline (Chromium would show it in its viewer): Alt+click is the
+    # browser's own "save the link" gesture, which hands the file over as a download.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="PDF", exact=True).click(modifiers=["Alt"])
+    download = download_info.value
+    assert download.suggested_filename == f"rapport-activite-{YEAR}.pdf"
+    pdf = Path(download.path()).read_bytes()
+    shots.take("apres-telechargement")
+    assert pdf.startswith(b"%PDF")
+    text = _pdf_text(pdf)
+    assert "Une année de coopération entre les acteurs du territoire." in text
+    assert "Merci aux bénévoles de la Côte-d'Or." in text
+    assert re.search(r"13 ?projets accueillis", text)
+    assert "1 234 emplois consolidés" in text
+    assert "4 400 €" in text
+
+    edition = ReportEdition.objects.get(year=YEAR)
+    assert edition.is_published
+    assert edition.published_by == director
+    assert "coopération" in edition.rapport_moral
