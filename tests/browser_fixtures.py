@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# tests/ sits at the project root: the screenshots land in <project>/test-artifacts/.
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
 # around it are synchronous and safe here.
