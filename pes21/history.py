@@ -34,6 +34,12 @@ def _display(record, field_name: str, value) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
         return "oui" if value else "non"
+    if isinstance(model_field, models.ManyToManyField):
+        # simple-history gives the through rows ({"project": 1, "holder": 2}): show the names.
+        target = model_field.m2m_reverse_field_name()
+        ids = [row.get(target) for row in value if isinstance(row, dict)]
+        related = model_field.related_model._default_manager.filter(pk__in=ids)
+        return ", ".join(sorted(str(obj) for obj in related)) or "—"
     if isinstance(model_field, models.ForeignKey):
         related = model_field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related else f"n° {value}"
