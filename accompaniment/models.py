@@ -218,6 +218,17 @@ class Project(models.Model):
             models.Index(fields=["status", "created_on"]),
             # The list's default order, latest received first, read from the index.
             models.Index(fields=["received_on", "id"]),
+            # The dashboard's open projects: next steps due, and each referent's workload.
+            models.Index(
+                fields=["next_step_on", "referent"],
+                name="project_open_next_step",
+                condition=~Q(status__in=CLOSED_STATUSES),
+            ),
+            models.Index(
+                fields=["referent", "status"],
+                name="project_open_referent",
+                condition=~Q(status__in=CLOSED_STATUSES),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
