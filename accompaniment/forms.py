@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from pes21.choices import LegalForm
 from pes21.concurrency import OnceFormMixin, VersionedModelForm
+from pes21.forms import IdsChoiceField, parse_id
 
 from .models import (
     CLOSED_STATUSES,
@@ -166,7 +167,7 @@ class HolderPickerMixin:
 
     def picked(self, name: str) -> list[Holder]:
         if self.is_bound:
-            ids = [v for v in self.data.getlist(self.add_prefix(name)) if str(v).isdigit()]
+            ids = [i for v in self.data.getlist(self.add_prefix(name)) if (i := parse_id(v))]
             return list(Holder.objects.filter(pk__in=ids))
         initial = self.initial.get(name)
         if initial is None and self.instance.pk:
@@ -175,7 +176,7 @@ class HolderPickerMixin:
 
 
 class ProjectForm(HolderPickerMixin, VersionedForm):
-    holders = forms.ModelMultipleChoiceField(
+    holders = IdsChoiceField(
         label="Porteurs",
         queryset=Holder.objects.all(),
         error_messages={"required": "Un projet a au moins un porteur."},
@@ -382,7 +383,7 @@ class ProjectCloseForm(ProjectVersionForm):
 
 
 class CollectiveActionForm(HolderPickerMixin, VersionedForm):
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = IdsChoiceField(
         label="Porteurs présents", queryset=Holder.objects.all(), required=False
     )
 

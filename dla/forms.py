@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from pes21.concurrency import OnceFormMixin
+from pes21.forms import IdsChoiceField
 
 from .models import CollectiveEngineering, Provider, Step, StepKind, Structure
 from .selectors import staff_members
@@ -412,7 +413,7 @@ class CollectiveForm(VersionMixin, forms.ModelForm):
 class CollectiveCreateForm(OnceFormMixin, CollectiveForm):
     """A collective engineering with the structures taking part, created in one go."""
 
-    structures = forms.ModelMultipleChoiceField(
+    structures = IdsChoiceField(
         label="Structures participantes",
         queryset=Structure.objects.only("pk", "name", "commune").order_by("name", "pk"),
         widget=FastSelectMultiple(attrs={"size": 12, "data-filterable": ""}),

@@ -53,3 +53,32 @@ class AttachmentForm(forms.ModelForm):
         upload = self.cleaned_data["file"]
         check_upload(upload)
         return upload
+
+
+# Database keys are signed 64-bit integers. SQLite's driver cannot even bind a larger Python
+# integer (OverflowError, an error 500), so such an id is refused before any query.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """A submitted record id as an int, or None when it cannot name a record."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of records that refuses impossible ids with a message, not a crash."""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for pk in value:
+                if str(pk).strip() and parse_id(pk) is None:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": str(pk)[:30]},
+                    )
+        return super()._check_values(value)

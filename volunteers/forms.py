@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from pes21.concurrency import VersionedModelForm
+from pes21.forms import IdsChoiceField
 
 from .models import Case, Contribution, Mission, Skill, Volunteer
 
@@ -31,7 +32,7 @@ class VolunteerForm(VersionedModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    skills = forms.ModelMultipleChoiceField(
+    skills = IdsChoiceField(
         label="Compétences",
         queryset=Skill.objects.all(),
         required=False,
@@ -84,7 +85,7 @@ class VolunteerForm(VersionedModelForm):
 
 
 class CaseForm(forms.ModelForm):
-    skills = forms.ModelMultipleChoiceField(
+    skills = IdsChoiceField(
         label="Compétences recherchées",
         queryset=Skill.objects.all(),
         required=False,
