@@ -137,14 +137,26 @@ def _add_csv(dataset: Dataset, name: str, content: bytes) -> None:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     table: Table | None = None
     line = 1
-    for cells in reader:
-        cells = [cell.strip() for cell in cells]
-        if table is None:
-            table = Table(spec, [cell.lower() for cell in cells])
-        elif any(cells):
-            table.rows.append((line, cells))
-        # A quoted cell may span lines: the next row starts after the reader's position.
-        line = reader.line_num + 1
+    try:
+        for cells in reader:
+            cells = [cell.strip() for cell in cells]
+            if table is None:
+                table = Table(spec, [cell.lower() for cell in cells])
+            elif any(cells):
+                table.rows.append((line, cells))
+            # A quoted cell may span lines: the next row starts after the reader's position.
+            line = reader.line_num + 1
+    except csv.Error:
+        # A cell beyond the csv module's size limit (an unclosed quote swallowing the file).
+        dataset.problems.append(
+            Problem(
+                spec.name,
+                reader.line_num or 1,
+                "",
+                "ligne illisible : un guillemet n'est sans doute pas refermé.",
+            )
+        )
+        return
     dataset.tables[spec.name] = table
 
 
@@ -154,9 +166,12 @@ def _encoding_problem(name: str, content: bytes, position: int) -> Problem:
     line = content.count(b"\n", 0, position) + 1
     header = content.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").strip()
     delimiter = ";" if header.count(";") > header.count(",") else ","
-    names = [cell.strip().lower() for cell in next(csv.reader([header], delimiter=delimiter))]
     before = content[line_start:position].decode("utf-8", errors="replace")
-    index = len(next(csv.reader([before + "x"], delimiter=delimiter))) - 1
+    try:
+        names = [cell.strip().lower() for cell in next(csv.reader([header], delimiter=delimiter))]
+        index = len(next(csv.reader([before + "x"], delimiter=delimiter))) - 1
+    except csv.Error:  # a stray carriage return: the line is named, the column cannot be
+        names, index = [], -1
     column = names[index] if 0 <= index < len(names) else ""
     return Problem(
         name,
