@@ -34,12 +34,6 @@ def _display(record, field_name: str, value) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
         return "oui" if value else "non"
-    if isinstance(model_field, models.ManyToManyField):
-        # simple-history gives the through rows ({"project": 1, "holder": 2}): show the names.
-        target = model_field.m2m_reverse_field_name()
-        ids = [row.get(target) for row in value if isinstance(row, dict)]
-        related = model_field.related_model._default_manager.filter(pk__in=ids)
-        return ", ".join(sorted(str(obj) for obj in related)) or "—"
     if isinstance(model_field, models.ForeignKey):
         related = model_field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related else f"n° {value}"
@@ -69,11 +63,16 @@ def history_of(instance: models.Model, limit: int = MAX_ENTRIES) -> list[History
                 if change.field in HIDDEN_FIELDS:
                     continue
                 try:
-                    label = record.instance_type._meta.get_field(change.field).verbose_name
-                except Exception:  # m2m fields tracked by simple-history
-                    label = change.field
+                    model_field = record.instance_type._meta.get_field(change.field)
+                except Exception:
+                    model_field = None
+                if model_field is None or model_field.many_to_many:
+                    # simple-history gives an m2m change as raw through rows
+                    # ({"project": 1, "holder": 2}); naming them would cost a query per entry.
+                    label = model_field.verbose_name if model_field else change.field
                     entry.changes.append(Change(str(label), "…", "modifié"))
                     continue
+                label = model_field.verbose_name
                 entry.changes.append(
                     Change(
                         str(label),
