@@ -415,7 +415,8 @@ def holder_picker(request: HttpRequest) -> HttpResponse:
     field_name = request.POST.get("field", "")
     if field_name not in PICKER_FIELDS:
         return HttpResponse(status=400)
-    query = request.POST.get("picker_q", "").strip()[:100]
+    # PostgreSQL refuses a NUL in any text parameter (an error 500): no name contains one.
+    query = request.POST.get("picker_q", "").replace("\x00", "").strip()[:100]
     found = Holder.objects.search(query)[:15] if len(query) >= 2 else []
     return render(
         request,

@@ -31,7 +31,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @staff_required
 def search(request: HttpRequest) -> HttpResponse:
     # Names are personal data: the query travels in the body, never in a URL or access log.
-    query = request.POST.get("q", "")[:100]
+    # PostgreSQL refuses a NUL in any text parameter (an error 500): no name contains one.
+    query = request.POST.get("q", "").replace("\x00", "")[:100]
     groups = search_registry.search(request.user, query)
     template = "pes21/_search_results.html" if request.htmx else "pes21/search.html"
     return render(request, template, {"query": query, "groups": groups})
