@@ -3,7 +3,7 @@
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -70,7 +70,8 @@ def holder_list_rows(queryset: QuerySet | None = None) -> QuerySet:
 
 
 def minutes_to_hours(minutes: int | None) -> Decimal:
-    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
+    # Rounded as people round (2 h 15 is 2,3 h), not half-to-even.
+    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def project_minutes_spent(project: Project) -> int:
