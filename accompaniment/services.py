@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pes21.concurrency import CONFLICT_MESSAGE, EditConflict, save_versioned
+from pes21.concurrency import save_or_refuse
+from pes21.services import set_fields
 
 from .models import (
     CLOSED_STATUSES,
@@ -21,25 +22,9 @@ from .models import (
 )
 
 
-def _save(instance, expected_version: int | None) -> None:
-    """Save; with the version the form was read at, refuse to overwrite someone else's save."""
-    if expected_version is None:
-        instance.save()
-        return
-    try:
-        save_versioned(instance, expected_version=expected_version)
-    except EditConflict:
-        raise ValidationError(CONFLICT_MESSAGE) from None
-
-
-def _set_fields(instance, data: dict[str, Any]) -> None:
-    for name, value in data.items():
-        setattr(instance, name, value)
-
-
 def holder_create(*, data: dict[str, Any]) -> Holder:
     holder = Holder()
-    _set_fields(holder, data)
+    set_fields(holder, data)
     holder.full_clean()
     holder.save()
     return holder
@@ -49,9 +34,9 @@ def holder_create(*, data: dict[str, Any]) -> Holder:
 def holder_update(
     *, holder: Holder, data: dict[str, Any], expected_version: int | None = None
 ) -> Holder:
-    _set_fields(holder, data)
+    set_fields(holder, data)
     holder.full_clean()
-    _save(holder, expected_version)
+    save_or_refuse(holder, expected_version)
     return holder
 
 
@@ -80,7 +65,7 @@ def _status_date(project: Project) -> dt.date:
 @transaction.atomic
 def project_create(*, data: dict[str, Any], holders: Iterable[Holder], user) -> Project:
     project = Project()
-    _set_fields(project, data)
+    set_fields(project, data)
     project.full_clean()
     project.save()
     project.holders.set(holders)
@@ -98,9 +83,9 @@ def project_update(
     expected_version: int | None = None,
 ) -> Project:
     previous_status = Project.objects.values_list("status", flat=True).get(pk=project.pk)
-    _set_fields(project, data)
+    set_fields(project, data)
     project.full_clean()
-    _save(project, expected_version)
+    save_or_refuse(project, expected_version)
     project.holders.set(holders)
     if project.status != previous_status:
         _record_status(project=project, status=project.status, on=_status_date(project), user=user)
@@ -122,7 +107,7 @@ def project_change_status(
         project.started_on = on
     project.status = status
     project.full_clean()
-    _save(project, expected_version)
+    save_or_refuse(project, expected_version)
     _record_status(project=project, status=status, on=on, user=user, note=note)
     return project
 
@@ -154,7 +139,7 @@ def project_close(
     if outcome == ProjectStatus.REDIRECTED and partner:
         note = f"Réorienté vers {partner}" + (f" : {note}" if note else "")
     project.full_clean()
-    _save(project, expected_version)
+    save_or_refuse(project, expected_version)
     _record_status(project=project, status=outcome, on=on, user=user, note=note)
     return project
 
@@ -169,7 +154,7 @@ def meeting_create(
 ) -> Meeting:
     """Record a meeting; a next step given with it replaces the project's."""
     meeting = Meeting(project=project)
-    _set_fields(meeting, data)
+    set_fields(meeting, data)
     meeting.full_clean()
     meeting.save()
     if next_step or next_step_on:
@@ -183,16 +168,16 @@ def meeting_create(
 def meeting_update(
     *, meeting: Meeting, data: dict[str, Any], expected_version: int | None = None
 ) -> Meeting:
-    _set_fields(meeting, data)
+    set_fields(meeting, data)
     meeting.full_clean()
-    _save(meeting, expected_version)
+    save_or_refuse(meeting, expected_version)
     return meeting
 
 
 @transaction.atomic
 def action_create(*, data: dict[str, Any], attendees: Iterable[Holder]) -> CollectiveAction:
     action = CollectiveAction()
-    _set_fields(action, data)
+    set_fields(action, data)
     action.full_clean()
     action.save()
     action.attendees.set(attendees)
@@ -207,8 +192,8 @@ def action_update(
     attendees: Iterable[Holder],
     expected_version: int | None = None,
 ) -> CollectiveAction:
-    _set_fields(action, data)
+    set_fields(action, data)
     action.full_clean()
-    _save(action, expected_version)
+    save_or_refuse(action, expected_version)
     action.attendees.set(attendees)
     return action

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pes21.concurrency import save_versioned
+from pes21.services import set_fields
 
 from .models import (
     CollectiveEngineering,
@@ -28,11 +29,6 @@ ENGINEERING_ONLY_FIELDS = ("provider", "days", "cost_eur", "theme")
 ONLY_FOR_ENGINEERING = "Ce champ ne concerne que les ingénieries."
 REQUIRED_FOR_ENGINEERING = "Ce champ est obligatoire pour une ingénierie."
 MIN_COLLECTIVE_STRUCTURES = 2
-
-
-def _set_fields(instance, data: dict[str, Any]) -> None:
-    for name, value in data.items():
-        setattr(instance, name, value)
 
 
 def _save(instance, expected_version: int | None) -> None:
@@ -89,7 +85,7 @@ def _check_structure(structure: Structure) -> None:
 
 def structure_create(*, data: dict[str, Any]) -> Structure:
     structure = Structure()
-    _set_fields(structure, data)
+    set_fields(structure, data)
     _check_structure(structure)
     structure.save()
     return structure
@@ -99,7 +95,7 @@ def structure_create(*, data: dict[str, Any]) -> Structure:
 def structure_update(
     *, structure: Structure, data: dict[str, Any], expected_version: int | None = None
 ) -> Structure:
-    _set_fields(structure, data)
+    set_fields(structure, data)
     _check_structure(structure)
     _save(structure, expected_version)
     return structure
@@ -110,7 +106,7 @@ def structure_update(
 
 def provider_create(*, data: dict[str, Any]) -> Provider:
     provider = Provider()
-    _set_fields(provider, data)
+    set_fields(provider, data)
     provider.full_clean()
     provider.save()
     return provider
@@ -120,7 +116,7 @@ def provider_create(*, data: dict[str, Any]) -> Provider:
 def provider_update(
     *, provider: Provider, data: dict[str, Any], expected_version: int | None = None
 ) -> Provider:
-    _set_fields(provider, data)
+    set_fields(provider, data)
     provider.full_clean()
     _save(provider, expected_version)
     return provider
@@ -176,7 +172,7 @@ def step_record(
 ) -> Step:
     """Add one step to a structure's path."""
     step = Step(structure=structure)
-    _set_fields(step, data)
+    set_fields(step, data)
     _fill_from_collective(step)
     _check_step(step, today=today or timezone.localdate())
     step.save()
@@ -191,7 +187,7 @@ def step_update(
     expected_version: int | None = None,
     today: dt.date | None = None,
 ) -> Step:
-    _set_fields(step, data)
+    set_fields(step, data)
     _fill_from_collective(step)
     _check_step(step, today=today or timezone.localdate())
     _save(step, expected_version)
@@ -233,7 +229,7 @@ def collective_create(
         )
     today = today or timezone.localdate()
     collective = CollectiveEngineering()
-    _set_fields(collective, data)
+    set_fields(collective, data)
     _check_collective(collective)
     if not collective.started_on:
         raise ValidationError({"started_on": "Indiquez la date de début."})
@@ -296,7 +292,7 @@ def collective_update(
     expected_version: int | None = None,
 ) -> CollectiveEngineering:
     """Edit a collective engineering; its structures' steps follow its consultant and theme."""
-    _set_fields(collective, data)
+    set_fields(collective, data)
     _check_collective(collective)
     _save(collective, expected_version)
     collective.steps.update(provider=collective.provider, theme=collective.theme)

@@ -7,30 +7,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pes21.concurrency import CONFLICT_MESSAGE, EditConflict, save_versioned
+from pes21.concurrency import save_or_refuse
+from pes21.services import set_fields
 
 from .models import PhaseChange, TerritorialAction, TerritorialProject, Territory
 
 
-def _set_fields(instance, data: dict[str, Any]) -> None:
-    for name, value in data.items():
-        setattr(instance, name, value)
-
-
-def _save(instance, expected_version: int | None) -> None:
-    """Save; given the version a form was read at, refuse to overwrite someone else's save."""
-    if expected_version is None:
-        instance.save()
-        return
-    try:
-        save_versioned(instance, expected_version=expected_version)
-    except EditConflict:
-        raise ValidationError(CONFLICT_MESSAGE) from None
-
-
 def territory_create(*, data: dict[str, Any]) -> Territory:
     territory = Territory()
-    _set_fields(territory, data)
+    set_fields(territory, data)
     territory.full_clean()
     territory.save()
     return territory
@@ -40,9 +25,9 @@ def territory_create(*, data: dict[str, Any]) -> Territory:
 def territory_update(
     *, territory: Territory, data: dict[str, Any], expected_version: int | None = None
 ) -> Territory:
-    _set_fields(territory, data)
+    set_fields(territory, data)
     territory.full_clean()
-    _save(territory, expected_version)
+    save_or_refuse(territory, expected_version)
     return territory
 
 
@@ -59,7 +44,7 @@ def _record_phase(*, project: TerritorialProject, on: dt.date, user, note: str =
 def project_create(*, data: dict[str, Any], user) -> TerritorialProject:
     """Create a project; its first phase is recorded as reached on its start date."""
     project = TerritorialProject()
-    _set_fields(project, data)
+    set_fields(project, data)
     project.full_clean()
     project.save()
     _record_phase(project=project, on=project.started_on, user=user)
@@ -76,9 +61,9 @@ def project_update(
 ) -> TerritorialProject:
     """Save the edit form; a phase changed there is recorded as changed today."""
     previous_phase = TerritorialProject.objects.values_list("phase", flat=True).get(pk=project.pk)
-    _set_fields(project, data)
+    set_fields(project, data)
     project.full_clean()
-    _save(project, expected_version)
+    save_or_refuse(project, expected_version)
     if project.phase != previous_phase:
         _record_phase(project=project, on=timezone.localdate(), user=user)
     return project
@@ -107,20 +92,20 @@ def project_change_phase(
         raise ValidationError({"on": "Un changement de phase ne peut pas être daté du futur."})
     project.phase = phase
     project.full_clean()
-    _save(project, expected_version)
+    save_or_refuse(project, expected_version)
     return _record_phase(project=project, on=on, user=user, note=note)
 
 
 def action_create(*, project: TerritorialProject, data: dict[str, Any]) -> TerritorialAction:
     action = TerritorialAction(project=project)
-    _set_fields(action, data)
+    set_fields(action, data)
     action.full_clean()
     action.save()
     return action
 
 
 def action_update(*, action: TerritorialAction, data: dict[str, Any]) -> TerritorialAction:
-    _set_fields(action, data)
+    set_fields(action, data)
     action.full_clean()
     action.save()
     return action

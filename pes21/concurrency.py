@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
@@ -50,6 +51,18 @@ def save_versioned(instance: models.Model, *, expected_version: int) -> None:
             raise EditConflict
         instance.version = expected_version + 1
         instance.save()
+
+
+def save_or_refuse(instance: models.Model, expected_version: int | None) -> None:
+    """Save; given the version a form was read at, a conflict is a French ValidationError
+    (what services raise, so that views show it on the form like any other refusal)."""
+    if expected_version is None:
+        instance.save()
+        return
+    try:
+        save_versioned(instance, expected_version=expected_version)
+    except EditConflict:
+        raise ValidationError(CONFLICT_MESSAGE) from None
 
 
 class VersionedModelForm(forms.ModelForm):

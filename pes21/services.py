@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import models
 
 from .models import Attachment, User
@@ -21,3 +23,9 @@ def attachment_create(*, target: models.Model, title: str, file, user: User) -> 
 def attachment_delete(*, attachment: Attachment) -> None:
     attachment.file.delete(save=False)
     attachment.delete()
+
+
+def set_fields(instance: models.Model, data: dict[str, Any]) -> None:
+    """Copy a form's cleaned data onto an instance (before its full_clean and save)."""
+    for name, value in data.items():
+        setattr(instance, name, value)

@@ -25,6 +25,7 @@ from accompaniment.models import Project
 from pes21.concurrency import CONFLICT_MESSAGE, EditConflict, save_versioned
 from pes21.models import User
 from pes21.roles import DIRECTOR, STAFF, VOLUNTEER
+from pes21.services import set_fields
 
 from . import selectors
 from .models import ACTIVE_CASE_STATUSES, Case, CaseStatus, Contribution, Skill, Volunteer
@@ -42,18 +43,13 @@ class CaseUnavailable(ValidationError):
     """The case is no longer in a state that allows this action."""
 
 
-def _set_fields(instance, data: dict[str, Any]) -> None:
-    for name, value in data.items():
-        setattr(instance, name, value)
-
-
 # --- Profiles and invitations ----------------------------------------------------------------
 
 
 @transaction.atomic
 def volunteer_create(*, data: dict[str, Any], skills: Iterable[Skill]) -> Volunteer:
     volunteer = Volunteer()
-    _set_fields(volunteer, data)
+    set_fields(volunteer, data)
     volunteer.full_clean()
     volunteer.save()
     volunteer.skills.set(skills)
@@ -68,7 +64,7 @@ def volunteer_update(
     skills: Iterable[Skill],
     expected_version: int,
 ) -> Volunteer:
-    _set_fields(volunteer, data)
+    set_fields(volunteer, data)
     volunteer.full_clean()
     try:
         save_versioned(volunteer, expected_version=expected_version)
@@ -154,7 +150,7 @@ def case_open(
             "Ce projet est clos : il ne peut plus être ouvert au co-accompagnement."
         )
     case = Case(project=project, opened_by=user, status=CaseStatus.OPEN)
-    _set_fields(case, data)
+    set_fields(case, data)
     case.full_clean()
     case.save()
     case.skills.set(skills)
