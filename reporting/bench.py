@@ -4,12 +4,11 @@
 
 or from code: `from reporting.bench import report_build_lines; lines = report_build_lines()`.
 Time is wall-clock; memory is the peak of Python allocations (tracemalloc) during the
-build, plus the process's peak resident size (ru_maxrss) after it, which includes
-WeasyPrint's C libraries.
+build. The resident memory a server process needs (WeasyPrint's C libraries included) is
+measured by `make bench` on a build in a process of its own (pes21.benchmark).
 """
 
 import json
-import resource
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -41,12 +40,10 @@ def measure_report(year: int) -> dict:
         lambda: json.dumps(report_figures(year), cls=DjangoJSONEncoder)
     )
     pdf_s, pdf_mb, pdf_q, pdf = _measure(lambda: report_pdf(year))
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "year": year,
         "json": {"seconds": json_s, "peak_mb": json_mb, "queries": json_q, "bytes": len(data)},
         "pdf": {"seconds": pdf_s, "peak_mb": pdf_mb, "queries": pdf_q, "bytes": len(pdf)},
-        "max_rss_mb": rss_mb,
     }
 
 
@@ -63,7 +60,6 @@ def report_build_lines(year: int | None = None) -> list[str]:
             f"  {label:<5}{row['seconds']:>8.2f} s  pic Python {row['peak_mb']:>7.1f} Mo  "
             f"{row['queries']:>4} requêtes SQL  {row['bytes'] / 1024:>8.1f} Ko"
         )
-    lines.append(f"  mémoire résidente maximale du processus : {result['max_rss_mb']:.0f} Mo")
     return lines
 
 
