@@ -29,6 +29,9 @@ def chromium():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
+            # The interface language (date fields, file buttons) follows the environment, not
+            # the page's locale: French, as in the staff's browsers.
+            env={**os.environ, "LANG": "fr_FR.UTF-8", "LANGUAGE": "fr"},
             args=[
                 "--no-sandbox",
                 "--disable-gpu",
@@ -37,6 +40,7 @@ def chromium():
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
+                "--lang=fr-FR",
             ],
         )
         yield browser
