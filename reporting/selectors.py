@@ -9,7 +9,6 @@ The rules are those of the contract (/work/shared/import-format.md, "Yearly figu
 """
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,9 +24,11 @@ from accompaniment.models import (
     ProjectStatus,
     Series,
 )
+from dla import selectors as dla_selectors
 from dla.models import BENEFICIARY_KINDS, ENGINEERING_KINDS, Step, StepKind, Structure
 from generateur.models import TerritorialAction, TerritorialProject
-from volunteers.models import Volunteer
+from volunteers import selectors as volunteers_selectors
+from volunteers.models import Mission, Volunteer
 
 # Workshops with no series are grouped under this key in `ateliers_par_cycle`.
 NO_SERIES = "sans_cycle"
@@ -350,31 +351,14 @@ def vie_associative_figures(period: Period) -> dict:
     return {"benevoles_actifs": active.count()}
 
 
-def volunteer_hours_by_mission(period: Period) -> list[dict] | None:
-    """Volunteers' hours by mission, when the volunteers app provides them (else None)."""
-    try:
-        module = importlib.import_module("volunteers.selectors")
-    except ImportError:
-        return None
-    function = getattr(module, "volunteer_hours_by_mission", None)
-    if function is None:
-        return None
-    result = function(start=period.start, end=period.end)
-    if isinstance(result, dict):
-        result = [{"mission": key, "heures": value} for key, value in result.items()]
-    from volunteers.models import Mission
-
+def volunteer_hours_by_mission(period: Period) -> list[dict]:
+    """Volunteers' hours by mission (every mission, zero included), with its French label."""
+    hours = volunteers_selectors.volunteer_hours_by_mission(start=period.start, end=period.end)
     labels = dict(Mission.choices)
-    rows = []
-    # The shape is the volunteers app's: accept "heures" or "hours", a code or a label.
-    for row in result:
-        row = dict(row)
-        mission = row.get("mission", "")
-        hours = row.get("heures", row.get("hours", 0))
-        rows.append(
-            {"mission": mission, "libelle": labels.get(mission, mission), "heures": _number(hours)}
-        )
-    return rows
+    return [
+        {"mission": mission, "libelle": labels[mission], "heures": _number(value)}
+        for mission, value in hours.items()
+    ]
 
 
 # --- Since the creation of the association ---------------------------------------------
@@ -498,12 +482,8 @@ def staff_workload(today: dt.date) -> list[dict]:
         .values_list("referent")
         .annotate(n=Count("pk"))
     )
-    follow_ups = _follow_ups_due(today)
-    follow_ups_by_staff = (
-        dict(follow_ups.order_by().values_list("staff").annotate(n=Count("pk")))
-        if follow_ups is not None
-        else {}
-    )
+    follow_ups = dla_selectors.follow_ups_due(today=today)
+    follow_ups_by_staff = dict(follow_ups.order_by().values_list("staff").annotate(n=Count("pk")))
     users = (
         get_user_model()
         .objects.filter(groups__name__in=[STAFF, DIRECTOR], is_active=True)
@@ -535,18 +515,5 @@ def next_steps_due(today: dt.date, *, staff=None, limit: int = 50):
     return rows[:limit]
 
 
-def _follow_ups_due(today: dt.date, staff=None):
-    """The DLA app's follow-ups due, or None while that selector does not exist."""
-    try:
-        module = importlib.import_module("dla.selectors")
-    except ImportError:
-        return None
-    function = getattr(module, "follow_ups_due", None)
-    if function is None:
-        return None
-    return function(today=today, staff=staff)
-
-
 def follow_ups_due(today: dt.date, *, limit: int = 50):
-    rows = _follow_ups_due(today)
-    return None if rows is None else rows[:limit]
+    return dla_selectors.follow_ups_due(today=today)[:limit]

@@ -170,7 +170,6 @@ def export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     figures = selectors.dashboard_figures(today)
-    follow_ups = selectors.follow_ups_due(today)
     context = {
         "today": today,
         "figures": figures,
@@ -178,8 +177,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "workload": selectors.staff_workload(today),
         "next_steps": selectors.next_steps_due(today),
         "horizon": today + dt.timedelta(days=selectors.NEXT_STEPS_HORIZON_DAYS),
-        "follow_ups": follow_ups,
-        "follow_ups_available": follow_ups is not None,
+        "follow_ups": selectors.follow_ups_due(today),
     }
     return render(request, "reporting/dashboard.html", context)
 

@@ -38,15 +38,7 @@ def test_workload_counts_open_cases_and_next_steps_due_per_person(staff):
     assert rows[other]["next_steps_due"] == 1
 
 
-def _follow_ups_exist() -> bool:
-    from reporting.selectors import _follow_ups_due
-
-    return _follow_ups_due(TODAY) is not None
-
-
 def test_dashboard_lists_follow_ups_due_per_person(staff_client, staff):
-    if not _follow_ups_exist():
-        pytest.skip("dla.selectors.follow_ups_due n'existe pas encore")
     today = dt.date.today()
     due = StepFactory(
         kind=StepKind.INDIVIDUAL_ENGINEERING,

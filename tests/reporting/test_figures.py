@@ -290,24 +290,22 @@ def test_history_gives_the_charted_figures_for_the_five_years_up_to_the_report()
     assert [row["creation.projets_accueillis"] for row in rows] == [0, 0, 0, 1, 2]
 
 
-def test_volunteer_hours_by_mission_are_left_out_until_the_volunteers_app_gives_them(monkeypatch):
-    import sys
-    import types
-
+def test_volunteer_hours_by_mission_count_the_year_only_and_list_every_mission():
     from reporting.selectors import volunteer_hours_by_mission
+    from volunteers.models import Contribution, Mission
 
-    fake = types.ModuleType("volunteers.selectors")
-    calls = []
-
-    def hours(*, start, end):
-        calls.append((start, end))
-        return [{"mission": "co_accompagnement", "hours": Decimal("12.5")}]
-
-    fake.volunteer_hours_by_mission = hours
-    monkeypatch.setitem(sys.modules, "volunteers.selectors", fake)
-    assert volunteer_hours_by_mission(Period(Y)) == [
-        {"mission": "co_accompagnement", "libelle": "Co-accompagnement", "heures": 12.5}
-    ]
-    assert calls == [(D(Y, 1, 1), D(Y, 12, 31))]
-    del fake.volunteer_hours_by_mission
-    assert volunteer_hours_by_mission(Period(Y)) is None
+    volunteer = VolunteerFactory()
+    for on, mission, minutes in [
+        (D(Y, 1, 1), Mission.CO_ACCOMPANIMENT, 90),
+        (D(Y, 12, 31), Mission.CO_ACCOMPANIMENT, 60),
+        (D(Y, 6, 1), Mission.ASSOCIATIVE_LIFE, 45),
+        (D(Y - 1, 12, 31), Mission.CO_ACCOMPANIMENT, 600),  # another year
+        (D(Y + 1, 1, 1), Mission.ASSOCIATIVE_LIFE, 600),
+    ]:
+        Contribution.objects.create(volunteer=volunteer, mission=mission, date=on, minutes=minutes)
+    rows = {row["mission"]: row for row in volunteer_hours_by_mission(Period(Y))}
+    assert set(rows) == set(Mission.values)
+    assert rows[Mission.CO_ACCOMPANIMENT]["heures"] == 2.5
+    assert rows[Mission.CO_ACCOMPANIMENT]["libelle"] == "Co-accompagnement"
+    assert rows[Mission.ASSOCIATIVE_LIFE]["heures"] == 0.75
+    assert rows[Mission.UPSTREAM_RECEPTION]["heures"] == 0

@@ -5,17 +5,11 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "sample-data" / "2022"
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        "import_activity" not in get_commands(), reason="import_activity n'existe pas encore"
-    ),
-    pytest.mark.skipif(not SAMPLE.exists(), reason="données d'exemple absentes"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def _report_json(year: int) -> dict:

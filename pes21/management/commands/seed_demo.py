@@ -29,19 +29,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 seed_accounts(ctx)
                 for app in DEMO_APPS:
-                    module = _demo_module(app)
-                    if module is not None:
-                        module.seed(ctx)
+                    importlib.import_module(f"{app}.demo").seed(ctx)
             self.stdout.write(self.style.SUCCESS(f"Données de démonstration créées (×{scale})."))
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
         for username, first_name, last_name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<12} {ROLE_LABELS[role]:<10} {first_name} {last_name}")
-
-
-def _demo_module(app: str):
-    try:
-        return importlib.import_module(f"{app}.demo")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{app}.demo":
-            raise
-        return None
