@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pes21.concurrency import ALREADY_SUBMITTED_MESSAGE, create_once
+from pes21.concurrency import ALREADY_SUBMITTED_MESSAGE, create_once_response
 from pes21.exports import csv_export, export_response
 from pes21.listing import SORT_PARAM, apply_sort
 from pes21.models import FormSubmission
@@ -90,22 +90,6 @@ def _already_created(request: HttpRequest) -> HttpResponse | None:
     if not url:
         return None
     messages.info(request, ALREADY_SUBMITTED_MESSAGE)
-    return redirect(url)
-
-
-def _create_once(request: HttpRequest, form, create, success: str) -> HttpResponse | None:
-    """Create through the form's one-time token; None (with the form's error) if refused."""
-    try:
-        created, url = create_once(
-            token=form.cleaned_data["submission_token"], user=request.user, create=create
-        )
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
-    if created is None:
-        messages.info(request, ALREADY_SUBMITTED_MESSAGE)
-    else:
-        messages.success(request, success)
     return redirect(url)
 
 
@@ -191,7 +175,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
         return again
     form = ProjectForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        response = _create_once(
+        response = create_once_response(
             request,
             form,
             lambda: services.project_create(
@@ -233,7 +217,7 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST, instance=Meeting(project=project), with_next_step=True)
     if not form.is_valid():
         return _project_page(request, project, meeting_form=form, partial=True)
-    response = _create_once(
+    response = create_once_response(
         request,
         form,
         lambda: services.meeting_create(
@@ -374,7 +358,7 @@ def holder_create(request: HttpRequest) -> HttpResponse:
         return again
     form = HolderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        response = _create_once(
+        response = create_once_response(
             request,
             form,
             lambda: services.holder_create(data=_model_data(form)),
@@ -482,7 +466,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
         return again
     form = CollectiveActionForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        response = _create_once(
+        response = create_once_response(
             request,
             form,
             lambda: services.action_create(

@@ -7,7 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pes21.concurrency import ALREADY_SUBMITTED_MESSAGE, CONFLICT_MESSAGE, EditConflict, create_once
+from pes21.concurrency import (
+    CONFLICT_MESSAGE,
+    EditConflict,
+    create_once_response,
+)
 from pes21.exports import csv_export, export_response
 from pes21.listing import apply_sort
 from pes21.paging import paginate
@@ -74,17 +78,6 @@ def _save_edit(form, save) -> bool:
     return True
 
 
-def _create(request: HttpRequest, form, create):
-    """Run a creation once per form token: (object or None, url) or None on a refusal."""
-    try:
-        return create_once(
-            token=form.cleaned_data["submission_token"], user=request.user, create=create
-        )
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
-
-
 def _fields(form) -> dict:
     return {name: value for name, value in form.cleaned_data.items() if name in form._meta.fields}
 
@@ -145,14 +138,14 @@ def _structures_csv(queryset):
 def structure_create(request: HttpRequest) -> HttpResponse:
     form = StructureCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _create(request, form, lambda: services.structure_create(data=_fields(form)))
-        if done is not None:
-            created, url = done
-            if created is None:
-                messages.info(request, ALREADY_SUBMITTED_MESSAGE)
-            else:
-                messages.success(request, f"Structure « {created.name} » créée.")
-            return redirect(url)
+        response = create_once_response(
+            request,
+            form,
+            lambda: services.structure_create(data=_fields(form)),
+            lambda created: f"Structure « {created.name} » créée.",
+        )
+        if response:
+            return response
     return render(request, "dla/structure_form.html", {"form": form, "structure": None})
 
 
@@ -219,18 +212,15 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
     structure = _get_structure(pk)
     form = StepForm(request.POST)
     if form.is_valid():
-        done = _create(
+        response = create_once_response(
             request,
             form,
             lambda: services.step_record(structure=structure, data=_fields(form)),
+            lambda created: f"Étape « {created.get_kind_display()} » enregistrée.",
+            redirect_to=f"{structure.get_absolute_url()}#parcours",
         )
-        if done is not None:
-            created, _url = done
-            if created is None:
-                messages.info(request, ALREADY_SUBMITTED_MESSAGE)
-            else:
-                messages.success(request, f"Étape « {created.get_kind_display()} » enregistrée.")
-            return redirect(f"{structure.get_absolute_url()}#parcours")
+        if response:
+            return response
     messages.error(request, "L'étape n'est pas enregistrée : corrigez le formulaire.")
     return _render_structure(request, structure, form)
 
@@ -341,14 +331,14 @@ def _year_param(request: HttpRequest) -> int | None:
 def provider_create(request: HttpRequest) -> HttpResponse:
     form = ProviderCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _create(request, form, lambda: services.provider_create(data=_fields(form)))
-        if done is not None:
-            created, url = done
-            if created is None:
-                messages.info(request, ALREADY_SUBMITTED_MESSAGE)
-            else:
-                messages.success(request, f"Prestataire « {created.name} » ajouté.")
-            return redirect(url)
+        response = create_once_response(
+            request,
+            form,
+            lambda: services.provider_create(data=_fields(form)),
+            lambda created: f"Prestataire « {created.name} » ajouté.",
+        )
+        if response:
+            return response
     return render(request, "dla/provider_form.html", {"form": form, "provider": None})
 
 
@@ -407,7 +397,7 @@ def collective_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _create(
+        response = create_once_response(
             request,
             form,
             lambda: services.collective_create(
@@ -417,16 +407,10 @@ def collective_create(request: HttpRequest) -> HttpResponse:
                 cost_per_structure=data["cost_per_structure"],
                 staff=data["staff"],
             ),
+            lambda created: f"Ingénierie collective « {created} » créée avec ses structures.",
         )
-        if done is not None:
-            created, url = done
-            if created is None:
-                messages.info(request, ALREADY_SUBMITTED_MESSAGE)
-            else:
-                messages.success(
-                    request, f"Ingénierie collective « {created} » créée avec ses structures."
-                )
-            return redirect(url)
+        if response:
+            return response
     return render(
         request,
         "dla/collective_form.html",
@@ -469,7 +453,7 @@ def collective_join(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if form.is_valid():
         data = form.cleaned_data
-        done = _create(
+        response = create_once_response(
             request,
             form,
             lambda: services.collective_add_structure(
@@ -479,14 +463,11 @@ def collective_join(request: HttpRequest, pk: int) -> HttpResponse:
                 cost_eur=data["cost_eur"],
                 staff=request.user,
             ),
+            lambda created: f"{created.structure.name} rejoint l'ingénierie.",
+            redirect_to=collective.get_absolute_url(),
         )
-        if done is not None:
-            created, _url = done
-            if created is None:
-                messages.info(request, ALREADY_SUBMITTED_MESSAGE)
-            else:
-                messages.success(request, f"{created.structure.name} rejoint l'ingénierie.")
-            return redirect(collective)
+        if response:
+            return response
     return _render_collective(request, collective, form)
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pes21.concurrency import ALREADY_SUBMITTED_MESSAGE, create_once
+from pes21.concurrency import create_once_response
 from pes21.exports import csv_export, export_response
 from pes21.listing import apply_sort
 from pes21.paging import paginate
@@ -49,22 +49,6 @@ def _get_action(project: TerritorialProject, pk: int) -> TerritorialAction:
     return get_object_or_404(TerritorialAction.objects.filter(project=project), pk=pk)
 
 
-def _create_once(request: HttpRequest, form, create, success: str) -> HttpResponse | None:
-    """Create through the form's one-time token; None (with the form's error) if refused."""
-    try:
-        created, url = create_once(
-            token=form.cleaned_data["submission_token"], user=request.user, create=create
-        )
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
-    if created is None:
-        messages.info(request, ALREADY_SUBMITTED_MESSAGE)
-    else:
-        messages.success(request, success)
-    return redirect(url)
-
-
 # --- Territories -----------------------------------------------------------------------------
 
 
@@ -102,7 +86,7 @@ def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def territory_create(request: HttpRequest) -> HttpResponse:
     form = TerritoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        response = _create_once(
+        response = create_once_response(
             request,
             form,
             lambda: services.territory_create(data=form.model_data()),
@@ -195,7 +179,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
         initial["territory"] = Territory.objects.filter(pk=int(territory_pk)).first()
     form = ProjectForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        response = _create_once(
+        response = create_once_response(
             request,
             form,
             lambda: services.project_create(data=form.model_data(), user=request.user),
@@ -287,7 +271,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project(pk)
     form = ActionForm(request.POST, project=project)
     if form.is_valid():
-        response = _create_once(
+        response = create_once_response(
             request,
             form,
             lambda: services.action_create(project=project, data=form.model_data()),

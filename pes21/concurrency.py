@@ -16,9 +16,12 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from .models import FormSubmission
 
@@ -113,3 +116,28 @@ def create_once(*, token: uuid.UUID, user, create: Callable[[], T]) -> tuple[T |
         if first is None:
             raise
         return None, first.url
+
+
+def create_once_response(
+    request: HttpRequest,
+    form: forms.Form,
+    create: Callable[[], T],
+    success: str | Callable[[T], str],
+    *,
+    redirect_to: str | None = None,
+) -> HttpResponse | None:
+    """A create view's answer: run `create()` once per form token, then redirect (to the record,
+    or `redirect_to`) with a French message. None, with the service's refusal on the form, when
+    `create()` raised a ValidationError."""
+    try:
+        created, url = create_once(
+            token=form.cleaned_data["submission_token"], user=request.user, create=create
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    if created is None:
+        messages.info(request, ALREADY_SUBMITTED_MESSAGE)
+    else:
+        messages.success(request, success(created) if callable(success) else success)
+    return redirect(redirect_to or url)
