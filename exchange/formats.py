@@ -1,4 +1,4 @@
-"""The files of the activity data contract (shared/import-format.md) and their cells.
+"""The files of the activity data contract (docs/import-format.md) and their cells.
 
 Each file is described once, column by column: how a cell is read, which model field it
 fills and how the database value is looked up (`lookup`, a values() path) so that the

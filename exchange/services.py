@@ -1,4 +1,4 @@
-"""Import and export of the activity data (shared/import-format.md).
+"""Import and export of the activity data (docs/import-format.md).
 
 The import reads everything, checks everything, then writes everything in one transaction,
 or nothing when one cell is wrong. Queries do not grow with the rows: existing records are

@@ -9,4 +9,5 @@ urlpatterns = [
     path("importer/", views.import_confirm, name="import_confirm"),
     path("suivi/<str:job_id>/", views.job, name="job"),
     path("exporter/", views.export, name="export"),
+    path("exemple.zip", views.sample, name="sample"),
 ]

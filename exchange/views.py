@@ -8,6 +8,7 @@ from pes21.roles import staff_required
 from . import jobs, uploads
 from .formats import FILES
 from .forms import ExportForm, ImportForm
+from .samples import SAMPLE_ZIP_NAME, sample_zip
 from .services import activity_export_zip
 
 JOBS_KEY = "exchange_jobs"
@@ -119,4 +120,12 @@ def export(request: HttpRequest) -> HttpResponse:
     name = f"pes21-activite-{year}.zip" if year else "pes21-activite.zip"
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@staff_required
+def sample(request: HttpRequest) -> HttpResponse:
+    """The 2022 sample dataset, a model to fill in."""
+    response = HttpResponse(sample_zip(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{SAMPLE_ZIP_NAME}"'
     return response

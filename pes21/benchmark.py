@@ -285,22 +285,17 @@ def _separate_process_lines(year: int) -> list[str]:
 
 
 def run_builds() -> list[str]:
-    from pathlib import Path
-
-    from django.conf import settings
-
+    from exchange.samples import SAMPLE_2022
     from exchange.services import activity_import_benchmark
     from reporting.bench import report_build_lines
 
     lines = report_build_lines()
     lines += _separate_process_lines(timezone_year() - 1)
-    sample = Path(settings.BASE_DIR).parent / "shared" / "sample-data" / "2022"
-    if sample.exists():
-        # Timed on its own: under tracemalloc, Python runs several times slower.
-        report = activity_import_benchmark(source=sample)
-        memory = peak_mb(lambda: activity_import_benchmark(source=sample))
-        lines.append(
-            f"Import du jeu d'exemple 2022 : {report.seconds:.2f} s "
-            f"(pic Python {memory:.1f} Mo, annulé ensuite)"
-        )
+    # Timed on its own: under tracemalloc, Python runs several times slower.
+    report = activity_import_benchmark(source=SAMPLE_2022)
+    memory = peak_mb(lambda: activity_import_benchmark(source=SAMPLE_2022))
+    lines.append(
+        f"Import du jeu d'exemple 2022 : {report.seconds:.2f} s "
+        f"(pic Python {memory:.1f} Mo, annulé ensuite)"
+    )
     return lines

@@ -5,7 +5,7 @@ CSV/XLSX export and the dashboard all call these functions, so the numbers on sc
 paper cannot disagree. A period starts on 1 January of its year and ends on a day of that
 year (31 December for the yearly report, today for the year to date), so that each figure
 uses its model's named queryset method for the year and only cuts it at the period's end.
-The rules are those of the contract (/work/shared/import-format.md, "Yearly figures").
+The rules are those of the contract (docs/import-format.md, "Yearly figures").
 """
 
 import datetime as dt

@@ -3,7 +3,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import models
 
 from accompaniment.models import (
@@ -14,10 +13,11 @@ from accompaniment.models import (
     StatusChange,
 )
 from dla.models import CollectiveEngineering, Provider, Step, Structure
+from exchange.samples import SAMPLE_2022
 from generateur.models import PhaseChange, TerritorialAction, TerritorialProject, Territory
 from volunteers.models import Skill, Volunteer
 
-SAMPLE = Path(settings.BASE_DIR).parent / "shared" / "sample-data" / "2022"
+SAMPLE = SAMPLE_2022
 
 ACTIVITY_MODELS: list[type[models.Model]] = [
     Holder,

@@ -46,6 +46,7 @@ def _stored_uploads(settings) -> list:
         ("exchange:import_check", "post"),
         ("exchange:import_confirm", "post"),
         ("exchange:export", "post"),
+        ("exchange:sample", "get"),
     ],
 )
 def test_volunteer_gets_403(volunteer_client, name, method):
@@ -211,6 +212,26 @@ def test_export_button_downloads_a_zip_of_every_file(staff_client):
     assert "pes21-activite-2022.zip" in response["Content-Disposition"]
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         assert set(archive.namelist()) == {spec.name for spec in FILES}
+
+
+def test_the_import_page_offers_the_sample_dataset(staff_client):
+    page = staff_client.get(reverse("exchange:index")).content.decode()
+
+    assert reverse("exchange:sample") in page
+
+
+def test_the_sample_dataset_downloads_as_a_zip_that_imports_as_it_is(staff_client):
+    response = staff_client.get(reverse("exchange:sample"))
+
+    assert response["Content-Type"] == "application/zip"
+    assert "attachment" in response["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        names = set(archive.namelist())
+    assert names == {path.name for path in SAMPLE.iterdir()}
+    upload = SimpleUploadedFile("exemple.zip", response.content, "application/zip")
+    report = _check(staff_client, upload).context["report"]
+    assert report.ok
+    assert report.created > 0
 
 
 def test_export_refuses_a_bad_year(staff_client):

@@ -1,13 +1,14 @@
-"""The shared sample year, imported by the contract's importer, gives its expected.json."""
+"""The project's sample year (exchange/sample/2022), imported, gives its expected.json."""
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "sample-data" / "2022"
+from exchange.samples import SAMPLE_2022
+
+SAMPLE = SAMPLE_2022
 
 pytestmark = pytest.mark.django_db
 
