@@ -427,8 +427,4 @@ class CollectiveActionForm(HolderPickerMixin, VersionedForm):
                 f"{len(attendees)} porteurs présents sont cochés : "
                 "le nombre de participants ne peut pas être inférieur.",
             )
-        if not data.get("animated_by_pes") and not data.get("organisation", "").strip():
-            self.add_error(
-                "organisation", "Indiquez l'organisme qui anime une action non animée par le PES."
-            )
         return data

@@ -381,3 +381,10 @@ class CollectiveAction(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("accompaniment:action_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        # The report names who animates what: the Pôle, or the organisation named here.
+        if not self.animated_by_pes and not self.organisation.strip():
+            raise ValidationError(
+                {"organisation": "Indiquez l'organisme qui anime une action non animée par le PES."}
+            )

@@ -51,15 +51,19 @@ def _record_status(
     return change
 
 
-def _status_date(project: Project) -> dt.date:
-    """The date a status was reached, taken from the project's own dates when they say it."""
-    if project.status == ProjectStatus.RECEIVED:
-        return project.received_on
-    if project.status == ProjectStatus.ACCOMPANIED and project.started_on:
-        return project.started_on
-    if project.status in CLOSED_STATUSES and project.ended_on:
-        return project.ended_on
-    return timezone.localdate()
+def project_status_date(project: Project, *, today: dt.date | None = None) -> dt.date:
+    """The date a project reached its status: the project's own date for it, else today.
+
+    One rule for the forms and the import (exchange.writing): received on `received_on`,
+    accompanied on `started_on`, created on `ended_on` (else the structure's `created_on`),
+    abandoned or redirected on `ended_on`.
+    """
+    candidates = {
+        ProjectStatus.RECEIVED: [project.received_on],
+        ProjectStatus.ACCOMPANIED: [project.started_on],
+        ProjectStatus.CREATED: [project.ended_on, project.created_on],
+    }.get(project.status, [project.ended_on])
+    return next((on for on in candidates if on), None) or today or timezone.localdate()
 
 
 @transaction.atomic
@@ -69,7 +73,9 @@ def project_create(*, data: dict[str, Any], holders: Iterable[Holder], user) -> 
     project.full_clean()
     project.save()
     project.holders.set(holders)
-    _record_status(project=project, status=project.status, on=_status_date(project), user=user)
+    _record_status(
+        project=project, status=project.status, on=project_status_date(project), user=user
+    )
     return project
 
 
@@ -88,7 +94,9 @@ def project_update(
     save_or_refuse(project, expected_version)
     project.holders.set(holders)
     if project.status != previous_status:
-        _record_status(project=project, status=project.status, on=_status_date(project), user=user)
+        _record_status(
+            project=project, status=project.status, on=project_status_date(project), user=user
+        )
     return project
 
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -283,6 +284,25 @@ class Step(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("dla:step_edit", args=[self.pk])
+
+    def clean(self) -> None:
+        # The report counts collective engineerings by their reference: a collective step
+        # belongs to one, and only a collective step does.
+        has_collective = self.collective_id is not None or self.collective is not None
+        if self.kind == StepKind.COLLECTIVE_ENGINEERING and not has_collective:
+            raise ValidationError(
+                {
+                    "collective": "Une ingénierie collective est rattachée à l'ingénierie "
+                    "collective qui réunit ses structures."
+                }
+            )
+        if self.kind and self.kind != StepKind.COLLECTIVE_ENGINEERING and has_collective:
+            raise ValidationError(
+                {
+                    "collective": "Seule une étape « Ingénierie collective » relève d'une "
+                    "ingénierie collective."
+                }
+            )
 
     @property
     def is_engineering(self) -> bool:

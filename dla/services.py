@@ -126,34 +126,39 @@ def provider_update(
 
 
 def _check_step(step: Step, *, today: dt.date) -> None:
-    """The kind decides which fields matter; refuse what does not fit it, in French."""
-    errors: dict[str, str] = {}
+    """The kind decides which fields matter; refuse what does not fit it, in French.
+
+    Whether a step belongs to a collective engineering is the model's rule (Step.clean),
+    shared with the import.
+    """
+    errors: dict[str, list[str]] = {}
     if step.date and step.date > today:
-        errors["date"] = "Une étape s'enregistre une fois commencée : cette date est à venir."
+        errors["date"] = ["Une étape s'enregistre une fois commencée : cette date est à venir."]
     if step.ended_on and step.date and step.ended_on < step.date:
-        errors["ended_on"] = "La fin ne peut pas précéder la date de l'étape."
+        errors["ended_on"] = ["La fin ne peut pas précéder la date de l'étape."]
     if step.kind == StepKind.INDIVIDUAL_ENGINEERING:
-        for name in ("provider", "days", "cost_eur", "theme"):
+        for name in ENGINEERING_ONLY_FIELDS:
             if getattr(step, name) in (None, ""):
-                errors.setdefault(name, REQUIRED_FOR_ENGINEERING)
-        if step.collective_id:
-            errors["collective"] = "Une ingénierie individuelle ne relève d'aucune collective."
+                errors.setdefault(name, [REQUIRED_FOR_ENGINEERING])
     elif step.kind == StepKind.COLLECTIVE_ENGINEERING:
-        if not step.collective_id:
-            errors["collective"] = "Choisissez l'ingénierie collective à laquelle elle participe."
-        elif (
-            Step.objects.filter(structure=step.structure_id, collective=step.collective_id)
+        if (
+            step.collective_id
+            and Step.objects.filter(structure=step.structure_id, collective=step.collective_id)
             .exclude(pk=step.pk)
             .exists()
         ):
-            errors["collective"] = "Cette structure participe déjà à cette ingénierie collective."
+            errors["collective"] = ["Cette structure participe déjà à cette ingénierie collective."]
     elif step.kind:
-        for name in (*ENGINEERING_ONLY_FIELDS, "collective"):
+        for name in ENGINEERING_ONLY_FIELDS:
             if getattr(step, name) not in (None, ""):
-                errors[name] = ONLY_FOR_ENGINEERING
+                errors[name] = [ONLY_FOR_ENGINEERING]
+    try:
+        step.full_clean()
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, messages)
     if errors:
         raise ValidationError(errors)
-    step.full_clean()
 
 
 def _fill_from_collective(step: Step) -> None:

@@ -1,17 +1,17 @@
-"""The files of the activity data contract (docs/import-format.md) and their cells.
+"""The files of the activity data contract (docs/import-format.md), column by column.
 
-Each file is described once, column by column: how a cell is read, which model field it
-fills and how the database value is looked up (`lookup`, a values() path) so that the
-importer compares and the exporter writes through the same description.
+Each file is described once: how a cell is read (`cells`), which model field it fills, how
+the database value is looked up (`lookup`, a values() path), what it points to (another
+file's ref, or a record named by a unique key such as a consultant's name). The importer
+checks and writes, and the exporter writes, through this one description: nothing in them
+asks which model a file holds.
 """
 
 import datetime as dt
-import re
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.exceptions import ValidationError
 from django.db import models
 
 from accompaniment.models import (
@@ -25,27 +25,38 @@ from accompaniment.models import (
     ProjectStatus,
     Series,
 )
-from dla.models import Step, StepKind, Structure
+from dla.models import CollectiveEngineering, Provider, Step, StepKind, Structure
 from generateur.models import ActionKind as TerritorialActionKind
 from generateur.models import Phase, TerritorialAction, TerritorialProject, Territory, TerritoryKind
 from pes21.choices import LegalForm
-from volunteers.models import Mission, Volunteer
+from volunteers.models import (
+    ACTIVE_CASE_STATUSES,
+    Case,
+    CaseStatus,
+    Contribution,
+    Mission,
+    Skill,
+    Volunteer,
+)
+
+from .cells import BOOL, CHOICE, CHOICES, DATE, DECIMAL, INT, NAMES, TEXT, USER
+
+# Given the column's name and a cell's value, the object it resolves to (unsaved when new).
+Resolve = Callable[[str, object], models.Model | None]
 
 
-class CellError(Exception):
-    """A cell that cannot be read; the message is French."""
+@dataclass(frozen=True)
+class Named:
+    """Records a cell names by a unique key (a consultant by its name), created when missing."""
 
+    model: type[models.Model]
+    key: str
+    # The other fields of a new record, from the values of the rows naming it.
+    defaults: Callable[[list[dict], Resolve], dict] | None = None
 
-# Kinds of cell.
-TEXT = "text"
-DATE = "date"
-INT = "int"
-DECIMAL = "decimal"
-BOOL = "bool"
-CHOICE = "choice"
-CHOICES = "choices"  # ";"-separated codes
-NAMES = "names"  # ";"-separated free names or refs
-USER = "user"
+    @property
+    def max_length(self) -> int | None:
+        return self.model._meta.get_field(self.key).max_length
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,7 @@ class Column:
     field: str | None = None  # model attribute; None: same as name
     lookup: str | None = None  # values() path of the exported value; None: same as field
     target: str | None = None  # for references: the file whose ref this column holds
+    named: Named | None = None  # for names of records outside the files (consultants, skills)
 
     @property
     def attr(self) -> str:
@@ -76,6 +88,9 @@ class FileSpec:
     has_ref: bool = True
     # (start column, end column, model constraint name) checked before any write.
     order_checks: tuple[tuple[str, str, str], ...] = ()
+    # Rules across columns that the model leaves to its database constraints: given the
+    # instance, {attribute: French message}.
+    rules: tuple[Callable[[models.Model], dict[str, str]], ...] = ()
     ref_prefix: str = ""
     date_column: str = ""
     sheet: str = field(init=False)
@@ -91,9 +106,41 @@ class FileSpec:
     def required(self) -> list[str]:
         return [column.name for column in self.columns if column.required]
 
+    def model_field(self, column: Column) -> models.Field:
+        return self.model._meta.get_field(column.attr)
+
+    def parent(self) -> Column:
+        """The first reference of a file without ref: what its rows belong to."""
+        return next(column for column in self.columns if column.target)
+
 
 def _ref(name: str = "ref") -> Column:
     return Column(name, required=True)
+
+
+def _collective_defaults(rows: list[dict], resolve: Resolve) -> dict:
+    """A new collective engineering takes the consultant and theme of its earliest row."""
+    ordered = sorted(
+        rows,
+        key=lambda v: (
+            v.get("date") or dt.date.max,
+            v.get("provider") or "~",
+            v.get("theme") or "~",
+        ),
+    )
+    provider = next((v["provider"] for v in ordered if v.get("provider")), None)
+    return {
+        "started_on": ordered[0].get("date"),
+        "provider": resolve("provider", provider),
+        "theme": next((v["theme"] for v in ordered if v.get("theme")), ""),
+    }
+
+
+PROVIDERS = Named(Provider, "name")
+SKILLS = Named(Skill, "name")
+COLLECTIVES = Named(CollectiveEngineering, "ref", defaults=_collective_defaults)
+# In the order they are created: a collective engineering names its consultant.
+NAMED: tuple[Named, ...] = (PROVIDERS, SKILLS, COLLECTIVES)
 
 
 HOLDERS = FileSpec(
@@ -186,14 +233,17 @@ STEPS = FileSpec(
         ),
         Column("kind", CHOICE, required=True, choices=StepKind),
         Column("date", DATE, required=True),
-        Column("collective_ref", field="collective", lookup="collective__ref"),
-        Column("provider", field="provider", lookup="provider__name"),
+        Column("collective_ref", field="collective", lookup="collective__ref", named=COLLECTIVES),
+        Column("provider", field="provider", lookup="provider__name", named=PROVIDERS),
         Column("days", DECIMAL),
         Column("cost_eur", DECIMAL),
         Column("theme"),
         Column("staff", USER, lookup="staff__username"),
+        # Added after the first version of the contract: new columns come last.
+        Column("ended_on", DATE),
     ),
     has_ref=False,
+    order_checks=(("date", "ended_on", "step_ended_after_date"),),
     date_column="date",
 )
 
@@ -245,6 +295,8 @@ TERRITORIAL_PROJECTS = FileSpec(
         Column("phase", CHOICE, choices=Phase),
         Column("created_structure_name"),
         Column("staff", USER, lookup="staff__username"),
+        Column("created_structure_legal_form", CHOICE, choices=LegalForm),
+        Column("created_structure_on", DATE),
     ),
     order_checks=(("started_on", "ended_on", "territorial_project_ended_after_started"),),
     ref_prefix="generateur-",
@@ -279,13 +331,68 @@ VOLUNTEERS = FileSpec(
         Column("first_name", required=True),
         Column("email"),
         Column("phone"),
-        Column("skills", NAMES),
+        Column("skills", NAMES, named=SKILLS),
         Column("missions", CHOICES, choices=Mission),
         Column("joined_on", DATE, required=True),
         Column("left_on", DATE),
     ),
     order_checks=(("joined_on", "left_on", "volunteer_left_after_joined"),),
     ref_prefix="benevole-",
+)
+
+
+def _case_volunteer_matches_status(case: Case) -> dict[str, str]:
+    # The database's constraint case_volunteer_matches_status, said on the right column.
+    has_volunteer = case.volunteer_id is not None or case.volunteer is not None
+    if case.status == CaseStatus.OPEN and has_volunteer:
+        return {"volunteer": "un dossier ouvert aux bénévoles n'a pas encore de bénévole."}
+    if case.status in ACTIVE_CASE_STATUSES and not has_volunteer:
+        return {"volunteer": "un dossier pris ou confirmé a son bénévole (volunteer_ref)."}
+    return {}
+
+
+CASES = FileSpec(
+    "benevoles_dossiers.csv",
+    Case,
+    (
+        _ref(),
+        Column(
+            "project_ref",
+            required=True,
+            field="project",
+            lookup="project__ref",
+            target="projets.csv",
+        ),
+        Column("mission", CHOICE, required=True, choices=Mission),
+        Column("description", required=True),
+        Column("status", CHOICE, required=True, choices=CaseStatus),
+        Column("volunteer_ref", field="volunteer", lookup="volunteer__ref", target="benevoles.csv"),
+        Column("expected_hours", DECIMAL),
+        Column("skills", NAMES, named=SKILLS),
+    ),
+    rules=(_case_volunteer_matches_status,),
+    ref_prefix="dossier-",
+)
+
+CONTRIBUTIONS = FileSpec(
+    "benevoles_temps.csv",
+    Contribution,
+    (
+        Column(
+            "volunteer_ref",
+            required=True,
+            field="volunteer",
+            lookup="volunteer__ref",
+            target="benevoles.csv",
+        ),
+        Column("date", DATE, required=True),
+        Column("mission", CHOICE, required=True, choices=Mission),
+        Column("minutes", INT, required=True),
+        Column("case_ref", field="case", lookup="case__ref", target="benevoles_dossiers.csv"),
+        Column("notes"),
+    ),
+    has_ref=False,
+    date_column="date",
 )
 
 # In the order records must be written: a file comes after the files it refers to.
@@ -300,149 +407,22 @@ FILES: tuple[FileSpec, ...] = (
     TERRITORIAL_PROJECTS,
     TERRITORIAL_ACTIONS,
     VOLUNTEERS,
+    CASES,
+    CONTRIBUTIONS,
 )
 SPECS: dict[str, FileSpec] = {spec.name: spec for spec in FILES}
 SHEETS: dict[str, FileSpec] = {spec.sheet: spec for spec in FILES}
 
 
-# --- reading cells ------------------------------------------------------------------------
-
-_TRUE = {"oui", "yes", "true", "1", "vrai", "o", "y"}
-_FALSE = {"non", "no", "false", "0", "faux", "n"}
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_FRENCH = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_SPACES = re.compile(r"[\s\u00a0\u202f]")
-_username_validator = UnicodeUsernameValidator()
-
-
-def _fold(text: str) -> str:
-    return text.strip().casefold().replace("’", "'")
-
-
-_choice_tables: dict[type, dict[str, str]] = {}
-
-
-def _choice_table(choices: type[models.TextChoices]) -> dict[str, str]:
-    table = _choice_tables.get(choices)
-    if table is None:
-        table = {}
-        for code, label in choices.choices:
-            table[_fold(label)] = code
-            table[_fold(code)] = code
-        _choice_tables[choices] = table
-    return table
-
-
-def read_choice(text: str, choices: type[models.TextChoices]) -> str:
-    code = _choice_table(choices).get(_fold(text))
-    if code is None:
-        allowed = ", ".join(f"{code} ({label})" for code, label in choices.choices)
-        raise CellError(f"valeur inconnue « {text} » ; valeurs possibles : {allowed}.")
-    return code
-
-
-def read_date(text: str) -> dt.date:
-    match = _ISO.match(text)
-    if match:
-        year, month, day = (int(part) for part in match.groups())
-    else:
-        match = _FRENCH.match(text)
-        if not match:
-            raise CellError(f"date illisible « {text} » : attendu AAAA-MM-JJ ou JJ/MM/AAAA.")
-        day, month, year = (int(part) for part in match.groups())
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise CellError(f"la date « {text} » n'existe pas.") from None
-
-
-def read_decimal(text: str) -> Decimal:
-    cleaned = _SPACES.sub("", text).replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise CellError(f"nombre illisible « {text} ».") from None
-    if not value.is_finite():
-        raise CellError(f"nombre illisible « {text} ».")
-    if value < 0:
-        raise CellError(f"la valeur « {text} » ne peut pas être négative.")
-    return value
-
-
-def read_int(text: str) -> int:
-    value = read_decimal(text)
-    if value != value.to_integral_value():
-        raise CellError(f"nombre entier attendu, pas « {text} ».")
-    return int(value)
-
-
-def read_bool(text: str) -> bool:
-    folded = text.casefold()
-    if folded in _TRUE:
-        return True
-    if folded in _FALSE:
-        return False
-    raise CellError(f"valeur « {text} » non comprise : attendu oui ou non.")
-
-
-def read_user(text: str) -> str:
-    try:
-        _username_validator(text)
-    except ValidationError:
-        raise CellError(
-            f"identifiant « {text} » invalide : lettres, chiffres et @ . + - _ seulement."
-        ) from None
-    if len(text) > 150:
-        raise CellError("identifiant trop long (150 caractères au plus).")
-    return text
-
-
-def read_cell(column: Column, text: str, empty=None):
-    """The value of one cell, already stripped; an empty cell gives `empty`."""
-    if text == "":
-        if column.required:
-            raise CellError("valeur obligatoire manquante.")
-        return [] if column.kind in (CHOICES, NAMES) else empty
-    if column.kind == TEXT:
-        return text
-    if column.kind == DATE:
-        return read_date(text)
-    if column.kind == INT:
-        return read_int(text)
-    if column.kind == DECIMAL:
-        return read_decimal(text)
-    if column.kind == BOOL:
-        return read_bool(text)
-    if column.kind == CHOICE:
-        return read_choice(text, column.choices)
-    if column.kind == USER:
-        return read_user(text)
-    parts = [part.strip() for part in text.split(";") if part.strip()]
-    if column.required and not parts:
-        raise CellError("valeur obligatoire manquante.")
-    if column.kind == CHOICES:
-        # Codes keep the order of Mission, so a list compares equal whatever the cell's order.
-        codes = {read_choice(part, column.choices) for part in parts}
-        return [code for code in column.choices.values if code in codes]
-    return sorted(set(parts))
-
-
-# --- writing cells ------------------------------------------------------------------------
-
-
-def write_cell(value) -> str:
-    """The exported text of a value: ISO dates, point decimals, oui/non."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        text = f"{value:f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return text
-    if isinstance(value, list | tuple):
-        return ";".join(str(part) for part in value)
-    return str(value)
+def linked_values(spec: FileSpec, column: Column, owner_ids) -> dict[int, list[str]]:
+    """A many-to-many column's values (refs or names) per owner id, sorted: one query."""
+    model_field = spec.model_field(column)
+    through = model_field.remote_field.through
+    owner = model_field.m2m_field_name()
+    other = model_field.m2m_reverse_field_name()
+    key = "ref" if column.target else column.named.key
+    pairs = through.objects.filter(**{f"{owner}_id__in": owner_ids})
+    linked: dict[int, list[str]] = defaultdict(list)
+    for owner_id, value in pairs.values_list(f"{owner}_id", f"{other}__{key}"):
+        linked[owner_id].append(value)
+    return {owner_id: sorted(values) for owner_id, values in linked.items()}

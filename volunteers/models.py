@@ -130,6 +130,8 @@ class CaseQuerySet(models.QuerySet):
 class Case(models.Model):
     """A project opened to co-accompaniment: what is needed, and the volunteer who took it."""
 
+    # The activity files' identifier (docs/import-format.md), given by the first export.
+    ref = models.CharField("référence", max_length=50, unique=True, null=True, blank=True)
     project = models.ForeignKey(
         "accompaniment.Project",
         on_delete=models.CASCADE,

@@ -1,0 +1,405 @@
+"""Reading and checking an activity dataset: every cell, reference and model rule; no write.
+
+Queries do not grow with the rows: the records a dataset defines or points to are fetched
+in bulk, one query per file. Every row gets its model instance, with its values and its
+relations set (to an unsaved record when the dataset creates it), so the models' own rules
+(`clean()`) judge an imported row exactly as they judge a form.
+
+Files without a ref (rendezvous, dla_etapes, generateur_actions, benevoles_temps) are matched
+on the whole row: a row equal, column for column, to a record already in the database is
+that record. Importing the same data again therefore changes nothing; a corrected row of
+those files is a new record (there is no key to tell which one it corrects).
+"""
+
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import validate_email
+from django.db import models
+
+from pes21.models import User
+
+from . import cells
+from .formats import FILES, NAMED, Column, FileSpec, Named, linked_values
+from .sources import Dataset, Problem
+from .summary import FileSummary
+
+# Told how far the import has gone (0 to 1) and what it is doing, in French.
+Progress = Callable[[float, str], None]
+
+
+class Tracker:
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def step(self, label: str, units: int = 0) -> None:
+        self.done += units
+        if self.progress is not None:
+            self.progress(min(self.done / self.total, 1.0), label)
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict
+    bad: set[str] = field(default_factory=set)  # columns whose cell could not be read
+    instance: models.Model | None = None
+    changed: set[str] = field(default_factory=set)  # attributes that differ from the database
+    m2m_changed: set[str] = field(default_factory=set)  # list columns that differ
+    is_new: bool = False
+
+
+def _as_list(value) -> list:
+    if value in (None, ""):
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def file_order(name: str) -> int:
+    names = [spec.name for spec in FILES]
+    return names.index(name) if name in names else -1
+
+
+class DatasetCheck:
+    """Everything known about a dataset once read and checked; `problems` empty if it is fit."""
+
+    def __init__(self, dataset: Dataset, user: User | None, tracker: Tracker) -> None:
+        self.dataset = dataset
+        self.user = user if user is not None and user.pk else None
+        self.tracker = tracker
+        self.problems: list[Problem] = list(dataset.problems)
+        self.rows: dict[str, list[Row]] = {}
+        self.present: dict[str, list[Column]] = {}
+        # ref -> record, per ref file; records the dataset creates are unsaved.
+        self.objects: dict[str, dict[str, models.Model]] = {}
+        # key -> record, per kind of named record (consultants, skills, collectives).
+        self.named: dict[Named, dict[str, models.Model]] = {}
+        # username -> account; an unknown username is an unsaved account to create.
+        self.users: dict[str, User] = {}
+        # (file, list column) -> owner id -> the list in the database.
+        self.linked: dict[tuple[str, str], dict[int, list[str]]] = {}
+        self._defined: dict[str, set[str]] = {}
+
+    @property
+    def new_usernames(self) -> list[str]:
+        return sorted(name for name, user in self.users.items() if user.pk is None)
+
+    def problem(self, spec: FileSpec, line: int, column: str, message: str) -> None:
+        self.problems.append(Problem(spec.name, line, column, message))
+
+    def sorted_problems(self) -> list[Problem]:
+        return sorted(
+            self.problems, key=lambda p: (file_order(p.file), p.line, p.column, p.message)
+        )
+
+    def check(self) -> None:
+        for spec in FILES:
+            table = self.dataset.tables.get(spec.name)
+            if table is not None:
+                self._read_table(spec, table)
+        self._load_existing()
+        for spec in FILES:
+            if spec.name in self.rows:
+                self.tracker.step(f"Vérification de {spec.name}")
+                if spec.has_ref:
+                    self._check_ref_rows(spec)
+                else:
+                    self._check_natural_rows(spec)
+                self.tracker.step(f"Vérification de {spec.name}", len(self.rows[spec.name]))
+
+    def target(self, column: Column, value) -> models.Model | None:
+        """The record a relation cell points to; unsaved when the dataset creates it."""
+        if value in (None, ""):
+            return None
+        if column.kind == cells.USER:
+            return self.users.get(value)
+        if column.target:
+            return self.objects[column.target].get(value)
+        return self.named[column.named].get(value)
+
+    def summaries(self) -> list[FileSummary]:
+        result = []
+        for spec in FILES:
+            rows = self.rows.get(spec.name)
+            if rows is None:
+                continue
+            summary = FileSummary(
+                spec.name, str(spec.model._meta.verbose_name_plural), rows=len(rows)
+            )
+            for row in rows:
+                if row.is_new:
+                    summary.created += 1
+                elif row.changed or row.m2m_changed:
+                    summary.updated += 1
+                else:
+                    summary.unchanged += 1
+            result.append(summary)
+        return result
+
+    # --- reading --------------------------------------------------------------------------
+
+    def _read_table(self, spec: FileSpec, table) -> None:
+        columns = spec.by_name
+        seen: set[str] = set()
+        positions: list[tuple[Column, int]] = []
+        for index, name in enumerate(table.header):
+            if name in seen:
+                self.problem(spec, 1, name, "colonne en double.")
+            elif name not in columns:
+                if name or any(index < len(cells_) and cells_[index] for _, cells_ in table.rows):
+                    self.problem(
+                        spec,
+                        1,
+                        name or f"n° {index + 1}",
+                        "colonne inconnue ; colonnes possibles : " + ", ".join(columns) + ".",
+                    )
+            else:
+                positions.append((columns[name], index))
+            seen.add(name)
+        for name in spec.required:
+            if name not in seen:
+                self.problem(spec, 1, name, "colonne obligatoire absente.")
+        self.present[spec.name] = [column for column, _ in positions]
+        empties = {column.name: self._empty(spec, column) for column, _ in positions}
+        rows = self.rows[spec.name] = []
+        width = len(table.header)
+        for line, row_cells in table.rows:
+            row = Row(line, {})
+            for index in range(width, len(row_cells)):
+                if row_cells[index]:
+                    self.problem(
+                        spec, line, f"n° {index + 1}", "valeur hors des colonnes de l'en-tête."
+                    )
+            for column, index in positions:
+                text = row_cells[index] if index < len(row_cells) else ""
+                try:
+                    row.values[column.name] = cells.read_cell(column, text, empties[column.name])
+                except cells.CellError as exc:
+                    row.bad.add(column.name)
+                    self.problem(spec, line, column.name, str(exc))
+            rows.append(row)
+
+    @staticmethod
+    def _empty(spec: FileSpec, column: Column):
+        model_field = spec.model_field(column)
+        if model_field.is_relation:
+            return None
+        if model_field.has_default():
+            return model_field.get_default()
+        return None if model_field.null else ""
+
+    def _load_existing(self) -> None:
+        """One query per model for every record the dataset defines, points to or names."""
+        wanted: dict[str, set[str]] = defaultdict(set)
+        usernames: set[str] = set()
+        names: dict[Named, set[str]] = defaultdict(set)
+        for spec in FILES:
+            for row in self.rows.get(spec.name, ()):
+                for column in self.present[spec.name]:
+                    values = _as_list(row.values.get(column.name))
+                    if spec.has_ref and column.name == "ref":
+                        wanted[spec.name].update(values)
+                    elif column.target:
+                        wanted[column.target].update(values)
+                    elif column.kind == cells.USER:
+                        usernames.update(values)
+                    elif column.named:
+                        names[column.named].update(values)
+        for spec in FILES:
+            if spec.has_ref:
+                refs = wanted.get(spec.name, set())
+                self.objects[spec.name] = (
+                    spec.model.objects.in_bulk(refs, field_name="ref") if refs else {}
+                )
+        self.users = User.objects.in_bulk(usernames, field_name="username") if usernames else {}
+        for username in usernames - set(self.users):
+            self.users[username] = User(username=username)
+        for named in NAMED:
+            keys = names.get(named, set())
+            found = named.model.objects.in_bulk(keys, field_name=named.key) if keys else {}
+            self.named[named] = found | {
+                key: named.model(**{named.key: key}) for key in keys - set(found)
+            }
+        for spec in FILES:
+            existing = [obj.pk for obj in self.objects.get(spec.name, {}).values()]
+            for column in self.present.get(spec.name, ()):
+                if existing and spec.model_field(column).many_to_many:
+                    self.linked[spec.name, column.name] = linked_values(spec, column, existing)
+
+    # --- checking -------------------------------------------------------------------------
+
+    def _known(self, target: str, ref: str) -> bool:
+        if ref in self.objects.get(target, {}):
+            return True
+        if target not in self._defined:
+            self._defined[target] = {
+                row.values["ref"] for row in self.rows.get(target, ()) if row.values.get("ref")
+            }
+        return ref in self._defined[target]
+
+    def _check_references(self, spec: FileSpec, row: Row) -> None:
+        for column in self.present[spec.name]:
+            if column.name in row.bad:
+                continue
+            for value in _as_list(row.values.get(column.name)):
+                if column.target and not self._known(column.target, value):
+                    row.bad.add(column.name)
+                    self.problem(
+                        spec,
+                        row.line,
+                        column.name,
+                        f"référence « {value} » introuvable dans {column.target} ni dans la base.",
+                    )
+                elif column.named and len(value) > (column.named.max_length or len(value)):
+                    row.bad.add(column.name)
+                    self.problem(
+                        spec,
+                        row.line,
+                        column.name,
+                        f"{column.named.max_length} caractères au plus (ici {len(value)}).",
+                    )
+
+    def _check_ref_rows(self, spec: FileSpec) -> None:
+        records = self.objects[spec.name]
+        first_line: dict[str, int] = {}
+        for row in self.rows[spec.name]:
+            self._check_references(spec, row)
+            ref = row.values.get("ref")
+            if not ref:
+                continue
+            if ref in first_line:
+                self.problem(
+                    spec,
+                    row.line,
+                    "ref",
+                    f"référence « {ref} » déjà donnée ligne {first_line[ref]}.",
+                )
+                continue
+            first_line[ref] = row.line
+            instance = records.get(ref)
+            row.is_new = instance is None
+            row.instance = spec.model() if row.is_new else instance
+            if row.is_new:
+                # Rows of later files point to it before it is saved.
+                records[ref] = row.instance
+            self._apply(spec, row)
+            self._validate(spec, row)
+
+    def _apply(self, spec: FileSpec, row: Row) -> None:
+        """Put the row's values on its instance and note what differs from the database."""
+        instance = row.instance
+        for column in self.present[spec.name]:
+            if column.name in row.bad or column.name not in row.values:
+                continue
+            value = row.values[column.name]
+            model_field = spec.model_field(column)
+            if model_field.many_to_many:
+                if not row.is_new:
+                    current = self.linked.get((spec.name, column.name), {}).get(instance.pk, [])
+                    if set(current) != set(value):
+                        row.m2m_changed.add(column.name)
+            elif model_field.is_relation:
+                target = self.target(column, value)
+                current_id = getattr(instance, model_field.attname)
+                differs = row.is_new or target is None or target.pk != current_id
+                if differs and (value is not None or current_id is not None):
+                    setattr(instance, column.attr, target)
+                    row.changed.add(column.attr)
+            elif row.is_new or getattr(instance, column.attr) != value:
+                setattr(instance, column.attr, value)
+                row.changed.add(column.attr)
+
+    def _validate(self, spec: FileSpec, row: Row) -> None:
+        """The model's own rules: field validators (SIRET, choices, lengths), clean(), checks."""
+        instance = row.instance
+        checked = {
+            column.attr
+            for column in self.present[spec.name]
+            if column.name not in row.bad and column.name in row.values
+        }
+        by_attr = {column.attr: column.name for column in spec.columns}
+        exclude = [
+            f.name
+            for f in spec.model._meta.concrete_fields
+            if f.is_relation or f.name not in checked
+        ]
+        errors: dict[str, list[str]] = {}
+        if "email" in checked and getattr(instance, "email", ""):
+            exclude.append("email")
+            try:
+                validate_international_email(instance.email)
+            except ValidationError as exc:
+                errors["email"] = exc.messages
+        try:
+            instance.clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        if not errors:
+            try:
+                instance.clean()
+            except ValidationError as exc:
+                for name, messages in exc.message_dict.items():
+                    errors.setdefault(name, []).extend(messages)
+        if not errors:
+            for rule in spec.rules:
+                for name, message in rule(instance).items():
+                    errors.setdefault(name, []).append(message)
+        for name, messages in errors.items():
+            column = by_attr.get(name, spec.columns[0].name if name == NON_FIELD_ERRORS else name)
+            row.bad.add(column)
+            for message in messages:
+                self.problem(spec, row.line, column, message)
+        for start, end, constraint_name in spec.order_checks:
+            first, last = getattr(instance, start), getattr(instance, end)
+            # The model's clean() may have said it already, on the same column.
+            if end in row.bad or not {start, end} & checked:
+                continue
+            if first and last and last < first:
+                self.problem(spec, row.line, end, _constraint_message(spec.model, constraint_name))
+
+    def _check_natural_rows(self, spec: FileSpec) -> None:
+        present = self.present[spec.name]
+        parent = spec.parent()
+        if parent not in present:
+            return
+        refs = {row.values.get(parent.name) for row in self.rows[spec.name]} - {None}
+        existing = Counter(
+            spec.model.objects.filter(**{f"{parent.path}__in": refs}).values_list(
+                *[column.path for column in present]
+            )
+        )
+        for row in self.rows[spec.name]:
+            self._check_references(spec, row)
+            row.instance = spec.model()
+            row.is_new = True
+            self._apply(spec, row)
+            self._validate(spec, row)
+            key = tuple(row.values.get(column.name) for column in present)
+            if existing[key] > 0:
+                existing[key] -= 1
+                row.is_new = False
+                row.changed = set()
+
+
+def validate_international_email(value: str) -> None:
+    """Django's email check, letting accented letters through in the part before the @.
+
+    The association's spreadsheets hold addresses such as françois.blanc@example.org, which
+    mail servers accept (RFC 6531) but Django's ASCII-only rule refuses.
+    """
+    local, at, domain = value.rpartition("@")
+    ascii_local = "".join(
+        c for c in unicodedata.normalize("NFKD", local) if not unicodedata.combining(c)
+    )
+    validate_email(f"{ascii_local}{at}{domain}" if at else value)
+
+
+def _constraint_message(model: type[models.Model], name: str) -> str:
+    for constraint in model._meta.constraints:
+        if constraint.name == name:
+            return str(constraint.violation_error_message)
+    raise LookupError(name)

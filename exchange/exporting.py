@@ -1,0 +1,159 @@
+"""Export of the activity data: every file of docs/import-format.md, as the importer reads it.
+
+UTF-8 CSV without BOM, `,`, ISO dates, point decimals, oui/non. The whole history, or one
+year: its dated rows, the records active in it, and whatever those rows point to, so that
+the files stay importable on their own.
+"""
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable
+
+from django.db import models, transaction
+from django.db.models import Q
+
+from accompaniment.models import CollectiveAction, Holder, Meeting, Project
+from dla.models import Step, Structure
+from generateur.models import TerritorialAction, TerritorialProject, Territory
+from volunteers.models import Case, Contribution, Volunteer
+
+from . import cells, formats
+from .formats import FILES, FileSpec, linked_values
+
+# Given a year and the selection of another file (by name), the rows of one file in it.
+Pick = Callable[[str], models.QuerySet]
+YearSelection = Callable[[int, Pick], models.QuerySet]
+
+
+def _dated(model: type[models.Model]) -> YearSelection:
+    return lambda year, pick: model.objects.filter(date__range=_bounds(year))
+
+
+def _bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _projects(year: int, pick: Pick) -> models.QuerySet:
+    start, end = _bounds(year)
+    return Project.objects.filter(
+        Q(received_on__range=(start, end))
+        | Q(created_on__range=(start, end))
+        | Q(pk__in=Project.objects.active_in(year).values("pk"))
+        | Q(pk__in=pick(formats.MEETINGS.name).values("project_id"))
+        | Q(pk__in=pick(formats.CASES.name).values("project_id"))
+    )
+
+
+def _territorial_projects(year: int, pick: Pick) -> models.QuerySet:
+    start, end = _bounds(year)
+    return TerritorialProject.objects.filter(
+        Q(pk__in=TerritorialProject.objects.active_in(year).values("pk"))
+        | Q(created_structure_on__range=(start, end))
+        | Q(pk__in=pick(formats.TERRITORIAL_ACTIONS.name).values("project_id"))
+    )
+
+
+def _volunteers(year: int, pick: Pick) -> models.QuerySet:
+    return Volunteer.objects.filter(
+        Q(pk__in=Volunteer.objects.active_in(year).values("pk"))
+        | Q(pk__in=pick(formats.CONTRIBUTIONS.name).values("volunteer_id"))
+        | Q(pk__in=pick(formats.CASES.name).values("volunteer_id"))
+    )
+
+
+# One year's rows of each file; the order of FILES does not matter, `pick` resolves it.
+YEAR_SELECTIONS: dict[str, YearSelection] = {
+    formats.HOLDERS.name: lambda year, pick: Holder.objects.filter(
+        projects__in=pick(formats.PROJECTS.name)
+    ).distinct(),
+    formats.PROJECTS.name: _projects,
+    formats.MEETINGS.name: _dated(Meeting),
+    formats.ACTIONS.name: _dated(CollectiveAction),
+    formats.STRUCTURES.name: lambda year, pick: Structure.objects.filter(
+        steps__in=pick(formats.STEPS.name)
+    ).distinct(),
+    formats.STEPS.name: _dated(Step),
+    formats.TERRITORIES.name: lambda year, pick: Territory.objects.filter(
+        projects__in=pick(formats.TERRITORIAL_PROJECTS.name)
+    ).distinct(),
+    formats.TERRITORIAL_PROJECTS.name: _territorial_projects,
+    formats.TERRITORIAL_ACTIONS.name: _dated(TerritorialAction),
+    formats.VOLUNTEERS.name: _volunteers,
+    formats.CASES.name: lambda year, pick: Case.objects.filter(
+        pk__in=pick(formats.CONTRIBUTIONS.name).values("case_id")
+    ),
+    formats.CONTRIBUTIONS.name: _dated(Contribution),
+}
+
+
+def activity_export(*, year: int | None = None) -> dict[str, bytes]:
+    """Every file of the format, as UTF-8 CSV bytes (`,`, ISO dates, point decimals).
+
+    A record created in the application has no ref yet: it gets one here, once and for all,
+    so that the exported files can be imported back (updating, never duplicating).
+    """
+    with transaction.atomic():
+        _give_missing_refs()
+    querysets = _export_querysets(year)
+    return {spec.name: _export_file(spec, querysets[spec.name]) for spec in FILES}
+
+
+def activity_export_zip(*, year: int | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in activity_export(year=year).items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _give_missing_refs() -> None:
+    for spec in FILES:
+        if not spec.has_ref:
+            continue
+        missing = list(spec.model.objects.filter(Q(ref__isnull=True) | Q(ref="")).only("pk"))
+        if not missing:
+            continue
+        wanted = {obj.pk: f"{spec.ref_prefix}{obj.pk}" for obj in missing}
+        taken = set(
+            spec.model.objects.filter(ref__in=wanted.values()).values_list("ref", flat=True)
+        )
+        for obj in missing:
+            ref = wanted[obj.pk]
+            while ref in taken:
+                ref += "-bis"
+            taken.add(ref)
+            obj.ref = ref
+        spec.model.objects.bulk_update(missing, ["ref"])
+
+
+def _export_querysets(year: int | None) -> dict[str, models.QuerySet]:
+    if year is None:
+        return {spec.name: spec.model.objects.all() for spec in FILES}
+    selected: dict[str, models.QuerySet] = {}
+
+    def pick(name: str) -> models.QuerySet:
+        if name not in selected:
+            selected[name] = YEAR_SELECTIONS[name](year, pick)
+        return selected[name]
+
+    return {spec.name: pick(spec.name) for spec in FILES}
+
+
+def _export_file(spec: FileSpec, queryset: models.QuerySet) -> bytes:
+    plain = [c for c in spec.columns if not spec.model_field(c).many_to_many]
+    lists = [c for c in spec.columns if spec.model_field(c).many_to_many]
+    order = ["ref"] if spec.has_ref else [spec.parent().path, "date", "pk"]
+    records = list(queryset.order_by(*order).values_list("pk", *[c.path for c in plain]))
+    owner_ids = [record[0] for record in records]
+    linked = {column.name: linked_values(spec, column, owner_ids) for column in lists}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([column.name for column in spec.columns])
+    for record in records:
+        values = dict(zip([c.name for c in plain], record[1:], strict=True))
+        for column in lists:
+            values[column.name] = linked[column.name].get(record[0], [])
+        writer.writerow([cells.write_cell(values[column.name]) for column in spec.columns])
+    return buffer.getvalue().encode("utf-8")

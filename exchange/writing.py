@@ -1,0 +1,191 @@
+"""Writing a checked dataset: accounts, named records, then each file in order, by batches.
+
+Creations and changes go through bulk_create_with_history / bulk_update_with_history, so
+the import appears in each record's history, by the person who ran it. The relations were
+set while checking (to unsaved records when new): bulk_create fills their ids once the
+records they point to are saved, which the order of FILES guarantees.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accompaniment.models import StatusChange
+from accompaniment.services import project_status_date
+from generateur.models import Phase, PhaseChange
+from pes21.models import User
+from pes21.roles import STAFF
+
+from .checking import DatasetCheck, Row, _as_list
+from .formats import FILES, NAMED, PROJECTS, TERRITORIAL_PROJECTS, FileSpec
+
+CHANGE_REASON = "Import des données d'activité"
+
+# Writing a row (record, history row, links) costs about three times checking it.
+WRITE_WEIGHT = 3
+
+
+def _status_changes(rows: list[Row], user: User | None) -> None:
+    """A new project, or a status the import changed, gets its line in the status history."""
+    today = timezone.localdate()
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            project=row.instance,
+            status=row.instance.status,
+            changed_on=project_status_date(row.instance, today=today),
+            changed_by=user,
+            note=CHANGE_REASON,
+        )
+        for row in rows
+        if row.is_new or "status" in row.changed
+    )
+
+
+def _phase_changes(rows: list[Row], user: User | None) -> None:
+    today = timezone.localdate()
+    changes = []
+    for row in rows:
+        if row.is_new or "phase" in row.changed:
+            project = row.instance
+            closing = project.phase in (Phase.ABANDONED, Phase.HAND_OVER) and project.ended_on
+            on = project.ended_on if closing else project.started_on if row.is_new else today
+            changes.append(
+                PhaseChange(
+                    project=project,
+                    phase=project.phase,
+                    changed_on=on,
+                    changed_by=user,
+                    note=CHANGE_REASON,
+                )
+            )
+    PhaseChange.objects.bulk_create(changes)
+
+
+# What a file's rows leave besides themselves, once written.
+AFTER_WRITE: dict[str, Callable[[list[Row], User | None], None]] = {
+    PROJECTS.name: _status_changes,
+    TERRITORIAL_PROJECTS.name: _phase_changes,
+}
+
+
+class DatasetWriter:
+    def __init__(self, check: DatasetCheck) -> None:
+        self.check = check
+        self.user = check.user
+
+    def write(self) -> None:
+        self._create_users()
+        for spec in FILES:
+            rows = self.check.rows.get(spec.name)
+            if rows is None:
+                continue
+            self.check.tracker.step(f"Enregistrement de {spec.name}")
+            self._create_named(spec, rows)
+            if spec.has_ref:
+                self._write_ref_rows(spec, rows)
+            else:
+                self._create(spec.model, [row.instance for row in rows if row.is_new])
+            self._write_lists(spec, rows)
+            if spec.name in AFTER_WRITE:
+                AFTER_WRITE[spec.name](rows, self.user)
+            self.check.tracker.step(f"Enregistrement de {spec.name}", len(rows) * WRITE_WEIGHT)
+
+    def _history_kwargs(self) -> dict:
+        return {"default_user": self.user, "default_change_reason": CHANGE_REASON}
+
+    def _create(self, model: type[models.Model], objects: list[models.Model]) -> None:
+        """Save new records; those pointing to them get their ids from these same objects."""
+        if not objects:
+            return
+        if hasattr(model, "history"):
+            bulk_create_with_history(objects, model, **self._history_kwargs())
+        else:
+            model.objects.bulk_create(objects)
+
+    def _create_users(self) -> None:
+        users = [self.check.users[name] for name in self.check.new_usernames]
+        if not users:
+            return
+        for user in users:
+            user.set_unusable_password()
+        User.objects.bulk_create(users)
+        group = Group.objects.get(name=STAFF)
+        User.groups.through.objects.bulk_create(
+            [User.groups.through(user_id=user.pk, group_id=group.pk) for user in users]
+        )
+
+    def _create_named(self, spec: FileSpec, rows: list[Row]) -> None:
+        """The consultants, skills, collective engineerings this file names and the base lacks."""
+        present = self.check.present[spec.name]
+
+        def resolve(name: str, value) -> models.Model | None:
+            return self.check.target(spec.by_name[name], value)
+
+        for named in NAMED:
+            columns = [column for column in present if column.named is named]
+            naming: dict[str, list[dict]] = defaultdict(list)
+            for row in rows:
+                for column in columns:
+                    for key in _as_list(row.values.get(column.name)):
+                        naming[key].append(row.values)
+            registry = self.check.named[named]
+            new = {key: registry[key] for key in sorted(naming) if registry[key].pk is None}
+            if named.defaults is not None:
+                for key, record in new.items():
+                    for attr, value in named.defaults(naming[key], resolve).items():
+                        setattr(record, attr, value)
+            self._create(named.model, list(new.values()))
+
+    def _write_ref_rows(self, spec: FileSpec, rows: list[Row]) -> None:
+        self._create(spec.model, [row.instance for row in rows if row.is_new])
+        changed_rows = [row for row in rows if not row.is_new and row.changed]
+        if not changed_rows:
+            return
+        fields = sorted({name for row in changed_rows for name in row.changed})
+        concrete = {f.name for f in spec.model._meta.concrete_fields}
+        if "updated_at" in concrete:
+            now = timezone.now()
+            for row in changed_rows:
+                row.instance.updated_at = now
+            fields.append("updated_at")
+        if "version" in concrete:
+            # An edit form opened before the import must be refused, not overwrite it.
+            for row in changed_rows:
+                row.instance.version += 1
+            fields.append("version")
+        bulk_update_with_history(
+            [row.instance for row in changed_rows],
+            spec.model,
+            fields=fields,
+            **self._history_kwargs(),
+        )
+
+    def _write_lists(self, spec: FileSpec, rows: list[Row]) -> None:
+        """Replace the many-to-many links of the rows whose list is new or changed."""
+        for column in self.check.present[spec.name]:
+            model_field = spec.model_field(column)
+            if not model_field.many_to_many:
+                continue
+            affected = [row for row in rows if row.is_new or column.name in row.m2m_changed]
+            if not affected:
+                continue
+            through = model_field.remote_field.through
+            owner = model_field.m2m_field_name()
+            other = model_field.m2m_reverse_field_name()
+            through.objects.filter(
+                **{f"{owner}_id__in": [row.instance.pk for row in affected if not row.is_new]}
+            ).delete()
+            through.objects.bulk_create(
+                through(
+                    **{
+                        f"{owner}_id": row.instance.pk,
+                        f"{other}_id": self.check.target(column, value).pk,
+                    }
+                )
+                for row in affected
+                for value in row.values.get(column.name, [])
+            )
