@@ -52,12 +52,12 @@ def test_the_demo_history_comes_back_whole_through_export_and_import(tmp_path):
     years = _years_present()
     before = {year: _report_json(year) for year in years}
     # The records the format once lacked are there to lose.
-    assert any(
-        row["heures"] for year in years for row in _missions(before[year])
-    ), "no volunteer time in the demo"
-    assert any(
-        before[year]["complements"]["generateur"]["structures_creees"] for year in years
-    ), "no structure created by the Générateur in the demo"
+    assert any(row["heures"] for year in years for row in _missions(before[year])), (
+        "no volunteer time in the demo"
+    )
+    assert any(before[year]["complements"]["generateur"]["structures_creees"] for year in years), (
+        "no structure created by the Générateur in the demo"
+    )
     for name, content in activity_export().items():
         (tmp_path / name).write_bytes(content)
 
