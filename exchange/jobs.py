@@ -4,8 +4,14 @@ Checking and writing 25 000 rows takes about half a minute, longer than a web re
 wait. The view starts a thread and answers at once; the page polls the job's state (htmx,
 every second) and shows a progress bar. The state lives in a small JSON file beside the
 stored upload (MEDIA_ROOT/imports/<job>.json): every web worker sees it, with no new table
-and no task queue to run. A job killed with its process (a server restart) stays "en cours";
-the upload is then simply checked again.
+and no task queue to run.
+
+A job killed with its process (a server restart, a crash) must not stay "en cours" for ever:
+reading its state tells it apart. The process that runs a job knows whether its thread is
+alive; another process sees that the job's process is gone, or, should its pid have been
+reused, that the job has said nothing for STALE_AFTER_SECONDS. Such a job reads as
+interrupted; nothing was written (the import is one transaction) and the page says to send
+the file again.
 
 Tests and the command line run jobs inline (settings.EXCHANGE_JOBS_IN_THREADS = False).
 """
@@ -15,6 +21,7 @@ import logging
 import os
 import secrets
 import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -28,6 +35,16 @@ from .services import ImportReport, activity_import
 logger = logging.getLogger(__name__)
 
 WAITING, RUNNING, DONE, FAILED = "en attente", "en cours", "terminé", "échec"
+INTERRUPTED = "interrompu"
+
+# Progress is saved at every percent and every file; a job of another process silent for
+# this long is taken as dead even if a process with its pid exists.
+STALE_AFTER_SECONDS = 15 * 60
+
+# This process, told apart from a later one that got the same pid after a restart.
+_PROCESS = secrets.token_hex(8)
+# The jobs running in this process (their thread, or inline).
+_alive: set[str] = set()
 
 
 def _path(job_id: str) -> Path:
@@ -36,8 +53,8 @@ def _path(job_id: str) -> Path:
 
 def _save(job_id: str, state: dict) -> None:
     path = _path(job_id)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(state), encoding="utf-8")
+    temporary = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+    temporary.write_text(json.dumps(state | {"updated": time.time()}), encoding="utf-8")
     os.replace(temporary, path)  # atomic: a poll never reads half a file
 
 
@@ -45,9 +62,33 @@ def read(job_id: str) -> dict | None:
     if not job_id or not job_id.replace("-", "").replace("_", "").isalnum():
         return None
     try:
-        return json.loads(_path(job_id).read_text(encoding="utf-8"))
+        state = json.loads(_path(job_id).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    if state["state"] in (WAITING, RUNNING) and _is_dead(job_id, state):
+        logger.warning("Import job %s was interrupted (its process stopped)", job_id)
+        state = state | {"state": INTERRUPTED, "stage": "Interrompu", "token": None}
+        _save(job_id, state)
+    return state
+
+
+def _is_dead(job_id: str, state: dict) -> bool:
+    if state.get("process") == _PROCESS:
+        return job_id not in _alive
+    pid = state.get("pid")
+    if pid is not None and not _process_exists(pid):
+        return True
+    return time.time() - state.get("updated", 0) > STALE_AFTER_SECONDS
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def report_of(state: dict) -> ImportReport | None:
@@ -65,7 +106,10 @@ def start(*, source: Path, dry_run: bool, user: User, token: str | None, filenam
         "token": token,
         "filename": filename,
         "user_id": user.pk,
+        "process": _PROCESS,
+        "pid": os.getpid(),
     }
+    _alive.add(job_id)
     _save(job_id, state)
     if getattr(settings, "EXCHANGE_JOBS_IN_THREADS", True):
         thread = threading.Thread(
@@ -99,6 +143,7 @@ def _run(job_id: str, state: dict, source: Path, user: User) -> None:
         logger.exception("Import job %s failed", job_id)
         _save(job_id, state | {"state": FAILED, "stage": "Erreur inattendue", "token": None})
     finally:
+        _alive.discard(job_id)
         if not keep_upload:
             uploads.remove(source)
         if getattr(settings, "EXCHANGE_JOBS_IN_THREADS", True):

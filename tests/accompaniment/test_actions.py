@@ -2,6 +2,8 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accompaniment.models import CollectiveAction
@@ -74,3 +76,17 @@ def test_editing_an_action(staff_client):
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.participants == 20
+
+
+def test_the_organisation_rule_is_the_models_own(db):
+    # The same rule the import applies (tests/exchange/test_shared_rules.py).
+    action = CollectiveAction(
+        date=dt.date(2026, 3, 2), kind="atelier", title="Atelier", animated_by_pes=False
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        action.full_clean()
+
+    assert refused.value.message_dict["organisation"] == [
+        "Indiquez l'organisme qui anime une action non animée par le PES."
+    ]

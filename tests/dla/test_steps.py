@@ -3,6 +3,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dla.models import Step, StepKind
@@ -149,3 +150,25 @@ def test_step_edit_form_shows_the_chosen_consultant_and_keeps_an_old_collective(
     assert "IC2009-1" not in html
     new_form = staff_client.get(step.structure.get_absolute_url()).context["step_form"]
     assert not new_form.fields["collective"].queryset.filter(pk__in=[old.pk, older.pk]).exists()
+
+
+def test_only_a_collective_engineering_step_belongs_to_a_collective(staff_client, structure):
+    collective = factories.CollectiveEngineeringFactory()
+
+    response = _post_step(staff_client, structure, kind="diagnostic", collective=collective.pk)
+
+    assert response.status_code == 200
+    assert response.context["step_form"].errors["collective"] == [
+        "Seule une étape « Ingénierie collective » relève d'une ingénierie collective."
+    ]
+    assert not Step.objects.exists()
+
+
+def test_the_collective_rule_is_the_models_own(structure):
+    # The same rule the import applies (tests/exchange/test_shared_rules.py).
+    step = Step(structure=structure, kind=StepKind.COLLECTIVE_ENGINEERING, date=dt.date(2026, 1, 5))
+
+    with pytest.raises(ValidationError) as refused:
+        step.full_clean()
+
+    assert "collective" in refused.value.message_dict

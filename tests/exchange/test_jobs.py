@@ -1,5 +1,8 @@
+import os
 import shutil
+import subprocess
 import threading
+import time
 
 import pytest
 
@@ -86,3 +89,54 @@ def test_progress_moves_forward_file_by_file_up_to_the_end():
 @pytest.mark.parametrize("job_id", ["", "../../etc/passwd", "inconnu"])
 def test_reading_an_unknown_or_malformed_job_gives_nothing(job_id):
     assert jobs.read(job_id) is None
+
+
+def _saved(job_id: str, **state) -> None:
+    uploads.root().mkdir(parents=True, exist_ok=True)
+    jobs._save(
+        job_id,
+        {"state": jobs.RUNNING, "progress": 30, "stage": "Vérification", "token": "jeton"} | state,
+    )
+
+
+def _exited_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def test_a_job_of_a_process_that_is_gone_reads_as_interrupted():
+    # The server restarted: the process that ran the job no longer exists.
+    _saved("ancien", process="un-processus-arrete", pid=_exited_pid())
+
+    state = jobs.read("ancien")
+
+    assert state["state"] == jobs.INTERRUPTED
+    assert state["token"] is None  # nothing to confirm: the file is sent again
+    assert jobs.read("ancien")["state"] == jobs.INTERRUPTED  # and it stays so
+
+
+def test_a_job_of_this_process_whose_thread_is_gone_reads_as_interrupted():
+    _saved("sans-fil", process=jobs._PROCESS, pid=os.getpid())
+
+    assert jobs.read("sans-fil")["state"] == jobs.INTERRUPTED
+
+
+def test_a_job_running_in_another_live_process_stays_running():
+    _saved("ailleurs", process="un-autre-processus", pid=os.getppid())
+
+    assert jobs.read("ailleurs")["state"] == jobs.RUNNING
+
+
+def test_a_job_silent_for_too_long_reads_as_interrupted_even_if_its_pid_exists(monkeypatch):
+    _saved("muet", process="un-autre-processus", pid=os.getppid())
+    later = time.time() + jobs.STALE_AFTER_SECONDS + 1
+    monkeypatch.setattr(jobs.time, "time", lambda: later)
+
+    assert jobs.read("muet")["state"] == jobs.INTERRUPTED
+
+
+def test_a_finished_job_is_never_called_interrupted():
+    _saved("fini", state=jobs.DONE, process="un-processus-arrete", pid=_exited_pid())
+
+    assert jobs.read("fini")["state"] == jobs.DONE

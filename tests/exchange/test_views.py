@@ -241,22 +241,27 @@ def test_export_refuses_a_bad_year(staff_client):
     assert "Saisissez un nombre entier" in response.content.decode()
 
 
-def test_a_running_job_shows_its_progress_and_keeps_polling(staff_client, staff):
+def _job_state(staff, **changes) -> dict:
+    from exchange import jobs
+
+    return {
+        "state": jobs.RUNNING,
+        "progress": 40,
+        "stage": "Vérification de projets.csv",
+        "dry_run": True,
+        "token": None,
+        "filename": "activite.zip",
+        "user_id": staff.pk,
+        "process": jobs._PROCESS,
+    } | changes
+
+
+def test_a_running_job_shows_its_progress_and_keeps_polling(staff_client, staff, monkeypatch):
     from exchange import jobs
 
     uploads.root().mkdir(parents=True)
-    jobs._save(
-        "travail-en-cours",
-        {
-            "state": jobs.RUNNING,
-            "progress": 40,
-            "stage": "Vérification de projets.csv",
-            "dry_run": True,
-            "token": None,
-            "filename": "activite.zip",
-            "user_id": staff.pk,
-        },
-    )
+    monkeypatch.setattr(jobs, "_alive", {"travail-en-cours"})
+    jobs._save("travail-en-cours", _job_state(staff))
     session = staff_client.session
     session["exchange_jobs"] = ["travail-en-cours"]
     session.save()
@@ -268,6 +273,30 @@ def test_a_running_job_shows_its_progress_and_keeps_polling(staff_client, staff)
     assert f'hx-get="{url}"' in page and 'hx-trigger="every 1s"' in page
     assert "Vérification de projets.csv" in page and "40 %" in page
     assert "<html" not in page
+
+
+def test_a_job_whose_thread_died_shows_as_interrupted_with_the_way_to_run_it_again(
+    staff_client, staff
+):
+    from exchange import jobs
+
+    uploads.root().mkdir(parents=True)
+    # Saved by this process, but no thread of it runs the job any more.
+    jobs._save("travail-perdu", _job_state(staff, dry_run=False))
+    session = staff_client.session
+    session["exchange_jobs"] = ["travail-perdu"]
+    session.save()
+    url = reverse("exchange:job", args=["travail-perdu"])
+
+    response = staff_client.get(url, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "interrompu" in page and "Rien n'a été enregistré" in page
+    assert "déposez à nouveau le fichier" in page
+    assert reverse("exchange:index") in page
+    assert 'hx-trigger="every 1s"' not in page  # the page stops polling
+    assert "40 %" not in page
 
 
 def test_a_finished_job_stops_polling(staff_client):
