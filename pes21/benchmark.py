@@ -299,3 +299,101 @@ def run_builds() -> list[str]:
         f"(pic Python {memory:.1f} Mo, annulé ensuite)"
     )
     return lines
+
+
+def _manage(args: list[str], database_url: str | None = None) -> tuple[float, str, str]:
+    """manage.py in a fresh process on another database: seconds, peak memory, stdout."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        env=os.environ | ({"DATABASE_URL": database_url} if database_url else {}),
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    found = re.search(r"VmHWM:\s*(\d+) kB", done.stderr)
+    memory = f"{int(found.group(1)) / 1024:.0f} Mo" if found else "inconnue"
+    return seconds, memory, done.stdout
+
+
+def _empty_database_url() -> tuple[str, Callable[[], None]]:
+    """A new empty database beside the benchmark's, and how to drop it afterwards."""
+    import os
+    import tempfile
+    import urllib.parse
+    from pathlib import Path
+
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        folder = tempfile.TemporaryDirectory()
+        return f"sqlite:///{Path(folder.name) / 'aller-retour.sqlite3'}", folder.cleanup
+    name = f"{settings_dict['NAME']}_aller_retour"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+    # The benchmark's own DATABASE_URL (scripts/with_postgres.sh), with the other name.
+    url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+    return urllib.parse.urlunsplit(url._replace(path=f"/{name}")), drop
+
+
+def run_round_trip() -> list[str]:
+    """Export the whole history, import it into an empty database, compare the reports.
+
+    The import runs as `import_activity` does, in its own process; the reports compared are
+    `build_report --format json` of the last two years and this one, on both databases.
+    """
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from exchange.services import activity_export
+
+    lines = []
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        files = activity_export()
+        for name, content in files.items():
+            (Path(folder) / name).write_bytes(content)
+        rows = sum(content.count(b"\n") - 1 for content in files.values())
+        count = f"{rows:,}".replace(",", "\u202f")
+        lines.append(
+            f"Export de tout l'historique : {time.perf_counter() - start:.1f} s, {count} lignes"
+        )
+        url, drop = _empty_database_url()
+        try:
+            _manage(["migrate", "--noinput", "-v0"], url)
+            seconds, memory, _ = _manage(["import_activity", folder], url)
+            lines.append(
+                f"Import dans une base vide : {seconds:.1f} s (processus séparé), "
+                f"mémoire résidente maximale {memory}"
+            )
+            this_year = timezone_year()
+            for year in (this_year - 2, this_year - 1, this_year):
+                report = ["build_report", "--year", str(year), "--format", "json"]
+                # build_report on both sides: published figures where an edition is published.
+                before = json.loads(_manage(report)[2])
+                after = json.loads(_manage(report, url)[2])
+                lines.append(
+                    f"  rapport {year} (JSON) après l'aller-retour : "
+                    + ("identique" if after == before else "DIFFÉRENT")
+                )
+        finally:
+            drop()
+    return lines

@@ -46,3 +46,7 @@ class Command(BaseCommand):
         out("")
         for line in benchmark.run_builds():
             out(line)
+        out("")
+        out("Aller-retour export → import dans une base vide :")
+        for line in benchmark.run_round_trip():
+            out(line)
