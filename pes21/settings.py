@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "reporting",
     "exchange",
     "privacy",
+    "followups",
 ]
 
 MIDDLEWARE = [
@@ -254,3 +255,16 @@ LOGGING = {
 # How long personal data is kept after the last contact (CNIL: two years for people
 # supported by the social sector).
 RETENTION_MONTHS = envint("RETENTION_MONTHS", 24)
+
+
+def _follow_up_years() -> list[int]:
+    items = envlist("FOLLOW_UP_YEARS", ["1", "2", "3"])
+    if not items or not all(item.isdigit() and 1 <= int(item) <= 10 for item in items):
+        raise ImproperlyConfigured("FOLLOW_UP_YEARS must list years from 1 to 10, like 1,2,3")
+    return sorted({int(item) for item in items})
+
+
+# Outcome follow-ups of the structures helped: due this many years after a structure's creation
+# (or the end of its DLA engineering). The report's figures read the 3rd (creation) and the 1st
+# and 2nd (DLA) years: keep them in the list.
+FOLLOW_UP_YEARS = _follow_up_years()
