@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accompaniment.forms import DateInput
 from pes21.concurrency import OnceFormMixin, VersionedModelForm
+from pes21.models import User, Weekday
 
 from .models import FollowUp
 
@@ -60,3 +61,24 @@ class FollowUpForm(OnceFormMixin, VersionedModelForm):
 
     def model_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class DigestForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["digest_weekday"]
+        labels = {"digest_weekday": "Recevoir un récapitulatif par courriel"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["digest_weekday"]
+        field.choices = [("", "jamais"), *Weekday.choices]
+        field.help_text = (
+            "Une fois par semaine, le jour choisi : vos prochaines étapes, les suivis à faire "
+            "et les dossiers bénévoles en attente (équipe) ; les nouveaux dossiers pour vous "
+            "(bénévoles). Rien n'est envoyé quand il n'y a rien à dire."
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.add_input(Submit("submit", "Enregistrer", css_class="btn-pes"))

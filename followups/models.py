@@ -155,3 +155,30 @@ class FollowUp(models.Model):
             errors["answered_on"] = "La date du suivi ne peut pas être dans le futur."
         if errors:
             raise ValidationError(errors)
+
+
+class DigestKind(models.TextChoices):
+    STAFF = "equipe", "Récapitulatif de l'équipe"
+    VOLUNTEER = "benevole", "Nouveaux dossiers pour un·e bénévole"
+
+
+class DigestSent(models.Model):
+    """A weekly digest sent: claimed before sending, so a second run the same week sends none."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=DigestKind.choices)
+    week_of = models.DateField("semaine du")  # the Monday of the ISO week
+    items = models.PositiveIntegerField("éléments", default=0)
+    sent_at = models.DateTimeField("envoyé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "récapitulatif envoyé"
+        verbose_name_plural = "récapitulatifs envoyés"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "week_of"], name="digest_once_per_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.user} – semaine du {self.week_of:%d/%m/%Y}"

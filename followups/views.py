@@ -13,7 +13,7 @@ from pes21.paging import PAGE_SIZE
 from pes21.roles import staff_required
 
 from . import selectors, services
-from .forms import FollowUpForm
+from .forms import DigestForm, FollowUpForm
 from .models import FollowUp
 
 
@@ -134,3 +134,14 @@ def follow_up_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Suivi enregistré.")
             return redirect(follow_up.get_absolute_url())
     return render(request, "followups/edit.html", {"form": form, "follow_up": follow_up})
+
+
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """The account page: the weekly digest's day (and the calendar feed, for staff)."""
+    form = DigestForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Préférences enregistrées.")
+        return redirect("followups:account")
+    return render(request, "followups/account.html", {"form": form})

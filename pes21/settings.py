@@ -225,6 +225,17 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PES 21 <ne-pas-repondre@pes21.fr>")
 
+
+def _site_url() -> str:
+    url = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+    if not url.startswith(("http://", "https://")) or " " in url:
+        raise ImproperlyConfigured(f"SITE_URL must be like https://pes21.example.org, not {url!r}")
+    return url
+
+
+# The site's address, for the links of the e-mails sent outside a request (send_reminders).
+SITE_URL = _site_url()
+
 # Production hardening; relaxed only by DEBUG (make run) or explicitly by environment.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)

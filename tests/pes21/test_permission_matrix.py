@@ -65,6 +65,7 @@ MATRIX = [
     ("exchange:import_confirm", "POST", ("login", 403, 403, 302, 302)),
     ("exchange:index", "GET", ("login", 403, 403, 200, 200)),
     ("exchange:job", "GET", ("login", 403, 403, 404, 404)),
+    ("followups:account", "GET", ("login", 200, 200, 200, 200)),
     ("followups:follow_up_edit", "GET", ("login", 403, 403, 200, 200)),
     # The matrix's project is not closed « créé »: it has no follow-ups to answer.
     ("followups:project_answer", "GET", ("login", 403, 403, 404, 404)),
