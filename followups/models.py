@@ -8,6 +8,7 @@ projects and imported ones need no row created in advance. The rules: docs/follo
 """
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -182,3 +184,28 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.user} – semaine du {self.week_of:%d/%m/%Y}"
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A staff member's private calendar address: whoever has the token reads the feed, so it
+    can be renewed (the old address then answers 404) or removed."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "agenda partagé"
+        verbose_name_plural = "agendas partagés"
+
+    def __str__(self) -> str:
+        return f"Agenda de {self.user}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("followups:calendar_feed", args=[self.token])

@@ -150,11 +150,23 @@ def due_on(row) -> dt.date:
     return add_years(reference, row.years_after)
 
 
-def follow_ups_due_count(*, today: dt.date, staff) -> int:
-    return (
-        project_follow_ups_due(today=today, staff=staff).count()
-        + engineering_follow_ups_due(today=today, staff=staff).count()
+def follow_ups_due_count(*, today: dt.date, staff, before: dt.date) -> int:
+    """How many of the staff member's follow-ups were due before `before` (overdue)."""
+    projects = project_follow_ups_due(today=today, staff=staff).filter(
+        _due_before(before, "created_on")
     )
+    engineerings = engineering_follow_ups_due(today=today, staff=staff).filter(
+        _due_before(before, "engineering_ended_on")
+    )
+    return projects.count() + engineerings.count()
+
+
+def _due_before(day: dt.date, reference: str) -> Q:
+    # Due before `day`: the reference date, moved by the row's years, is before it.
+    due = Q()
+    for years in schedule():
+        due |= Q(years_after=years, **{f"{reference}__lt": add_years(day, -years)})
+    return due
 
 
 # --- One structure's schedule ------------------------------------------------------------

@@ -20,6 +20,12 @@ def _follow_up(world) -> list[int]:
     return [answer.pk]
 
 
+def _calendar_token(world) -> list[str]:
+    from followups.services import calendar_feed_renew
+
+    return [calendar_feed_renew(user=world.users["staff"]).token]
+
+
 def _pk(key):
     return lambda w: [w[key].pk]
 
@@ -89,4 +95,5 @@ ARGS = {
     "followups:project_answer": _pk("project"),
     "followups:structure_answer": _pk("structure"),
     "followups:follow_up_edit": _follow_up,
+    "followups:calendar_feed": _calendar_token,
 }
