@@ -10,8 +10,24 @@ from django.db import models
 from .roles import ROLE_LABELS, user_roles
 
 
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "le lundi"
+    TUESDAY = 1, "le mardi"
+    WEDNESDAY = 2, "le mercredi"
+    THURSDAY = 3, "le jeudi"
+    FRIDAY = 4, "le vendredi"
+    SATURDAY = 5, "le samedi"
+    SUNDAY = 6, "le dimanche"
+
+
 class User(AbstractUser):
     """An account: a staff member, the director, a volunteer or an administrator."""
+
+    # The weekly e-mail digest (followups' send_reminders): staff get what is due, volunteers
+    # the new open cases for them. None: never.
+    digest_weekday = models.PositiveSmallIntegerField(
+        "récapitulatif par courriel", choices=Weekday.choices, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "utilisateur"

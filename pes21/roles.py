@@ -17,7 +17,7 @@ ROLES = (STAFF, DIRECTOR, VOLUNTEER)
 
 ROLE_LABELS = {STAFF: "Équipe", DIRECTOR: "Direction", VOLUNTEER: "Bénévole"}
 
-_ACTIVITY_APPS = ("accompaniment", "dla", "generateur", "volunteers", "pes21")
+_ACTIVITY_APPS = ("accompaniment", "dla", "generateur", "volunteers", "pes21", "followups")
 
 # app_label -> actions; "*" is every action (add, change, delete, view).
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {

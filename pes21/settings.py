@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "reporting",
     "exchange",
     "privacy",
+    "followups",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,17 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PES 21 <ne-pas-repondre@pes21.fr>")
 
+
+def _site_url() -> str:
+    url = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+    if not url.startswith(("http://", "https://")) or " " in url:
+        raise ImproperlyConfigured(f"SITE_URL must be like https://pes21.example.org, not {url!r}")
+    return url
+
+
+# The site's address, for the links of the e-mails sent outside a request (send_reminders).
+SITE_URL = _site_url()
+
 # Production hardening; relaxed only by DEBUG (make run) or explicitly by environment.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -254,3 +266,16 @@ LOGGING = {
 # How long personal data is kept after the last contact (CNIL: two years for people
 # supported by the social sector).
 RETENTION_MONTHS = envint("RETENTION_MONTHS", 24)
+
+
+def _follow_up_years() -> list[int]:
+    items = envlist("FOLLOW_UP_YEARS", ["1", "2", "3"])
+    if not items or not all(item.isdigit() and 1 <= int(item) <= 10 for item in items):
+        raise ImproperlyConfigured("FOLLOW_UP_YEARS must list years from 1 to 10, like 1,2,3")
+    return sorted({int(item) for item in items})
+
+
+# Outcome follow-ups of the structures helped: due this many years after a structure's creation
+# (or the end of its DLA engineering). The report's figures read the 3rd (creation) and the 1st
+# and 2nd (DLA) years: keep them in the list.
+FOLLOW_UP_YEARS = _follow_up_years()

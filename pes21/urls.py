@@ -50,5 +50,6 @@ urlpatterns = [
     path("rapport/", include("reporting.urls")),
     path("donnees/", include("exchange.urls")),
     path("rgpd/", include("privacy.urls")),
+    path("", include("followups.urls")),
     path("admin/", admin.site.urls),
 ]

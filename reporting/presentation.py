@@ -12,6 +12,7 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 
 from accompaniment.models import Series
+from followups.selectors import FIGURE_LABELS as FOLLOW_UP_FIGURE_LABELS
 
 from .selectors import NO_SERIES
 
@@ -56,6 +57,8 @@ FIGURE_LABELS: dict[str, str] = {
     ),
     "depuis_creation.emplois_consolides": "Emplois consolidés depuis la création",
 }
+
+FIGURE_LABELS.update(FOLLOW_UP_FIGURE_LABELS)
 
 SERIES_LABELS = dict(Series.choices) | {NO_SERIES: "Sans cycle"}
 

@@ -26,6 +26,7 @@ from accompaniment.models import (
 )
 from dla import selectors as dla_selectors
 from dla.models import BENEFICIARY_KINDS, ENGINEERING_KINDS, Step, StepKind, Structure
+from followups import selectors as followups_selectors
 from generateur.models import TerritorialAction, TerritorialProject
 from volunteers import selectors as volunteers_selectors
 from volunteers.models import Mission, Volunteer
@@ -417,6 +418,11 @@ def period_figures(period: Period) -> dict:
         },
         "vie_associative": {"heures_par_mission": volunteer_hours_by_mission(period)},
     }
+    # Outcome follow-ups: survival and jobs years later (rules in the followups app).
+    figures["complements"]["creation"].update(
+        followups_selectors.creation_follow_up_figures(period)
+    )
+    figures["complements"]["dla"].update(followups_selectors.dla_follow_up_figures(period))
     figures["depuis_creation"] = since_creation_figures(period)
     return figures
 

@@ -153,3 +153,13 @@ def matching_volunteers(case: Case, *, on: dt.date) -> QuerySet[Volunteer]:
         return volunteers.filter(skills__in=skill_ids).distinct().select_related("user")
     # icontains on the JSON text works on SQLite and PostgreSQL alike (contains does not).
     return volunteers.filter(missions__icontains=f'"{case.mission}"').select_related("user")
+
+
+def cases_matching(volunteer: Volunteer) -> QuerySet[Case]:
+    """Open cases for a volunteer, by matching_volunteers' rule seen from the volunteer: a
+    skill they have, or no particular skill and a mission they want."""
+    skill_ids = list(volunteer.skills.values_list("pk", flat=True))
+    wanted = Q(skills__in=skill_ids) if skill_ids else Q(pk__in=[])
+    no_skill = Q(skills__isnull=True, mission__in=volunteer.missions or [])
+    matching = Case.objects.filter(wanted | no_skill).values("pk")
+    return Case.objects.open().filter(pk__in=matching)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from dla.models import StepKind
+from followups.models import FollowUp, Outcome
 from reporting.models import ReportEdition
 from tests import factories
 from tests.browser_fixtures import login
@@ -46,6 +47,23 @@ def test_director_writes_publishes_and_downloads_the_report(page, shots, live_se
         days=Decimal(4),
         cost_eur=Decimal(4400),
     )
+    # Structures created three years before: three alive (one taken over), one stopped, one
+    # not answered yet.
+    for number, outcome in enumerate(
+        [Outcome.ACTIVE, Outcome.ACTIVE, Outcome.TAKEN_OVER, Outcome.STOPPED, None]
+    ):
+        created = factories.ProjectFactory(
+            status="cree", created_on=dt.date(YEAR - 3, 3, 1 + number), jobs_created=1
+        )
+        if outcome:
+            FollowUp.objects.create(
+                project=created,
+                years_after=3,
+                due_on=dt.date(YEAR, 3, 1 + number),
+                outcome=outcome,
+                headcount=0 if outcome == Outcome.STOPPED else 2,
+                answered_on=dt.date(YEAR, 3, 10),
+            )
     today = timezone.localdate()
     login(page, live_server, "direction")
 
@@ -56,6 +74,13 @@ def test_director_writes_publishes_and_downloads_the_report(page, shots, live_se
     page.get_by_role("heading", name=f"Rapport d'activité {YEAR}").wait_for()
     shots.take("rapport-brouillon")
     assert page.locator("h1 + .badge").inner_text() == "Brouillon"
+    survival = page.get_by_test_id("survie-3-ans")
+    survival.scroll_into_view_if_needed()
+    shots.take("taux-de-survie")
+    survival_text = re.sub(r"[\u202f\u00a0\s]+", " ", survival.inner_text())
+    assert "Taux de survie à 3 ans : 75,0 % des 4 structures suivies" in survival_text
+    assert f"sur 5 structures créées en {YEAR - 3}" in survival_text
+    assert "1 sans réponse à ce jour" in survival_text
 
     page.get_by_role("link", name="Modifier les textes").click()
     page.get_by_role("heading", name=f"Textes du rapport {YEAR}").wait_for()
@@ -104,6 +129,7 @@ def test_director_writes_publishes_and_downloads_the_report(page, shots, live_se
     assert re.search(r"13 ?projets accueillis", text)
     assert "1 234 emplois consolidés" in text
     assert "4 400 €" in text
+    assert "Taux de survie à 3 ans : 75,0 % des 4 structures suivies" in text
 
     edition = ReportEdition.objects.get(year=YEAR)
     assert edition.is_published

@@ -6,6 +6,26 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 
+def _follow_up(world) -> list[int]:
+    from followups.models import FollowUp
+
+    answer = FollowUp.objects.create(
+        engineering=world["step"],
+        years_after=1,
+        due_on=world["step"].date,
+        outcome="active",
+        headcount=2,
+        answered_on=world["step"].date,
+    )
+    return [answer.pk]
+
+
+def _calendar_token(world) -> list[str]:
+    from followups.services import calendar_feed_renew
+
+    return [calendar_feed_renew(user=world.users["staff"]).token]
+
+
 def _pk(key):
     return lambda w: [w[key].pk]
 
@@ -72,4 +92,8 @@ ARGS = {
     "reporting:edition_edit": lambda w: [2022],
     "privacy:erase": lambda w: ["porteur", w["holder"].pk],
     "privacy:export": lambda w: ["porteur", w["holder"].pk],
+    "followups:project_answer": _pk("project"),
+    "followups:structure_answer": _pk("structure"),
+    "followups:follow_up_edit": _follow_up,
+    "followups:calendar_feed": _calendar_token,
 }

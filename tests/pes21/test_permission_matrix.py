@@ -66,6 +66,17 @@ MATRIX = [
     ("exchange:index", "GET", ("login", 403, 403, 200, 200)),
     ("exchange:job", "GET", ("login", 403, 403, 404, 404)),
     ("exchange:sample", "GET", ("login", 403, 403, 200, 200)),
+    ("followups:account", "GET", ("login", 200, 200, 200, 200)),
+    ("followups:agenda", "GET", ("login", 403, 403, 200, 200)),
+    # The feed's secret token is its only key (calendar applications cannot log in).
+    ("followups:calendar_feed", "GET", (200, 200, 200, 200, 200)),
+    ("followups:calendar_remove", "POST", ("login", 403, 403, 302, 302)),
+    ("followups:calendar_renew", "POST", ("login", 403, 403, 302, 302)),
+    ("followups:follow_up_edit", "GET", ("login", 403, 403, 200, 200)),
+    # The matrix's project is not closed « créé »: it has no follow-ups to answer.
+    ("followups:project_answer", "GET", ("login", 403, 403, 404, 404)),
+    ("followups:structure_answer", "POST", ("login", 403, 403, 200, 200)),
+    ("followups:todo", "GET", ("login", 403, 403, 200, 200)),
     ("generateur:action_add", "POST", ("login", 403, 403, 400, 400)),
     ("generateur:action_delete", "POST", ("login", 403, 403, 302, 302)),
     ("generateur:action_edit", "GET", ("login", 403, 403, 200, 200)),

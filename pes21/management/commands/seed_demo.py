@@ -6,8 +6,9 @@ from django.db import transaction
 from pes21.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext, seed_accounts
 from pes21.roles import ROLE_LABELS
 
-# Order matters: DLA structures before the projects that became them, projects before cases.
-DEMO_APPS = ["dla", "accompaniment", "generateur", "volunteers", "reporting"]
+# Order matters: DLA structures before the projects that became them, projects before cases,
+# follow-ups before the report edition that freezes its figures.
+DEMO_APPS = ["dla", "accompaniment", "generateur", "volunteers", "followups", "reporting"]
 
 
 class Command(BaseCommand):

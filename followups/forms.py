@@ -1,0 +1,84 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+
+from accompaniment.forms import DateInput
+from pes21.concurrency import OnceFormMixin, VersionedModelForm
+from pes21.models import User, Weekday
+
+from .models import FollowUp
+
+HIDDEN = ("version", "submission_token")
+
+
+def _years_label(years: int) -> str:
+    return f"à {years} an{'s' if years > 1 else ''}"
+
+
+class FollowUpForm(OnceFormMixin, VersionedModelForm):
+    """The quick answer: situation, jobs, a note; the year is chosen among those open."""
+
+    class Meta:
+        model = FollowUp
+        fields = ["outcome", "headcount", "fte", "answered_on", "note"]
+        localized_fields = ["fte"]
+        labels = {"headcount": "Salarié·es", "fte": "ETP", "answered_on": "Date du suivi"}
+        widgets = {
+            "outcome": forms.RadioSelect,
+            "answered_on": DateInput,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {"headcount": "0 s'il n'y en a aucun ; rien si la structure est arrêtée."}
+
+    def __init__(self, *args, years: list[int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        layout = []
+        if self.instance.pk:
+            self.fields["submission_token"].required = False
+        else:
+            self.fields["years_after"] = forms.TypedChoiceField(
+                label="Suivi",
+                coerce=int,
+                choices=[(y, _years_label(y)) for y in years or []],
+                error_messages={"invalid_choice": "Ce suivi n'est pas à faire maintenant."},
+            )
+            self.fields["answered_on"].initial = timezone.localdate()
+            layout.append("years_after")
+        self.fields["outcome"].choices = self.fields["outcome"].choices[1:]  # no empty choice
+        self.fields["fte"].widget.attrs["inputmode"] = "decimal"
+        layout += [
+            "outcome",
+            Row(Column("headcount"), Column("fte"), Column("answered_on")),
+            "note",
+            *HIDDEN,
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(*layout)
+        self.helper.add_input(Submit("submit", "Enregistrer le suivi", css_class="btn-pes"))
+
+    def model_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class DigestForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["digest_weekday"]
+        labels = {"digest_weekday": "Recevoir un récapitulatif par courriel"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["digest_weekday"]
+        field.choices = [("", "jamais"), *Weekday.choices]
+        field.help_text = (
+            "Une fois par semaine, le jour choisi : vos prochaines étapes, les suivis à faire "
+            "et les dossiers bénévoles en attente (équipe) ; les nouveaux dossiers pour vous "
+            "(bénévoles). Rien n'est envoyé quand il n'y a rien à dire."
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.add_input(Submit("submit", "Enregistrer", css_class="btn-pes"))
