@@ -143,7 +143,7 @@ def _project_page(request: HttpRequest, project: Project, **forms) -> HttpRespon
         "project": project,
         "holders": project.holders.all(),
         "timeline": selectors.project_timeline(project),
-        "hours_spent": selectors.minutes_to_hours(selectors.project_minutes_spent(project)),
+        "minutes_spent": selectors.project_minutes_spent(project),
         "meeting_form": forms.get("meeting_form")
         or MeetingForm(
             initial={"date": timezone.localdate(), "staff": request.user}, with_next_step=True

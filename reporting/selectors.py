@@ -27,6 +27,7 @@ from accompaniment.models import (
 from dla import selectors as dla_selectors
 from dla.models import BENEFICIARY_KINDS, ENGINEERING_KINDS, Step, StepKind, Structure
 from generateur.models import TerritorialAction, TerritorialProject
+from pes21.hours import minutes_to_hours, round_hours
 from volunteers import selectors as volunteers_selectors
 from volunteers.models import Mission, Volunteer
 
@@ -198,7 +199,7 @@ def creation_by_programme(period: Period) -> list[dict]:
             "structures_creees": created.get(code, {}).get("n", 0),
             "emplois_crees": int(created.get(code, {}).get("jobs", 0)),
             "rendez_vous": meetings.get(code, {}).get("n", 0),
-            "heures": round(meetings.get(code, {}).get("minutes", 0) / 60, 1),
+            "heures": _number(minutes_to_hours(meetings.get(code, {}).get("minutes"))),
         }
         if any(value for key, value in row.items() if key not in ("programme", "libelle")):
             rows.append(row)
@@ -218,7 +219,7 @@ def meeting_figures(period: Period) -> dict:
     )
     return {
         "rendez_vous": totals["n"],
-        "heures": round(totals["minutes"] / 60, 1),
+        "heures": _number(minutes_to_hours(totals["minutes"])),
         "projets_rencontres": totals["projets"],
     }
 
@@ -283,7 +284,7 @@ def collective_action_details(period: Period) -> dict:
     return {
         "evenements": totals["evenements"],
         "participants": int(totals["participants"]),
-        "heures": _number(totals["heures"]),
+        "heures": _number(round_hours(totals["heures"])),
         "formations_par_organisme": [
             {"organisme": row["organisation"] or "Non précisé", "formations": row["n"]}
             for row in trainings

@@ -72,9 +72,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cases": selectors.volunteer_cases(volunteer),
         "contributions": volunteer.contributions.select_related("case__project")[:50],
         "year": year,
-        "hours_this_year": selectors.minutes_to_hours(
-            selectors.volunteer_minutes(volunteer, start=start, end=end)
-        ),
+        "minutes_this_year": selectors.volunteer_minutes(volunteer, start=start, end=end),
     }
     return render(request, "volunteers/volunteer_detail.html", context)
 
