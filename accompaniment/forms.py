@@ -1,14 +1,13 @@
 import datetime as dt
 import re
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Field, Row
 from django import forms
 from django.utils import timezone
 
 from pes21.choices import LegalForm
-from pes21.concurrency import OnceFormMixin, VersionedModelForm
-from pes21.forms import IdsChoiceField, parse_id
+from pes21.concurrency import VersionedForm, VersionedFormMixin
+from pes21.forms import DateInput, IdsChoiceField, form_helper, parse_id
 
 from .models import (
     CLOSED_STATUSES,
@@ -21,36 +20,9 @@ from .models import (
 from .selectors import staff_members
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def _helper(submit_label: str, *layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    if layout:
-        helper.layout = Layout(*layout)
-    helper.add_input(Submit("submit", submit_label, css_class="btn-pes"))
-    return helper
-
-
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return str(obj)
-
-
-class VersionedForm(OnceFormMixin, VersionedModelForm):
-    """Edit forms refuse a stale overwrite (version); create forms are safe to send twice."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # The one-time token only guards creations.
-            self.fields["submission_token"].required = False
 
 
 HIDDEN = ("version", "submission_token")
@@ -99,7 +71,7 @@ class HolderForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.duplicates: list[Holder] = []
-        self.helper = _helper(
+        self.helper = form_helper(
             "Enregistrer",
             Row(Column("last_name"), Column("first_name")),
             Row(Column("email"), Column("phone")),
@@ -215,7 +187,7 @@ class ProjectForm(HolderPickerMixin, VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["referent"].queryset = staff_members()
         self.fields["structure"].queryset = self.fields["structure"].queryset.only("name")
-        self.helper = _helper(
+        self.helper = form_helper(
             "Enregistrer",
             "name",
             HTML(PICKER.format("holders")),
@@ -292,7 +264,7 @@ class MeetingForm(VersionedForm):
                 label="le", widget=DateInput, required=False
             )
             layout.append(Row(Column("next_step", css_class="col-md-8"), Column("next_step_on")))
-        self.helper = _helper("Enregistrer le rendez-vous", *layout, *HIDDEN)
+        self.helper = form_helper("Enregistrer le rendez-vous", *layout, *HIDDEN)
 
     def clean_date(self) -> dt.date:
         value = self.cleaned_data["date"]
@@ -305,16 +277,16 @@ class MeetingForm(VersionedForm):
         return value
 
 
-class ProjectVersionForm(forms.Form):
+class ProjectVersionForm(VersionedFormMixin):
     """An action on a project (start, close) refused if the project changed meanwhile:
     a second click on the same button, or someone else's edit."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
     def __init__(self, *args, project: Project, **kwargs):
-        super().__init__(*args, **kwargs)
         self.project = project
-        self.fields["version"].initial = project.version
+        super().__init__(*args, **kwargs)
+
+    def versioned_record(self) -> Project:
+        return self.project
 
 
 class ProjectStartForm(ProjectVersionForm):
@@ -344,7 +316,7 @@ class ProjectCloseForm(ProjectVersionForm):
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, project=project, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             "Clore le projet",
             "outcome",
             "on",
@@ -406,7 +378,7 @@ class CollectiveActionForm(HolderPickerMixin, VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             "Enregistrer",
             Row(Column("date"), Column("kind"), Column("series")),
             "title",

@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pes21.concurrency import ALREADY_SUBMITTED_MESSAGE, create_once_response
+from pes21.concurrency import ALREADY_SUBMITTED_MESSAGE, create_once_response, refuse_on_form
 from pes21.exports import csv_export, export_response
+from pes21.forms import model_data
 from pes21.listing import SORT_PARAM, apply_sort
 from pes21.models import FormSubmission
 from pes21.paging import paginate
@@ -67,16 +68,6 @@ def _filter_data(request: HttpRequest) -> QueryDict:
 
 def _export_name(stem: str) -> str:
     return f"{stem}-{timezone.localdate():%Y-%m-%d}.csv"
-
-
-def _model_data(form) -> dict:
-    """The form's values for the model's own fields (not m2m, version or token)."""
-    m2m = {f.name for f in form._meta.model._meta.many_to_many}
-    return {
-        name: form.cleaned_data[name]
-        for name in form._meta.fields
-        if name in form.cleaned_data and name not in m2m
-    }
 
 
 def _already_created(request: HttpRequest) -> HttpResponse | None:
@@ -179,7 +170,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
             request,
             form,
             lambda: services.project_create(
-                data=_model_data(form), holders=form.cleaned_data["holders"], user=request.user
+                data=model_data(form), holders=form.cleaned_data["holders"], user=request.user
             ),
             f"Projet « {form.cleaned_data['name']} » créé.",
         )
@@ -197,13 +188,13 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.project_update(
                 project=project,
-                data=_model_data(form),
+                data=model_data(form),
                 holders=form.cleaned_data["holders"],
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, "Projet enregistré.")
             return redirect(project)
@@ -222,7 +213,7 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         lambda: services.meeting_create(
             project=project,
-            data=_model_data(form),
+            data=model_data(form),
             next_step=form.cleaned_data["next_step"],
             next_step_on=form.cleaned_data["next_step_on"],
         ),
@@ -245,11 +236,11 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_update(
                 meeting=meeting,
-                data=_model_data(form),
+                data=model_data(form),
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, "Rendez-vous enregistré.")
             return redirect(meeting.project)
@@ -296,7 +287,7 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
                 project=project, user=request.user, expected_version=version, **outcome
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, f"Projet clos : {project.get_status_display().lower()}.")
             return redirect(project)
@@ -361,7 +352,7 @@ def holder_create(request: HttpRequest) -> HttpResponse:
         response = create_once_response(
             request,
             form,
-            lambda: services.holder_create(data=_model_data(form)),
+            lambda: services.holder_create(data=model_data(form)),
             "Porteur enregistré.",
         )
         if response:
@@ -378,11 +369,11 @@ def holder_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.holder_update(
                 holder=holder,
-                data=_model_data(form),
+                data=model_data(form),
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, "Porteur enregistré.")
             return redirect(holder)
@@ -470,7 +461,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
             request,
             form,
             lambda: services.action_create(
-                data=_model_data(form), attendees=form.cleaned_data["attendees"]
+                data=model_data(form), attendees=form.cleaned_data["attendees"]
             ),
             "Action collective enregistrée.",
         )
@@ -488,12 +479,12 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.action_update(
                 action=action,
-                data=_model_data(form),
+                data=model_data(form),
                 attendees=form.cleaned_data["attendees"],
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, "Action collective enregistrée.")
             return redirect(action)

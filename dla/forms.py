@@ -2,8 +2,7 @@ import datetime as dt
 from decimal import Decimal
 from html import escape
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout
+from crispy_forms.layout import Div, Field
 from django import forms
 from django.core import validators
 from django.db.models import Q
@@ -12,8 +11,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from pes21.concurrency import OnceFormMixin
-from pes21.forms import IdsChoiceField
+from pes21.concurrency import OnceFormMixin, VersionedForm, VersionedModelForm
+from pes21.forms import DateInput, IdsChoiceField, form_helper
 
 from .models import CollectiveEngineering, Provider, Step, StepKind, Structure
 from .selectors import staff_members
@@ -147,46 +146,16 @@ def structure_choices_html(name: str, structures, chosen_pks=frozenset(), query:
     )
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        # The browser's date picker sends ISO dates and shows them the French way.
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
 class ThemeInput(forms.TextInput):
     def __init__(self, attrs=None):
         super().__init__(attrs={"list": "dla-themes", **(attrs or {})})
-
-
-class VersionMixin(forms.Form):
-    """Carries the version the record was read at, so a concurrent edit is refused."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        instance = getattr(self, "instance", None)
-        if instance is not None and instance.pk:
-            self.fields["version"].initial = instance.version
-            self.fields["version"].required = True
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
 
 
 def _digits(value: str) -> str:
     return "".join(value.split())
 
 
-class StructureForm(VersionMixin, forms.ModelForm):
+class StructureForm(VersionedModelForm):
     class Meta:
         model = Structure
         fields = [
@@ -221,7 +190,8 @@ class StructureForm(VersionMixin, forms.ModelForm):
             v for v in siret.validators if not isinstance(v, validators.MaxLengthValidator)
         ]
         siret.widget.attrs.pop("maxlength", None)
-        self.helper = _helper(
+        self.helper = form_helper(
+            None,
             "name",
             Div(
                 Div("siret", css_class="col-md-6"),
@@ -267,7 +237,7 @@ class StructureCreateForm(OnceFormMixin, StructureForm):
         self.helper.layout.append("submission_token")
 
 
-class ProviderForm(VersionMixin, forms.ModelForm):
+class ProviderForm(VersionedModelForm):
     class Meta:
         model = Provider
         fields = ["name", "contact_name", "email", "phone", "themes"]
@@ -275,14 +245,14 @@ class ProviderForm(VersionMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class ProviderCreateForm(OnceFormMixin, ProviderForm):
     pass
 
 
-class StepForm(VersionMixin, OnceFormMixin, forms.ModelForm):
+class StepForm(VersionedForm):
     """One form for every step; the kind decides which fields matter (the rest are hidden)."""
 
     class Meta:
@@ -315,15 +285,13 @@ class StepForm(VersionMixin, OnceFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # Editing: the token only guards creations.
-            self.fields["submission_token"].required = False
         self.fields["staff"].queryset = staff_members()
         self.fields["staff"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["collective"].queryset = _recent_collectives(self.instance.collective_id)
         self.fields["collective"].label_from_instance = _collective_label
         self.fields["kind"].widget.attrs["data-step-kind"] = ""
-        self.helper = _helper(
+        self.helper = form_helper(
+            None,
             Div(
                 Div("kind", css_class="col-md-6"),
                 Div("date", css_class="col-md-3"),
@@ -372,7 +340,7 @@ def _collective_label(collective: CollectiveEngineering) -> str:
     return f"{collective.ref} – {collective.title or collective.theme}{start}"
 
 
-class CollectiveForm(VersionMixin, forms.ModelForm):
+class CollectiveForm(VersionedModelForm):
     class Meta:
         model = CollectiveEngineering
         fields = ["ref", "title", "provider", "theme", "started_on", "ended_on", "deliverable"]
@@ -389,7 +357,8 @@ class CollectiveForm(VersionMixin, forms.ModelForm):
         self.fields["started_on"].required = True
         self.fields["provider"].required = True
         self.fields["theme"].required = True
-        self.helper = _helper(
+        self.helper = form_helper(
+            None,
             Div(
                 Div("ref", css_class="col-md-4"),
                 Div("title", css_class="col-md-8"),
@@ -472,7 +441,8 @@ class CollectiveJoinForm(OnceFormMixin, forms.Form):
         widget.search_url = collective.get_absolute_url()
         widget.query = query
         widget.found = self.search(collective, query)
-        self.helper = _helper(
+        self.helper = form_helper(
+            None,
             "structure",
             Div(
                 Div("days", css_class="col-6"), Div("cost_eur", css_class="col-6"), css_class="row"

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pes21.concurrency import refuse_on_form
 from pes21.exports import export_response
 from pes21.roles import director_required, is_director, staff_required
 
@@ -78,7 +79,7 @@ def edition_edit(request: HttpRequest, year: int) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, "Textes du rapport enregistrés (brouillon).")
             return redirect(edition)
@@ -128,7 +129,7 @@ def focus_edit(request: HttpRequest, year: int, pk: int | None = None) -> HttpRe
         try:
             focus_save(focus=form.instance, user=request.user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, "Focus enregistré.")
             return redirect(focus.edition)
