@@ -1,9 +1,8 @@
-import secrets
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pes21.concurrency import ALREADY_SUBMITTED_MESSAGE, create_once_response, refuse_on_form
 from pes21.exports import csv_export, export_response
 from pes21.forms import model_data
-from pes21.listing import SORT_PARAM, apply_sort
+from pes21.listing import SORT_PARAM, apply_sort, filter_data, search_redirect
 from pes21.models import FormSubmission
 from pes21.paging import paginate
 from pes21.roles import staff_required
@@ -27,43 +26,6 @@ from .forms import (
     ProjectStartForm,
 )
 from .models import CollectiveAction, Holder, Meeting, Project, ProjectStatus
-
-# --- List searches ---------------------------------------------------------------------------
-# The text typed in a list's search box is often a person's name. Like the navigation's search,
-# it never travels in a URL (browser history, access logs): the filter form is posted, the text
-# is kept in the session under a random token, and the URL carries only the token.
-
-SEARCH_TOKEN = "recherche"
-_SEARCHES = "accompaniment_searches"
-_KEPT_SEARCHES = 20
-
-
-def _search_redirect(request: HttpRequest) -> HttpResponse:
-    params = QueryDict(mutable=True)
-    for key, values in request.POST.lists():
-        if key in ("csrfmiddlewaretoken", "q", "page", SEARCH_TOKEN):
-            continue
-        kept = [v for v in values if v.strip()]
-        if kept:
-            params.setlist(key, kept)
-    text = request.POST.get("q", "").strip()[:100]
-    if text:
-        token = secrets.token_urlsafe(6)
-        searches = dict(request.session.get(_SEARCHES, {}))
-        searches[token] = text
-        request.session[_SEARCHES] = dict(list(searches.items())[-_KEPT_SEARCHES:])
-        params[SEARCH_TOKEN] = token
-    query = params.urlencode()
-    return redirect(f"{request.path}?{query}" if query else request.path)
-
-
-def _filter_data(request: HttpRequest) -> QueryDict:
-    data = request.GET.copy()
-    data.pop("q", None)
-    token = data.get(SEARCH_TOKEN)
-    if token:
-        data["q"] = request.session.get(_SEARCHES, {}).get(token, "")
-    return data
 
 
 def _export_name(stem: str) -> str:
@@ -102,14 +64,14 @@ def _get_project(pk: int) -> Project:
 
 
 def _filtered_projects(request: HttpRequest) -> ProjectFilter:
-    return ProjectFilter(_filter_data(request), queryset=Project.objects.all())
+    return ProjectFilter(filter_data(request), queryset=Project.objects.all())
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def project_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        return _search_redirect(request)
+        return search_redirect(request)
     filterset = _filtered_projects(request)
     projects, sort = apply_sort(
         request, selectors.project_list_rows(filterset.qs), PROJECT_SORTS, "-accueil"
@@ -305,14 +267,14 @@ HOLDER_SORTS = {
 
 
 def _filtered_holders(request: HttpRequest) -> HolderFilter:
-    return HolderFilter(_filter_data(request), queryset=Holder.objects.all())
+    return HolderFilter(filter_data(request), queryset=Holder.objects.all())
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def holder_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        return _search_redirect(request)
+        return search_redirect(request)
     filterset = _filtered_holders(request)
     holders, sort = apply_sort(
         request, selectors.holder_list_rows(filterset.qs), HOLDER_SORTS, "nom"
@@ -413,14 +375,14 @@ ACTION_SORTS = {
 
 
 def _filtered_actions(request: HttpRequest) -> CollectiveActionFilter:
-    return CollectiveActionFilter(_filter_data(request), queryset=CollectiveAction.objects.all())
+    return CollectiveActionFilter(filter_data(request), queryset=CollectiveAction.objects.all())
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def action_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        return _search_redirect(request)
+        return search_redirect(request)
     filterset = _filtered_actions(request)
     actions, sort = apply_sort(
         request, selectors.action_list_rows(filterset.qs), ACTION_SORTS, "-date"

@@ -7,8 +7,9 @@ from django import forms
 from django.core import validators
 from django.db.models import Q
 from django.forms.utils import flatatt
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from pes21.concurrency import OnceFormMixin, VersionedForm, VersionedModelForm
@@ -88,22 +89,12 @@ class StructureSearchInput(forms.Widget):
             chosen = list(self.queryset.filter(pk=value)[:1])
         chosen_pks = {s.pk for s in chosen}
         structures = chosen + [s for s in self.found if s.pk not in chosen_pks]
-        return format_html(
-            '<div class="input-group input-group-sm" style="max-width: 28rem">'
-            '<span class="input-group-text"><i class="bi bi-search" aria-hidden="true"></i></span>'
-            '<input class="form-control" type="search" id="{}" name="{}" value="{}" '
-            'autocomplete="off" placeholder="Chercher : nom, SIRET ou commune…" '
-            'hx-get="{}" hx-trigger="input changed delay:300ms, search" '
-            'hx-target="#{}-found" hx-include="this"></div>'
-            '<div id="{}-found" class="mt-1">{}</div>',
-            final_attrs.get("id", ""),
-            STRUCTURE_QUERY_PARAM,
-            self.query,
-            self.search_url,
-            final_attrs.get("id", name),
-            final_attrs.get("id", name),
-            structure_choices_html(name, structures, chosen_pks, self.query),
-        )
+        context = _choices_context(name, structures, chosen_pks, self.query) | {
+            "widget_id": final_attrs.get("id", ""),
+            "query_param": STRUCTURE_QUERY_PARAM,
+            "search_url": self.search_url,
+        }
+        return render_to_string("dla/widgets/structure_picker.html", context)
 
     def value_from_datadict(self, data, files, name):
         return data.get(name)
@@ -117,32 +108,20 @@ def structure_label(structure: Structure) -> str:
     return f"{structure.name} ({structure.commune})" if structure.commune else structure.name
 
 
+def _choices_context(name: str, structures, chosen_pks, query: str) -> dict:
+    return {
+        "name": name,
+        "query": query,
+        "choices": [(s.pk, structure_label(s), s.pk in chosen_pks) for s in structures],
+        "searched": len(query) >= 2,
+    }
+
+
 def structure_choices_html(name: str, structures, chosen_pks=frozenset(), query: str = ""):
     """Radio buttons for the structures found (and the one already chosen)."""
-    if not structures:
-        if len(query) >= 2:
-            return format_html(
-                '<p class="small text-muted mb-0">{}</p>', "Aucune structure trouvée."
-            )
-        return ""
-    return format_html_join(
-        "",
-        '<div class="form-check"><input class="form-check-input" type="radio" name="{}" '
-        'value="{}" id="pick-{}-{}"{}><label class="form-check-label" for="pick-{}-{}">{}</label>'
-        "</div>",
-        (
-            (
-                name,
-                s.pk,
-                name,
-                s.pk,
-                mark_safe(" checked") if s.pk in chosen_pks else "",
-                name,
-                s.pk,
-                structure_label(s),
-            )
-            for s in structures
-        ),
+    return render_to_string(
+        "dla/widgets/_structure_choices.html",
+        _choices_context(name, structures, chosen_pks, query),
     )
 
 

@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 
-from accompaniment.models import year_bounds
+from pes21.dates import year_bounds
 from pes21.models import Attachment, User
 from pes21.roles import DIRECTOR, STAFF
 
