@@ -30,6 +30,16 @@ def json_ready(figures: dict) -> dict:
     return json.loads(json.dumps(figures, cls=DjangoJSONEncoder))
 
 
+def shown_figures(year: int, *, edition: ReportEdition | None = None) -> dict:
+    """The figures a reader of the year's report sees, on the page, in the PDF, the exports and
+    `build_report`: frozen once the edition is published, live (JSON-ready) otherwise."""
+    if edition is None:
+        edition = ReportEdition.objects.filter(year=year).first()
+    if edition and edition.is_published:
+        return edition.frozen_figures
+    return json_ready(report_figures(year))
+
+
 def _tiles(figures: dict) -> dict[str, list[Tile]]:
     dla = figures["dla"]
     creation = figures["creation"]
@@ -101,11 +111,10 @@ def report_context(year: int, *, with_differences: bool = True) -> dict:
     edition = (
         ReportEdition.objects.filter(year=year).select_related("published_by", "updated_by").first()
     )
-    if edition and edition.is_published:
-        figures = edition.frozen_figures
-        changed = differences(figures, json_ready(report_figures(year))) if with_differences else []
-    else:
-        figures, changed = json_ready(report_figures(year)), []
+    figures = shown_figures(year, edition=edition)
+    changed = []
+    if edition and edition.is_published and with_differences:
+        changed = differences(figures, json_ready(report_figures(year)))
     focuses: dict[str, list[Focus]] = {code: [] for code in FocusSection.values}
     if edition:
         for focus in edition.focuses.select_related(

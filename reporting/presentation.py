@@ -41,6 +41,9 @@ FIGURE_LABELS: dict[str, str] = {
     "complements.creation.rendez_vous": "Rendez-vous avec les porteurs",
     "complements.creation.heures": "Heures de rendez-vous",
     "complements.creation.projets_rencontres": "Projets rencontrés en rendez-vous",
+    "complements.sensibilisation.actions_animees": (
+        "Ateliers, formations et événements animés par le PES"
+    ),
     "complements.sensibilisation.evenements": "Événements animés par le PES",
     "complements.sensibilisation.participants": "Participants aux actions animées par le PES",
     "complements.sensibilisation.heures": "Heures d'actions collectives animées",

@@ -12,7 +12,7 @@ from pes21.exports import export_response
 from pes21.roles import director_required, is_director, staff_required
 
 from . import selectors
-from .document import json_ready, report_context, report_pdf
+from .document import report_context, report_pdf, shown_figures
 from .exports import figures_csv, figures_json, figures_xlsx
 from .forms import EditionForm, FocusForm
 from .models import Focus, ReportEdition
@@ -37,14 +37,6 @@ def _check_year(year: int) -> int:
 
 def _get_focus_for_director(request: HttpRequest, year: int, pk: int) -> Focus:
     return get_object_or_404(Focus.objects.select_related("edition"), pk=pk, edition__year=year)
-
-
-def _report_figures(year: int) -> dict:
-    """The figures a reader of the year's report sees: frozen once published."""
-    edition = ReportEdition.objects.filter(year=year).first()
-    if edition and edition.is_published:
-        return edition.frozen_figures
-    return json_ready(selectors.report_figures(year))
 
 
 @staff_required
@@ -164,7 +156,7 @@ def export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     builders = {"csv": figures_csv, "xlsx": figures_xlsx, "json": figures_json}
     if fmt not in builders:
         raise Http404
-    return export_response(builders[fmt](year, _report_figures(_check_year(year))))
+    return export_response(builders[fmt](year, shown_figures(_check_year(year))))
 
 
 @staff_required
