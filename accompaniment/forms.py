@@ -8,6 +8,7 @@ from django.utils import timezone
 from pes21.choices import LegalForm
 from pes21.concurrency import VersionedForm, VersionedFormMixin
 from pes21.forms import DateInput, IdsChoiceField, form_helper, parse_id
+from pes21.models import User
 
 from .models import (
     CLOSED_STATUSES,
@@ -17,13 +18,6 @@ from .models import (
     Project,
     ProjectStatus,
 )
-from .selectors import staff_members
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return str(obj)
-
 
 HIDDEN = ("version", "submission_token")
 
@@ -153,7 +147,9 @@ class ProjectForm(HolderPickerMixin, VersionedForm):
         queryset=Holder.objects.all(),
         error_messages={"required": "Un projet a au moins un porteur."},
     )
-    referent = StaffChoiceField(label="Référent·e", queryset=staff_members(), required=False)
+    referent = forms.ModelChoiceField(
+        label="Référent·e", queryset=User.objects.staff_members(), required=False
+    )
 
     class Meta:
         model = Project
@@ -185,7 +181,7 @@ class ProjectForm(HolderPickerMixin, VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referent"].queryset = staff_members()
+        self.fields["referent"].queryset = User.objects.staff_members()
         self.fields["structure"].queryset = self.fields["structure"].queryset.only("name")
         self.helper = form_helper(
             "Enregistrer",
@@ -234,7 +230,9 @@ class MinutesField(forms.CharField):
 
 
 class MeetingForm(VersionedForm):
-    staff = StaffChoiceField(label="Salarié·e", queryset=staff_members(), required=False)
+    staff = forms.ModelChoiceField(
+        label="Salarié·e", queryset=User.objects.staff_members(), required=False
+    )
 
     class Meta:
         model = Meeting
@@ -245,7 +243,7 @@ class MeetingForm(VersionedForm):
 
     def __init__(self, *args, with_next_step: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff_members()
+        self.fields["staff"].queryset = User.objects.staff_members()
         layout = [
             Row(
                 Column("date"),

@@ -9,8 +9,6 @@ from django.db.models.functions import Coalesce
 
 from pes21.choices import LegalForm
 from pes21.hours import minutes_to_hours
-from pes21.models import User
-from pes21.roles import DIRECTOR, STAFF
 
 from .models import (
     ActionKind,
@@ -23,11 +21,6 @@ from .models import (
     Series,
     StatusChange,
 )
-
-
-def staff_members() -> QuerySet:
-    """Accounts that may be a project's referent or a meeting's staff member."""
-    return User.objects.filter(groups__name__in=[STAFF, DIRECTOR], is_active=True).distinct()
 
 
 def _minutes_spent_subquery() -> Subquery:

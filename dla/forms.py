@@ -14,9 +14,9 @@ from django.utils.safestring import mark_safe
 
 from pes21.concurrency import OnceFormMixin, VersionedForm, VersionedModelForm
 from pes21.forms import DateInput, IdsChoiceField, form_helper
+from pes21.models import User
 
 from .models import CollectiveEngineering, Provider, Step, StepKind, Structure
-from .selectors import staff_members
 
 # The themes the national DLA names; free text is allowed, these are suggestions.
 SUGGESTED_THEMES = [
@@ -264,8 +264,7 @@ class StepForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff_members()
-        self.fields["staff"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["staff"].queryset = User.objects.staff_members()
         self.fields["collective"].queryset = _recent_collectives(self.instance.collective_id)
         self.fields["collective"].label_from_instance = _collective_label
         self.fields["kind"].widget.attrs["data-step-kind"] = ""
@@ -380,8 +379,7 @@ class CollectiveCreateForm(OnceFormMixin, CollectiveForm):
         self.fields["structures"].label_from_instance = lambda s: (
             f"{s.name} ({s.commune})" if s.commune else s.name
         )
-        self.fields["staff"].queryset = staff_members()
-        self.fields["staff"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["staff"].queryset = User.objects.staff_members()
         self.helper.layout.extend(
             [
                 "structures",

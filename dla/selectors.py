@@ -23,8 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 
 from pes21.dates import year_bounds
-from pes21.models import Attachment, User
-from pes21.roles import DIRECTOR, STAFF
+from pes21.models import Attachment
 
 from .models import (
     CollectiveEngineering,
@@ -35,15 +34,6 @@ from .models import (
 )
 
 ZERO = Decimal(0)
-
-
-def staff_members() -> QuerySet:
-    """Accounts that may handle a DLA step."""
-    return (
-        User.objects.filter(groups__name__in=[STAFF, DIRECTOR], is_active=True)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 # --- Structures -------------------------------------------------------------------------

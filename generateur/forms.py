@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from pes21.concurrency import OnceFormMixin, VersionedForm, VersionedFormMixin
 from pes21.forms import DateInput, form_helper
+from pes21.models import User
 
 from . import places
 from .models import (
@@ -16,18 +17,12 @@ from .models import (
     Territory,
     TerritoryKind,
 )
-from .selectors import staff_members
 
 HIDDEN = ("version", "submission_token")
 
 
 def _french_date(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.username
 
 
 class TerritoryForm(VersionedForm):
@@ -126,7 +121,9 @@ class TerritoryForm(VersionedForm):
 
 
 class ProjectForm(VersionedForm):
-    staff = StaffChoiceField(label="Chargé·e de mission", queryset=staff_members(), required=False)
+    staff = forms.ModelChoiceField(
+        label="Chargé·e de mission", queryset=User.objects.staff_members(), required=False
+    )
 
     class Meta:
         model = TerritorialProject
@@ -159,7 +156,7 @@ class ProjectForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff_members()
+        self.fields["staff"].queryset = User.objects.staff_members()
         self.fields["territory"].queryset = Territory.objects.order_by("name", "pk")
         if not self.instance.pk:
             self.fields["phase"].help_text = "La phase de départ, inscrite à la date de début."

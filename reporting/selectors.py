@@ -28,6 +28,7 @@ from dla import selectors as dla_selectors
 from dla.models import Step, StepKind
 from generateur.models import TerritorialAction, TerritorialProject
 from pes21.hours import minutes_to_hours, round_hours
+from pes21.models import User
 from volunteers import selectors as volunteers_selectors
 from volunteers.models import Mission, Volunteer
 
@@ -455,10 +456,6 @@ NEXT_STEPS_HORIZON_DAYS = 14
 
 def staff_workload(today: dt.date) -> list[dict]:
     """For each staff member: open projects they refer, next steps due, DLA follow-ups due."""
-    from django.contrib.auth import get_user_model
-
-    from pes21.roles import DIRECTOR, STAFF
-
     horizon = today + dt.timedelta(days=NEXT_STEPS_HORIZON_DAYS)
     open_projects = Project.objects.open().filter(referent__isnull=False)
     cases = dict(open_projects.values_list("referent").annotate(n=Count("pk")))
@@ -469,12 +466,7 @@ def staff_workload(today: dt.date) -> list[dict]:
     )
     follow_ups = dla_selectors.follow_ups_due(today=today)
     follow_ups_by_staff = dict(follow_ups.order_by().values_list("staff").annotate(n=Count("pk")))
-    users = (
-        get_user_model()
-        .objects.filter(groups__name__in=[STAFF, DIRECTOR], is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
+    users = User.objects.staff_members()
     return [
         {
             "user": user,
