@@ -103,3 +103,22 @@ def test_a_published_report_shows_its_frozen_figures_everywhere(director_client,
     assert json.loads(export.content) == json.loads(out.getvalue())
     assert json.loads(export.content)["creation"]["projets_accueillis"] == 1
     assert page.context["figures"]["creation"]["projets_accueillis"] == 1
+
+
+def test_a_figure_s_words_come_from_the_one_table_for_the_page_the_pdf_and_the_exports(
+    director_client, monkeypatch
+):
+    from reporting import presentation
+
+    key = "depuis_creation.emplois_consolides"
+    monkeypatch.setitem(presentation.FIGURES, key, ("Emplois tenus (total)", "emplois tenus"))
+
+    page = director_client.get(reverse("reporting:report", args=[Y]))
+    csv = director_client.get(reverse("reporting:export", args=[Y, "csv"]))
+    html = io.StringIO()
+    call_command("build_report", year=Y, format="html", stdout=html)
+
+    assert page.status_code == csv.status_code == 200
+    assert '<span class="tile-label">emplois tenus</span>' in page.content.decode()
+    assert '<span class="tile-label">emplois tenus</span>' in html.getvalue()
+    assert "Emplois tenus (total)" in csv.content.decode("utf-8-sig")
