@@ -2,8 +2,9 @@ import django_filters as filters
 from django import forms
 from django.db.models import Q
 
+from pes21.models import User
+
 from .models import ActionKind, CollectiveAction, Holder, Programme, Project, ProjectStatus, Series
-from .selectors import staff_members
 
 OPEN = "en_cours"
 
@@ -28,7 +29,9 @@ class ProjectFilter(filters.FilterSet):
         empty_label="Tous",
     )
     referent = filters.ModelChoiceFilter(
-        label="Référent·e", queryset=lambda request: staff_members(), empty_label="Tous"
+        label="Référent·e",
+        queryset=lambda request: User.objects.staff_members(),
+        empty_label="Tous",
     )
     year = YearFilter(label="Année (accueilli ou accompagné)", method="filter_year")
     commune = filters.CharFilter(label="Commune des porteurs", method="filter_commune")

@@ -1,14 +1,14 @@
 import datetime as dt
 import re
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Field, Row
 from django import forms
 from django.utils import timezone
 
 from pes21.choices import LegalForm
-from pes21.concurrency import OnceFormMixin, VersionedModelForm
-from pes21.forms import IdsChoiceField, parse_id
+from pes21.concurrency import VersionedForm, VersionedFormMixin
+from pes21.forms import DateInput, IdsChoiceField, form_helper, parse_id
+from pes21.models import User
 
 from .models import (
     CLOSED_STATUSES,
@@ -18,40 +18,6 @@ from .models import (
     Project,
     ProjectStatus,
 )
-from .selectors import staff_members
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def _helper(submit_label: str, *layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    if layout:
-        helper.layout = Layout(*layout)
-    helper.add_input(Submit("submit", submit_label, css_class="btn-pes"))
-    return helper
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return str(obj)
-
-
-class VersionedForm(OnceFormMixin, VersionedModelForm):
-    """Edit forms refuse a stale overwrite (version); create forms are safe to send twice."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # The one-time token only guards creations.
-            self.fields["submission_token"].required = False
-
 
 HIDDEN = ("version", "submission_token")
 
@@ -99,7 +65,7 @@ class HolderForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.duplicates: list[Holder] = []
-        self.helper = _helper(
+        self.helper = form_helper(
             "Enregistrer",
             Row(Column("last_name"), Column("first_name")),
             Row(Column("email"), Column("phone")),
@@ -181,7 +147,9 @@ class ProjectForm(HolderPickerMixin, VersionedForm):
         queryset=Holder.objects.all(),
         error_messages={"required": "Un projet a au moins un porteur."},
     )
-    referent = StaffChoiceField(label="Référent·e", queryset=staff_members(), required=False)
+    referent = forms.ModelChoiceField(
+        label="Référent·e", queryset=User.objects.staff_members(), required=False
+    )
 
     class Meta:
         model = Project
@@ -213,9 +181,9 @@ class ProjectForm(HolderPickerMixin, VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referent"].queryset = staff_members()
+        self.fields["referent"].queryset = User.objects.staff_members()
         self.fields["structure"].queryset = self.fields["structure"].queryset.only("name")
-        self.helper = _helper(
+        self.helper = form_helper(
             "Enregistrer",
             "name",
             HTML(PICKER.format("holders")),
@@ -262,7 +230,9 @@ class MinutesField(forms.CharField):
 
 
 class MeetingForm(VersionedForm):
-    staff = StaffChoiceField(label="Salarié·e", queryset=staff_members(), required=False)
+    staff = forms.ModelChoiceField(
+        label="Salarié·e", queryset=User.objects.staff_members(), required=False
+    )
 
     class Meta:
         model = Meeting
@@ -273,7 +243,7 @@ class MeetingForm(VersionedForm):
 
     def __init__(self, *args, with_next_step: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff_members()
+        self.fields["staff"].queryset = User.objects.staff_members()
         layout = [
             Row(
                 Column("date"),
@@ -292,7 +262,7 @@ class MeetingForm(VersionedForm):
                 label="le", widget=DateInput, required=False
             )
             layout.append(Row(Column("next_step", css_class="col-md-8"), Column("next_step_on")))
-        self.helper = _helper("Enregistrer le rendez-vous", *layout, *HIDDEN)
+        self.helper = form_helper("Enregistrer le rendez-vous", *layout, *HIDDEN)
 
     def clean_date(self) -> dt.date:
         value = self.cleaned_data["date"]
@@ -305,16 +275,16 @@ class MeetingForm(VersionedForm):
         return value
 
 
-class ProjectVersionForm(forms.Form):
+class ProjectVersionForm(VersionedFormMixin):
     """An action on a project (start, close) refused if the project changed meanwhile:
     a second click on the same button, or someone else's edit."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
     def __init__(self, *args, project: Project, **kwargs):
-        super().__init__(*args, **kwargs)
         self.project = project
-        self.fields["version"].initial = project.version
+        super().__init__(*args, **kwargs)
+
+    def versioned_record(self) -> Project:
+        return self.project
 
 
 class ProjectStartForm(ProjectVersionForm):
@@ -344,7 +314,7 @@ class ProjectCloseForm(ProjectVersionForm):
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, project=project, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             "Clore le projet",
             "outcome",
             "on",
@@ -406,7 +376,7 @@ class CollectiveActionForm(HolderPickerMixin, VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             "Enregistrer",
             Row(Column("date"), Column("kind"), Column("series")),
             "title",

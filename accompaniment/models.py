@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -10,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from pes21.choices import LegalForm
 from pes21.concurrency import version_field
+from pes21.dates import year_bounds
 
 
 class Programme(models.TextChoices):
@@ -52,10 +51,6 @@ class Series(models.TextChoices):
     CLUB_ENTREPRENEURS = "club_entrepreneurs", "Club des entrepreneurs de l'ESS"
     MOIS_ESS = "mois_ess", "Mois de l'ESS"
     AUTRE = "autre", "Autre"
-
-
-def year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
 class HolderQuerySet(models.QuerySet):

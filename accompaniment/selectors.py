@@ -3,14 +3,12 @@
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from pes21.choices import LegalForm
-from pes21.models import User
-from pes21.roles import DIRECTOR, STAFF
+from pes21.hours import minutes_to_hours
 
 from .models import (
     ActionKind,
@@ -23,11 +21,6 @@ from .models import (
     Series,
     StatusChange,
 )
-
-
-def staff_members() -> QuerySet:
-    """Accounts that may be a project's referent or a meeting's staff member."""
-    return User.objects.filter(groups__name__in=[STAFF, DIRECTOR], is_active=True).distinct()
 
 
 def _minutes_spent_subquery() -> Subquery:
@@ -67,11 +60,6 @@ def holder_list_rows(queryset: QuerySet | None = None) -> QuerySet:
     return queryset.annotate(
         project_count=Coalesce(Subquery(projects, output_field=IntegerField()), 0)
     )
-
-
-def minutes_to_hours(minutes: int | None) -> Decimal:
-    # Rounded as people round (2 h 15 is 2,3 h), not half-to-even.
-    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def project_minutes_spent(project: Project) -> int:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pes21.concurrency import save_or_refuse
+from pes21.concurrency import save_versioned
 from pes21.services import set_fields
 
 from .models import (
@@ -36,7 +36,7 @@ def holder_update(
 ) -> Holder:
     set_fields(holder, data)
     holder.full_clean()
-    save_or_refuse(holder, expected_version)
+    save_versioned(holder, expected_version)
     return holder
 
 
@@ -91,7 +91,7 @@ def project_update(
     previous_status = Project.objects.values_list("status", flat=True).get(pk=project.pk)
     set_fields(project, data)
     project.full_clean()
-    save_or_refuse(project, expected_version)
+    save_versioned(project, expected_version)
     project.holders.set(holders)
     if project.status != previous_status:
         _record_status(
@@ -115,7 +115,7 @@ def project_change_status(
         project.started_on = on
     project.status = status
     project.full_clean()
-    save_or_refuse(project, expected_version)
+    save_versioned(project, expected_version)
     _record_status(project=project, status=status, on=on, user=user, note=note)
     return project
 
@@ -147,7 +147,7 @@ def project_close(
     if outcome == ProjectStatus.REDIRECTED and partner:
         note = f"Réorienté vers {partner}" + (f" : {note}" if note else "")
     project.full_clean()
-    save_or_refuse(project, expected_version)
+    save_versioned(project, expected_version)
     _record_status(project=project, status=outcome, on=on, user=user, note=note)
     return project
 
@@ -178,7 +178,7 @@ def meeting_update(
 ) -> Meeting:
     set_fields(meeting, data)
     meeting.full_clean()
-    save_or_refuse(meeting, expected_version)
+    save_versioned(meeting, expected_version)
     return meeting
 
 
@@ -202,6 +202,6 @@ def action_update(
 ) -> CollectiveAction:
     set_fields(action, data)
     action.full_clean()
-    save_or_refuse(action, expected_version)
+    save_versioned(action, expected_version)
     action.attendees.set(attendees)
     return action

@@ -1,16 +1,16 @@
-import secrets
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pes21.concurrency import ALREADY_SUBMITTED_MESSAGE, create_once_response
+from pes21.concurrency import ALREADY_SUBMITTED_MESSAGE, create_once_response, refuse_on_form
 from pes21.exports import csv_export, export_response
-from pes21.listing import SORT_PARAM, apply_sort
+from pes21.forms import model_data
+from pes21.listing import SORT_PARAM, apply_sort, filter_data, search_redirect
 from pes21.models import FormSubmission
 from pes21.paging import paginate
 from pes21.roles import staff_required
@@ -27,56 +27,9 @@ from .forms import (
 )
 from .models import CollectiveAction, Holder, Meeting, Project, ProjectStatus
 
-# --- List searches ---------------------------------------------------------------------------
-# The text typed in a list's search box is often a person's name. Like the navigation's search,
-# it never travels in a URL (browser history, access logs): the filter form is posted, the text
-# is kept in the session under a random token, and the URL carries only the token.
-
-SEARCH_TOKEN = "recherche"
-_SEARCHES = "accompaniment_searches"
-_KEPT_SEARCHES = 20
-
-
-def _search_redirect(request: HttpRequest) -> HttpResponse:
-    params = QueryDict(mutable=True)
-    for key, values in request.POST.lists():
-        if key in ("csrfmiddlewaretoken", "q", "page", SEARCH_TOKEN):
-            continue
-        kept = [v for v in values if v.strip()]
-        if kept:
-            params.setlist(key, kept)
-    text = request.POST.get("q", "").strip()[:100]
-    if text:
-        token = secrets.token_urlsafe(6)
-        searches = dict(request.session.get(_SEARCHES, {}))
-        searches[token] = text
-        request.session[_SEARCHES] = dict(list(searches.items())[-_KEPT_SEARCHES:])
-        params[SEARCH_TOKEN] = token
-    query = params.urlencode()
-    return redirect(f"{request.path}?{query}" if query else request.path)
-
-
-def _filter_data(request: HttpRequest) -> QueryDict:
-    data = request.GET.copy()
-    data.pop("q", None)
-    token = data.get(SEARCH_TOKEN)
-    if token:
-        data["q"] = request.session.get(_SEARCHES, {}).get(token, "")
-    return data
-
 
 def _export_name(stem: str) -> str:
     return f"{stem}-{timezone.localdate():%Y-%m-%d}.csv"
-
-
-def _model_data(form) -> dict:
-    """The form's values for the model's own fields (not m2m, version or token)."""
-    m2m = {f.name for f in form._meta.model._meta.many_to_many}
-    return {
-        name: form.cleaned_data[name]
-        for name in form._meta.fields
-        if name in form.cleaned_data and name not in m2m
-    }
 
 
 def _already_created(request: HttpRequest) -> HttpResponse | None:
@@ -111,14 +64,14 @@ def _get_project(pk: int) -> Project:
 
 
 def _filtered_projects(request: HttpRequest) -> ProjectFilter:
-    return ProjectFilter(_filter_data(request), queryset=Project.objects.all())
+    return ProjectFilter(filter_data(request), queryset=Project.objects.all())
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def project_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        return _search_redirect(request)
+        return search_redirect(request)
     filterset = _filtered_projects(request)
     projects, sort = apply_sort(
         request, selectors.project_list_rows(filterset.qs), PROJECT_SORTS, "-accueil"
@@ -143,7 +96,7 @@ def _project_page(request: HttpRequest, project: Project, **forms) -> HttpRespon
         "project": project,
         "holders": project.holders.all(),
         "timeline": selectors.project_timeline(project),
-        "hours_spent": selectors.minutes_to_hours(selectors.project_minutes_spent(project)),
+        "minutes_spent": selectors.project_minutes_spent(project),
         "meeting_form": forms.get("meeting_form")
         or MeetingForm(
             initial={"date": timezone.localdate(), "staff": request.user}, with_next_step=True
@@ -179,7 +132,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
             request,
             form,
             lambda: services.project_create(
-                data=_model_data(form), holders=form.cleaned_data["holders"], user=request.user
+                data=model_data(form), holders=form.cleaned_data["holders"], user=request.user
             ),
             f"Projet « {form.cleaned_data['name']} » créé.",
         )
@@ -197,13 +150,13 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.project_update(
                 project=project,
-                data=_model_data(form),
+                data=model_data(form),
                 holders=form.cleaned_data["holders"],
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, "Projet enregistré.")
             return redirect(project)
@@ -222,7 +175,7 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         lambda: services.meeting_create(
             project=project,
-            data=_model_data(form),
+            data=model_data(form),
             next_step=form.cleaned_data["next_step"],
             next_step_on=form.cleaned_data["next_step_on"],
         ),
@@ -245,11 +198,11 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_update(
                 meeting=meeting,
-                data=_model_data(form),
+                data=model_data(form),
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, "Rendez-vous enregistré.")
             return redirect(meeting.project)
@@ -296,7 +249,7 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
                 project=project, user=request.user, expected_version=version, **outcome
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, f"Projet clos : {project.get_status_display().lower()}.")
             return redirect(project)
@@ -314,14 +267,14 @@ HOLDER_SORTS = {
 
 
 def _filtered_holders(request: HttpRequest) -> HolderFilter:
-    return HolderFilter(_filter_data(request), queryset=Holder.objects.all())
+    return HolderFilter(filter_data(request), queryset=Holder.objects.all())
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def holder_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        return _search_redirect(request)
+        return search_redirect(request)
     filterset = _filtered_holders(request)
     holders, sort = apply_sort(
         request, selectors.holder_list_rows(filterset.qs), HOLDER_SORTS, "nom"
@@ -361,7 +314,7 @@ def holder_create(request: HttpRequest) -> HttpResponse:
         response = create_once_response(
             request,
             form,
-            lambda: services.holder_create(data=_model_data(form)),
+            lambda: services.holder_create(data=model_data(form)),
             "Porteur enregistré.",
         )
         if response:
@@ -378,11 +331,11 @@ def holder_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.holder_update(
                 holder=holder,
-                data=_model_data(form),
+                data=model_data(form),
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, "Porteur enregistré.")
             return redirect(holder)
@@ -422,14 +375,14 @@ ACTION_SORTS = {
 
 
 def _filtered_actions(request: HttpRequest) -> CollectiveActionFilter:
-    return CollectiveActionFilter(_filter_data(request), queryset=CollectiveAction.objects.all())
+    return CollectiveActionFilter(filter_data(request), queryset=CollectiveAction.objects.all())
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def action_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        return _search_redirect(request)
+        return search_redirect(request)
     filterset = _filtered_actions(request)
     actions, sort = apply_sort(
         request, selectors.action_list_rows(filterset.qs), ACTION_SORTS, "-date"
@@ -470,7 +423,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
             request,
             form,
             lambda: services.action_create(
-                data=_model_data(form), attendees=form.cleaned_data["attendees"]
+                data=model_data(form), attendees=form.cleaned_data["attendees"]
             ),
             "Action collective enregistrée.",
         )
@@ -488,12 +441,12 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.action_update(
                 action=action,
-                data=_model_data(form),
+                data=model_data(form),
                 attendees=form.cleaned_data["attendees"],
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, "Action collective enregistrée.")
             return redirect(action)

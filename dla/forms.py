@@ -2,21 +2,21 @@ import datetime as dt
 from decimal import Decimal
 from html import escape
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout
+from crispy_forms.layout import Div, Field
 from django import forms
 from django.core import validators
 from django.db.models import Q
 from django.forms.utils import flatatt
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from pes21.concurrency import OnceFormMixin
-from pes21.forms import IdsChoiceField
+from pes21.concurrency import OnceFormMixin, VersionedForm, VersionedModelForm
+from pes21.forms import DateInput, IdsChoiceField, form_helper
+from pes21.models import User
 
 from .models import CollectiveEngineering, Provider, Step, StepKind, Structure
-from .selectors import staff_members
 
 # The themes the national DLA names; free text is allowed, these are suggestions.
 SUGGESTED_THEMES = [
@@ -89,22 +89,12 @@ class StructureSearchInput(forms.Widget):
             chosen = list(self.queryset.filter(pk=value)[:1])
         chosen_pks = {s.pk for s in chosen}
         structures = chosen + [s for s in self.found if s.pk not in chosen_pks]
-        return format_html(
-            '<div class="input-group input-group-sm" style="max-width: 28rem">'
-            '<span class="input-group-text"><i class="bi bi-search" aria-hidden="true"></i></span>'
-            '<input class="form-control" type="search" id="{}" name="{}" value="{}" '
-            'autocomplete="off" placeholder="Chercher : nom, SIRET ou commune…" '
-            'hx-get="{}" hx-trigger="input changed delay:300ms, search" '
-            'hx-target="#{}-found" hx-include="this"></div>'
-            '<div id="{}-found" class="mt-1">{}</div>',
-            final_attrs.get("id", ""),
-            STRUCTURE_QUERY_PARAM,
-            self.query,
-            self.search_url,
-            final_attrs.get("id", name),
-            final_attrs.get("id", name),
-            structure_choices_html(name, structures, chosen_pks, self.query),
-        )
+        context = _choices_context(name, structures, chosen_pks, self.query) | {
+            "widget_id": final_attrs.get("id", ""),
+            "query_param": STRUCTURE_QUERY_PARAM,
+            "search_url": self.search_url,
+        }
+        return render_to_string("dla/widgets/structure_picker.html", context)
 
     def value_from_datadict(self, data, files, name):
         return data.get(name)
@@ -118,41 +108,21 @@ def structure_label(structure: Structure) -> str:
     return f"{structure.name} ({structure.commune})" if structure.commune else structure.name
 
 
+def _choices_context(name: str, structures, chosen_pks, query: str) -> dict:
+    return {
+        "name": name,
+        "query": query,
+        "choices": [(s.pk, structure_label(s), s.pk in chosen_pks) for s in structures],
+        "searched": len(query) >= 2,
+    }
+
+
 def structure_choices_html(name: str, structures, chosen_pks=frozenset(), query: str = ""):
     """Radio buttons for the structures found (and the one already chosen)."""
-    if not structures:
-        if len(query) >= 2:
-            return format_html(
-                '<p class="small text-muted mb-0">{}</p>', "Aucune structure trouvée."
-            )
-        return ""
-    return format_html_join(
-        "",
-        '<div class="form-check"><input class="form-check-input" type="radio" name="{}" '
-        'value="{}" id="pick-{}-{}"{}><label class="form-check-label" for="pick-{}-{}">{}</label>'
-        "</div>",
-        (
-            (
-                name,
-                s.pk,
-                name,
-                s.pk,
-                mark_safe(" checked") if s.pk in chosen_pks else "",
-                name,
-                s.pk,
-                structure_label(s),
-            )
-            for s in structures
-        ),
+    return render_to_string(
+        "dla/widgets/_structure_choices.html",
+        _choices_context(name, structures, chosen_pks, query),
     )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        # The browser's date picker sends ISO dates and shows them the French way.
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class ThemeInput(forms.TextInput):
@@ -160,33 +130,11 @@ class ThemeInput(forms.TextInput):
         super().__init__(attrs={"list": "dla-themes", **(attrs or {})})
 
 
-class VersionMixin(forms.Form):
-    """Carries the version the record was read at, so a concurrent edit is refused."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        instance = getattr(self, "instance", None)
-        if instance is not None and instance.pk:
-            self.fields["version"].initial = instance.version
-            self.fields["version"].required = True
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
-
-
 def _digits(value: str) -> str:
     return "".join(value.split())
 
 
-class StructureForm(VersionMixin, forms.ModelForm):
+class StructureForm(VersionedModelForm):
     class Meta:
         model = Structure
         fields = [
@@ -221,7 +169,8 @@ class StructureForm(VersionMixin, forms.ModelForm):
             v for v in siret.validators if not isinstance(v, validators.MaxLengthValidator)
         ]
         siret.widget.attrs.pop("maxlength", None)
-        self.helper = _helper(
+        self.helper = form_helper(
+            None,
             "name",
             Div(
                 Div("siret", css_class="col-md-6"),
@@ -267,7 +216,7 @@ class StructureCreateForm(OnceFormMixin, StructureForm):
         self.helper.layout.append("submission_token")
 
 
-class ProviderForm(VersionMixin, forms.ModelForm):
+class ProviderForm(VersionedModelForm):
     class Meta:
         model = Provider
         fields = ["name", "contact_name", "email", "phone", "themes"]
@@ -275,14 +224,14 @@ class ProviderForm(VersionMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class ProviderCreateForm(OnceFormMixin, ProviderForm):
     pass
 
 
-class StepForm(VersionMixin, OnceFormMixin, forms.ModelForm):
+class StepForm(VersionedForm):
     """One form for every step; the kind decides which fields matter (the rest are hidden)."""
 
     class Meta:
@@ -315,15 +264,12 @@ class StepForm(VersionMixin, OnceFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # Editing: the token only guards creations.
-            self.fields["submission_token"].required = False
-        self.fields["staff"].queryset = staff_members()
-        self.fields["staff"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["staff"].queryset = User.objects.staff_members()
         self.fields["collective"].queryset = _recent_collectives(self.instance.collective_id)
         self.fields["collective"].label_from_instance = _collective_label
         self.fields["kind"].widget.attrs["data-step-kind"] = ""
-        self.helper = _helper(
+        self.helper = form_helper(
+            None,
             Div(
                 Div("kind", css_class="col-md-6"),
                 Div("date", css_class="col-md-3"),
@@ -372,7 +318,7 @@ def _collective_label(collective: CollectiveEngineering) -> str:
     return f"{collective.ref} – {collective.title or collective.theme}{start}"
 
 
-class CollectiveForm(VersionMixin, forms.ModelForm):
+class CollectiveForm(VersionedModelForm):
     class Meta:
         model = CollectiveEngineering
         fields = ["ref", "title", "provider", "theme", "started_on", "ended_on", "deliverable"]
@@ -389,7 +335,8 @@ class CollectiveForm(VersionMixin, forms.ModelForm):
         self.fields["started_on"].required = True
         self.fields["provider"].required = True
         self.fields["theme"].required = True
-        self.helper = _helper(
+        self.helper = form_helper(
+            None,
             Div(
                 Div("ref", css_class="col-md-4"),
                 Div("title", css_class="col-md-8"),
@@ -432,8 +379,7 @@ class CollectiveCreateForm(OnceFormMixin, CollectiveForm):
         self.fields["structures"].label_from_instance = lambda s: (
             f"{s.name} ({s.commune})" if s.commune else s.name
         )
-        self.fields["staff"].queryset = staff_members()
-        self.fields["staff"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["staff"].queryset = User.objects.staff_members()
         self.helper.layout.extend(
             [
                 "structures",
@@ -472,7 +418,8 @@ class CollectiveJoinForm(OnceFormMixin, forms.Form):
         widget.search_url = collective.get_absolute_url()
         widget.query = query
         widget.found = self.search(collective, query)
-        self.helper = _helper(
+        self.helper = form_helper(
+            None,
             "structure",
             Div(
                 Div("days", css_class="col-6"), Div("cost_eur", css_class="col-6"), css_class="row"

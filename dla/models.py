@@ -7,9 +7,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from accompaniment.models import year_bounds
 from pes21.choices import LegalForm
 from pes21.concurrency import version_field
+from pes21.dates import year_bounds
 
 from .validators import validate_siret
 
@@ -193,6 +193,11 @@ class StepQuerySet(models.QuerySet):
 
     def engineerings(self) -> "StepQuerySet":
         return self.of_kind(*ENGINEERING_KINDS)
+
+    def beneficiaries(self) -> "StructureQuerySet":
+        """The structures these steps made DLA beneficiaries: an engineering (individual or
+        collective) or a post-accompaniment follow-up; each structure once."""
+        return Structure.objects.filter(pk__in=self.of_kind(*BENEFICIARY_KINDS).values("structure"))
 
     def with_rank(self) -> "StepQuerySet":
         return self.annotate(

@@ -15,15 +15,15 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
 )
 from django.db.models.functions import Coalesce, ExtractYear
 
-from accompaniment.models import year_bounds
-from pes21.models import Attachment, User
-from pes21.roles import DIRECTOR, STAFF
+from pes21.dates import year_bounds
+from pes21.models import Attachment
 
 from .models import (
     CollectiveEngineering,
@@ -34,15 +34,6 @@ from .models import (
 )
 
 ZERO = Decimal(0)
-
-
-def staff_members() -> QuerySet:
-    """Accounts that may handle a DLA step."""
-    return (
-        User.objects.filter(groups__name__in=[STAFF, DIRECTOR], is_active=True)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 # --- Structures -------------------------------------------------------------------------
@@ -148,32 +139,47 @@ def _money_and_days() -> dict:
     }
 
 
-def engineerings_in_year(year: int) -> QuerySet:
-    return Step.objects.engineerings().in_year(year)
+def steps_in_year(year: int, until: dt.date | None = None) -> QuerySet:
+    """The steps dated in `year`, up to `until` when given (the report's year to date)."""
+    steps = Step.objects.in_year(year)
+    return steps if until is None else steps.filter(date__lte=until)
 
 
-def engineering_totals(year: int) -> dict:
-    """Days, money, engineering steps and distinct structures of the year's engineerings."""
-    totals = engineerings_in_year(year).aggregate(**_money_and_days())
-    totals["collectives"] = (
-        engineerings_in_year(year)
-        .filter(kind=StepKind.COLLECTIVE_ENGINEERING, collective__isnull=False)
-        .values("collective")
-        .distinct()
-        .count()
+def engineerings_in_year(year: int, until: dt.date | None = None) -> QuerySet:
+    return steps_in_year(year, until).engineerings()
+
+
+def collective_engineerings_count() -> Count:
+    """Collective engineerings with a step in the period, each once however many structures
+    take part (an aggregate, for the overview's totals and the report's figures alike)."""
+    return Count("collective", filter=Q(kind=StepKind.COLLECTIVE_ENGINEERING), distinct=True)
+
+
+def engineering_totals(year: int, until: dt.date | None = None) -> dict:
+    """Days, money, engineering steps, distinct structures and collective engineerings of the
+    year's engineerings, in one query. The DLA overview and the activity report read these."""
+    return engineerings_in_year(year, until).aggregate(
+        **_money_and_days(), collectives=collective_engineerings_count()
     )
-    return totals
 
 
-def engineering_totals_by_theme(year: int) -> QuerySet:
-    """One row per theme: theme, days, cost, engineerings, structures; biggest cost first."""
-    return (
-        engineerings_in_year(year)
+NO_THEME = "Sans thème"
+
+
+def engineering_totals_by_theme(year: int, until: dt.date | None = None) -> list[dict]:
+    """One row per theme: theme, days, cost, engineerings, structures; biggest cost first.
+
+    An engineering recorded without a theme counts, under « Sans thème »: the rows then add
+    up to the year's engineerings, on the overview and in the report alike.
+    """
+    rows = (
+        engineerings_in_year(year, until)
         .order_by()
         .values("theme")
         .annotate(**_money_and_days())
         .order_by("-cost", "theme")
     )
+    return [row | {"theme": row["theme"] or NO_THEME} for row in rows]
 
 
 def engineering_totals_by_provider(year: int) -> QuerySet:

@@ -31,13 +31,6 @@ REQUIRED_FOR_ENGINEERING = "Ce champ est obligatoire pour une ingénierie."
 MIN_COLLECTIVE_STRUCTURES = 2
 
 
-def _save(instance, expected_version: int | None) -> None:
-    if instance.pk and expected_version is not None:
-        save_versioned(instance, expected_version=expected_version)
-    else:
-        instance.save()
-
-
 # --- Structures -----------------------------------------------------------------------------
 
 
@@ -97,7 +90,7 @@ def structure_update(
 ) -> Structure:
     set_fields(structure, data)
     _check_structure(structure)
-    _save(structure, expected_version)
+    save_versioned(structure, expected_version)
     return structure
 
 
@@ -118,7 +111,7 @@ def provider_update(
 ) -> Provider:
     set_fields(provider, data)
     provider.full_clean()
-    _save(provider, expected_version)
+    save_versioned(provider, expected_version)
     return provider
 
 
@@ -195,7 +188,7 @@ def step_update(
     set_fields(step, data)
     _fill_from_collective(step)
     _check_step(step, today=today or timezone.localdate())
-    _save(step, expected_version)
+    save_versioned(step, expected_version)
     return step
 
 
@@ -299,6 +292,6 @@ def collective_update(
     """Edit a collective engineering; its structures' steps follow its consultant and theme."""
     set_fields(collective, data)
     _check_collective(collective)
-    _save(collective, expected_version)
+    save_versioned(collective, expected_version)
     collective.steps.update(provider=collective.provider, theme=collective.theme)
     return collective

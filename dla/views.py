@@ -7,12 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pes21.concurrency import (
-    CONFLICT_MESSAGE,
-    EditConflict,
-    create_once_response,
-)
+from pes21.concurrency import create_once_response, refuse_on_form
 from pes21.exports import csv_export, export_response
+from pes21.forms import model_data
 from pes21.listing import apply_sort
 from pes21.paging import paginate
 from pes21.roles import staff_required
@@ -70,16 +67,9 @@ def _save_edit(form, save) -> bool:
     try:
         save()
     except ValidationError as error:
-        form.add_error(None, error)
-        return False
-    except EditConflict:
-        form.add_error(None, CONFLICT_MESSAGE)
+        refuse_on_form(form, error)
         return False
     return True
-
-
-def _fields(form) -> dict:
-    return {name: value for name, value in form.cleaned_data.items() if name in form._meta.fields}
 
 
 # --- Structures -----------------------------------------------------------------------------
@@ -141,7 +131,7 @@ def structure_create(request: HttpRequest) -> HttpResponse:
         response = create_once_response(
             request,
             form,
-            lambda: services.structure_create(data=_fields(form)),
+            lambda: services.structure_create(data=model_data(form)),
             lambda created: f"Structure « {created.name} » créée.",
         )
         if response:
@@ -193,7 +183,7 @@ def structure_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form,
             lambda: services.structure_update(
                 structure=structure,
-                data=_fields(form),
+                data=model_data(form),
                 expected_version=form.cleaned_data["version"],
             ),
         )
@@ -215,7 +205,7 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
         response = create_once_response(
             request,
             form,
-            lambda: services.step_record(structure=structure, data=_fields(form)),
+            lambda: services.step_record(structure=structure, data=model_data(form)),
             lambda created: f"Étape « {created.get_kind_display()} » enregistrée.",
             redirect_to=f"{structure.get_absolute_url()}#parcours",
         )
@@ -233,7 +223,7 @@ def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
         saved = _save_edit(
             form,
             lambda: services.step_update(
-                step=step, data=_fields(form), expected_version=form.cleaned_data["version"]
+                step=step, data=model_data(form), expected_version=form.cleaned_data["version"]
             ),
         )
         if saved:
@@ -334,7 +324,7 @@ def provider_create(request: HttpRequest) -> HttpResponse:
         response = create_once_response(
             request,
             form,
-            lambda: services.provider_create(data=_fields(form)),
+            lambda: services.provider_create(data=model_data(form)),
             lambda created: f"Prestataire « {created.name} » ajouté.",
         )
         if response:
@@ -365,7 +355,7 @@ def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form,
             lambda: services.provider_update(
                 provider=provider,
-                data=_fields(form),
+                data=model_data(form),
                 expected_version=form.cleaned_data["version"],
             ),
         )
@@ -401,7 +391,7 @@ def collective_create(request: HttpRequest) -> HttpResponse:
             request,
             form,
             lambda: services.collective_create(
-                data=_fields(form),
+                data=model_data(form),
                 structures=data["structures"],
                 days_per_structure=data["days_per_structure"],
                 cost_per_structure=data["cost_per_structure"],
@@ -480,7 +470,7 @@ def collective_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form,
             lambda: services.collective_update(
                 collective=collective,
-                data=_fields(form),
+                data=model_data(form),
                 expected_version=form.cleaned_data["version"],
             ),
         )

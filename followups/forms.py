@@ -1,10 +1,9 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.utils import timezone
 
-from accompaniment.forms import DateInput
-from pes21.concurrency import OnceFormMixin, VersionedModelForm
+from pes21.concurrency import VersionedForm
+from pes21.forms import DateInput, form_helper
 from pes21.models import User, Weekday
 
 from .models import FollowUp
@@ -16,7 +15,7 @@ def _years_label(years: int) -> str:
     return f"à {years} an{'s' if years > 1 else ''}"
 
 
-class FollowUpForm(OnceFormMixin, VersionedModelForm):
+class FollowUpForm(VersionedForm):
     """The quick answer: situation, jobs, a note; the year is chosen among those open."""
 
     class Meta:
@@ -34,9 +33,7 @@ class FollowUpForm(OnceFormMixin, VersionedModelForm):
     def __init__(self, *args, years: list[int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         layout = []
-        if self.instance.pk:
-            self.fields["submission_token"].required = False
-        else:
+        if not self.instance.pk:
             self.fields["years_after"] = forms.TypedChoiceField(
                 label="Suivi",
                 coerce=int,
@@ -53,14 +50,7 @@ class FollowUpForm(OnceFormMixin, VersionedModelForm):
             "note",
             *HIDDEN,
         ]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(*layout)
-        self.helper.add_input(Submit("submit", "Enregistrer le suivi", css_class="btn-pes"))
-
-    def model_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        self.helper = form_helper("Enregistrer le suivi", *layout)
 
 
 class DigestForm(forms.ModelForm):
@@ -78,7 +68,4 @@ class DigestForm(forms.ModelForm):
             "et les dossiers bénévoles en attente (équipe) ; les nouveaux dossiers pour vous "
             "(bénévoles). Rien n'est envoyé quand il n'y a rien à dire."
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.add_input(Submit("submit", "Enregistrer", css_class="btn-pes"))
+        self.helper = form_helper("Enregistrer")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accompaniment.models import Project, ProjectStatus
 from dla.models import Step
-from pes21.concurrency import save_or_refuse
+from pes21.concurrency import save_versioned
 from pes21.services import set_fields
 
 from .models import CalendarFeed, FollowUp, Outcome, add_years, new_calendar_token, schedule
@@ -77,7 +77,7 @@ def follow_up_update(
     follow_up.answered_by = user
     _normalise(follow_up)
     follow_up.full_clean(validate_constraints=False)
-    save_or_refuse(follow_up, expected_version)
+    save_versioned(follow_up, expected_version)
     return follow_up
 
 

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accompaniment.models import Project
 from dla.models import Structure
-from pes21.concurrency import create_once_response
+from pes21.concurrency import create_once_response, refuse_on_form
+from pes21.forms import model_data
 from pes21.paging import PAGE_SIZE
 from pes21.roles import is_staff_member, staff_required
 
@@ -68,7 +69,7 @@ def _answer(request: HttpRequest, *, panel: dict, target_url: str, **target) -> 
             form,
             lambda: services.follow_up_record(
                 years_after=form.cleaned_data["years_after"],
-                data=form.model_data(),
+                data=model_data(form),
                 user=request.user,
                 **target,
             ),
@@ -129,12 +130,12 @@ def follow_up_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.follow_up_update(
                 follow_up=follow_up,
-                data=form.model_data(),
+                data=model_data(form),
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, "Suivi enregistré.")
             return redirect(follow_up.get_absolute_url())

@@ -1,7 +1,8 @@
 import django_filters as filters
 
+from pes21.models import User
+
 from .models import Phase, TerritorialProject, Territory, TerritoryKind
-from .selectors import staff_members
 
 RUNNING = "en_cours"
 
@@ -35,7 +36,9 @@ class ProjectFilter(filters.FilterSet):
         label="Année (projet actif)", method="filter_year", min_value=1990, max_value=2100
     )
     staff = filters.ModelChoiceFilter(
-        label="Chargé·e de mission", queryset=lambda request: staff_members(), empty_label="Tous"
+        label="Chargé·e de mission",
+        queryset=lambda request: User.objects.staff_members(),
+        empty_label="Tous",
     )
 
     class Meta:

@@ -1,11 +1,12 @@
 import datetime as dt
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import Column, Field, Fieldset, Row
 from django import forms
 from django.utils import timezone
 
-from pes21.concurrency import OnceFormMixin, VersionedModelForm
+from pes21.concurrency import OnceFormMixin, VersionedForm, VersionedFormMixin
+from pes21.forms import DateInput, form_helper
+from pes21.models import User
 
 from . import places
 from .models import (
@@ -16,47 +17,12 @@ from .models import (
     Territory,
     TerritoryKind,
 )
-from .selectors import staff_members
 
 HIDDEN = ("version", "submission_token")
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def _helper(submit_label: str, *layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    if layout:
-        helper.layout = Layout(*layout)
-    helper.add_input(Submit("submit", submit_label, css_class="btn-pes"))
-    return helper
-
-
 def _french_date(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
-
-
-class VersionedForm(OnceFormMixin, VersionedModelForm):
-    """Edit forms refuse a stale overwrite (version); create forms are safe to send twice."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["submission_token"].required = False
-
-    def model_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.username
 
 
 class TerritoryForm(VersionedForm):
@@ -83,7 +49,7 @@ class TerritoryForm(VersionedForm):
         self.fields["kind"].required = False
         if self.instance.pk and places.get(self.instance.insee_code or ""):
             self.fields["place"].initial = self.instance.insee_code
-        self.helper = _helper(
+        self.helper = form_helper(
             "Enregistrer",
             Field("place"),
             Fieldset(
@@ -155,7 +121,9 @@ class TerritoryForm(VersionedForm):
 
 
 class ProjectForm(VersionedForm):
-    staff = StaffChoiceField(label="Chargé·e de mission", queryset=staff_members(), required=False)
+    staff = forms.ModelChoiceField(
+        label="Chargé·e de mission", queryset=User.objects.staff_members(), required=False
+    )
 
     class Meta:
         model = TerritorialProject
@@ -188,12 +156,12 @@ class ProjectForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff_members()
+        self.fields["staff"].queryset = User.objects.staff_members()
         self.fields["territory"].queryset = Territory.objects.order_by("name", "pk")
         if not self.instance.pk:
             self.fields["phase"].help_text = "La phase de départ, inscrite à la date de début."
             self.fields["started_on"].initial = timezone.localdate()
-        self.helper = _helper(
+        self.helper = form_helper(
             "Enregistrer",
             Row(Column("territory", css_class="col-md-5"), Column("name")),
             Row(Column("staff"), Column("phase"), Column("started_on"), Column("ended_on")),
@@ -227,19 +195,21 @@ class ProjectForm(VersionedForm):
         return data
 
 
-class PhaseChangeForm(forms.Form):
+class PhaseChangeForm(VersionedFormMixin):
     phase = forms.ChoiceField(label="Nouvelle phase")
     on = forms.DateField(label="Date", widget=DateInput)
     note = forms.CharField(label="Pourquoi (facultatif)", max_length=300, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, project: TerritorialProject, **kwargs):
+        self.project = project
         super().__init__(*args, **kwargs)
         self.fields["phase"].choices = [
             (value, label) for value, label in Phase.choices if value != project.phase
         ]
         self.fields["on"].initial = timezone.localdate()
-        self.fields["version"].initial = project.version
+
+    def versioned_record(self) -> TerritorialProject:
+        return self.project
 
 
 class ActionForm(OnceFormMixin, forms.ModelForm):
@@ -263,10 +233,8 @@ class ActionForm(OnceFormMixin, forms.ModelForm):
             self.fields["date"].initial = timezone.localdate()
             # Workshops with residents are most of the actions: one choice less to make.
             self.fields["kind"].initial = ActionKind.WORKSHOP
-        else:
-            self.fields["submission_token"].required = False
         self.fields["title"].widget.attrs["placeholder"] = "Atelier recyclerie, COPIL n° 2…"
-        self.helper = _helper(
+        self.helper = form_helper(
             "Enregistrer",
             Row(
                 Column("date", css_class="col-sm-4"),
@@ -290,6 +258,3 @@ class ActionForm(OnceFormMixin, forms.ModelForm):
                 f"Cette date suit la fin du projet ({_french_date(project.ended_on)})."
             )
         return value
-
-    def model_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}

@@ -6,9 +6,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
-from pes21.models import User
-from pes21.roles import DIRECTOR, STAFF
-
 from .models import (
     PHASE_PATH,
     ActionKind,
@@ -18,14 +15,6 @@ from .models import (
     TerritorialProject,
     Territory,
 )
-
-
-def staff_members() -> QuerySet[User]:
-    return (
-        User.objects.filter(groups__name__in=[STAFF, DIRECTOR], is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
 
 
 def territory_list_rows(queryset: QuerySet[Territory]) -> QuerySet[Territory]:

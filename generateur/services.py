@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pes21.concurrency import save_or_refuse
+from pes21.concurrency import save_versioned
 from pes21.services import set_fields
 
 from .models import PhaseChange, TerritorialAction, TerritorialProject, Territory
@@ -27,7 +27,7 @@ def territory_update(
 ) -> Territory:
     set_fields(territory, data)
     territory.full_clean()
-    save_or_refuse(territory, expected_version)
+    save_versioned(territory, expected_version)
     return territory
 
 
@@ -63,7 +63,7 @@ def project_update(
     previous_phase = TerritorialProject.objects.values_list("phase", flat=True).get(pk=project.pk)
     set_fields(project, data)
     project.full_clean()
-    save_or_refuse(project, expected_version)
+    save_versioned(project, expected_version)
     if project.phase != previous_phase:
         _record_phase(project=project, on=timezone.localdate(), user=user)
     return project
@@ -92,7 +92,7 @@ def project_change_phase(
         raise ValidationError({"on": "Un changement de phase ne peut pas être daté du futur."})
     project.phase = phase
     project.full_clean()
-    save_or_refuse(project, expected_version)
+    save_versioned(project, expected_version)
     return _record_phase(project=project, on=on, user=user, note=note)
 
 

@@ -5,8 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pes21.concurrency import create_once_response
+from pes21.concurrency import create_once_response, refuse_on_form
 from pes21.exports import csv_export, export_response
+from pes21.forms import model_data
 from pes21.listing import apply_sort
 from pes21.paging import paginate
 from pes21.roles import staff_required
@@ -89,7 +90,7 @@ def territory_create(request: HttpRequest) -> HttpResponse:
         response = create_once_response(
             request,
             form,
-            lambda: services.territory_create(data=form.model_data()),
+            lambda: services.territory_create(data=model_data(form)),
             "Territoire créé.",
         )
         if response:
@@ -106,11 +107,11 @@ def territory_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.territory_update(
                 territory=territory,
-                data=form.model_data(),
+                data=model_data(form),
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, "Territoire enregistré.")
             return redirect(territory)
@@ -182,7 +183,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
         response = create_once_response(
             request,
             form,
-            lambda: services.project_create(data=form.model_data(), user=request.user),
+            lambda: services.project_create(data=model_data(form), user=request.user),
             "Projet de territoire créé.",
         )
         if response:
@@ -199,12 +200,12 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.project_update(
                 project=project,
-                data=form.model_data(),
+                data=model_data(form),
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, "Projet enregistré.")
             return redirect(project)
@@ -257,7 +258,7 @@ def project_change_phase(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refuse_on_form(form, error)
             project.refresh_from_db()
         else:
             messages.success(request, f"Le projet passe en phase « {change.get_phase_display()} ».")
@@ -274,7 +275,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         response = create_once_response(
             request,
             form,
-            lambda: services.action_create(project=project, data=form.model_data()),
+            lambda: services.action_create(project=project, data=model_data(form)),
             "Action ajoutée.",
         )
         if response:
@@ -289,7 +290,7 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     action = _get_action(project, action_pk)
     form = ActionForm(request.POST or None, instance=action, project=project)
     if request.method == "POST" and form.is_valid():
-        services.action_update(action=action, data=form.model_data())
+        services.action_update(action=action, data=model_data(form))
         messages.success(request, "Action enregistrée.")
         return redirect(action)
     return render(

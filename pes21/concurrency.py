@@ -3,6 +3,10 @@
 Edit conflicts: optimistic locking. A versioned model carries `version`; an edit form sends
 back the version it was read at, and the save is a conditional UPDATE on that version: if
 someone saved in between, nothing is written and the second person is told so in French.
+The pieces, used by every app: `version_field()` on the model, `VersionedModelForm` (or
+`VersionedForm` with the create token, or `VersionedFormMixin` for a form acting on a record)
+in the form, `save_versioned` in the service, `EditConflict` (a ValidationError carrying
+`CONFLICT_MESSAGE`) when refused, and `refuse_on_form` in the view, as for any refusal.
 This is ~30 explicit lines rather than a library that patches Model.save for every model,
 because the import's bulk updates and simple-history's rows must keep working untouched.
 
@@ -34,16 +38,26 @@ ALREADY_SUBMITTED_MESSAGE = "Ce formulaire avait déjà été envoyé : rien n'a
 T = TypeVar("T", bound=models.Model)
 
 
-class EditConflict(Exception):
-    pass
+class EditConflict(ValidationError):
+    """The record was saved by someone else since the form was shown: nothing was written.
+
+    A ValidationError, so a view puts it on the form like any other refusal of a service
+    (`refuse_on_form`)."""
+
+    def __init__(self) -> None:
+        super().__init__(CONFLICT_MESSAGE, code="edit_conflict")
 
 
 def version_field() -> models.PositiveIntegerField:
     return models.PositiveIntegerField("version", default=1, editable=False)
 
 
-def save_versioned(instance: models.Model, *, expected_version: int) -> None:
-    """Save `instance` only if its row is still at `expected_version`; else EditConflict."""
+def save_versioned(instance: models.Model, expected_version: int | None) -> None:
+    """Save `instance`; given the version a form was read at, only if its row is still at that
+    version (else EditConflict, nothing written). A new record, or no version, just saves."""
+    if instance.pk is None or expected_version is None:
+        instance.save()
+        return
     with transaction.atomic():
         claimed = (
             type(instance)
@@ -56,50 +70,55 @@ def save_versioned(instance: models.Model, *, expected_version: int) -> None:
         instance.save()
 
 
-def save_or_refuse(instance: models.Model, expected_version: int | None) -> None:
-    """Save; given the version a form was read at, a conflict is a French ValidationError
-    (what services raise, so that views show it on the form like any other refusal)."""
-    if expected_version is None:
-        instance.save()
-        return
-    try:
-        save_versioned(instance, expected_version=expected_version)
-    except EditConflict:
-        raise ValidationError(CONFLICT_MESSAGE) from None
+def refuse_on_form(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on the form: an error about one of its fields beside that field,
+    the others (an edit conflict, a rule across fields) above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
-class VersionedModelForm(forms.ModelForm):
-    """A ModelForm that refuses to overwrite a save made since the form was displayed."""
+class VersionedFormMixin(forms.Form):
+    """Sends back the version the record was read at, so that a save made since is refused.
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    The record is the ModelForm's instance, or what `versioned_record()` returns for a form
+    acting on a record without editing it (starting a project, changing its phase)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-        else:
-            self.fields["version"].required = False
+        record = self.versioned_record()
+        if record is not None and record.pk:
+            self.fields["version"].initial = record.version
+            self.fields["version"].required = True
 
-    def save_versioned(self) -> models.Model | None:
-        """Save; on a conflict add the French error to the form and return None."""
-        instance = self.save(commit=False)
-        try:
-            with transaction.atomic():
-                if instance.pk:
-                    save_versioned(instance, expected_version=self.cleaned_data["version"])
-                else:
-                    instance.save()
-                self.save_m2m()
-        except EditConflict:
-            self.add_error(None, CONFLICT_MESSAGE)
-            return None
-        return instance
+    def versioned_record(self) -> models.Model | None:
+        return getattr(self, "instance", None)
+
+
+class VersionedModelForm(VersionedFormMixin, forms.ModelForm):
+    """A ModelForm whose edits refuse to overwrite a save made since the form was displayed."""
 
 
 class OnceFormMixin(forms.Form):
     """Adds the one-time token that makes a create form safe to submit twice."""
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk:
+            # The token only guards creations; an edit is guarded by its version.
+            self.fields["submission_token"].required = False
+
+
+class VersionedForm(OnceFormMixin, VersionedModelForm):
+    """The base form of a record: its creation is safe to send twice, its edit refuses to
+    overwrite a save made since the form was shown."""
 
 
 def create_once(*, token: uuid.UUID, user, create: Callable[[], T]) -> tuple[T | None, str]:
@@ -134,7 +153,7 @@ def create_once_response(
             token=form.cleaned_data["submission_token"], user=request.user, create=create
         )
     except ValidationError as error:
-        form.add_error(None, error)
+        refuse_on_form(form, error)
         return None
     if created is None:
         messages.info(request, ALREADY_SUBMITTED_MESSAGE)

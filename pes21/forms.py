@@ -1,7 +1,34 @@
+"""What every app's forms share: the date input, the crispy helper, record ids, uploads."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.conf import settings
 
 from .models import Attachment
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker: it sends ISO dates and shows them the French way."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def form_helper(submit: str | None = None, *layout) -> FormHelper:
+    """Crispy fields only: the template writes the <form> and its CSRF token. `submit` adds
+    the button, `layout` orders the fields."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if layout:
+        helper.layout = Layout(*layout)
+    if submit:
+        helper.add_input(Submit("submit", submit, css_class="btn-pes"))
+    return helper
+
 
 # What staff attach to a record: office documents, PDFs and pictures. Anything else
 # (executables, HTML that a browser would run) is refused before it is stored.
@@ -42,6 +69,17 @@ def check_upload(upload, allowed: dict[str, bytes] = ALLOWED_EXTENSIONS) -> None
     upload.seek(0)
     if magic and head != magic:
         raise forms.ValidationError("Le contenu du fichier ne correspond pas à son extension.")
+
+
+def model_data(form: forms.ModelForm) -> dict:
+    """The cleaned values of the model's own fields, what a service sets on the record (not
+    the many-to-many ones, the version or the one-time token)."""
+    m2m = {f.name for f in form._meta.model._meta.many_to_many}
+    return {
+        name: form.cleaned_data[name]
+        for name in form._meta.fields
+        if name in form.cleaned_data and name not in m2m
+    }
 
 
 class AttachmentForm(forms.ModelForm):

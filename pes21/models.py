@@ -2,12 +2,28 @@ import os
 import uuid
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .roles import ROLE_LABELS, user_roles
+from .roles import DIRECTOR, ROLE_LABELS, STAFF, user_roles
+
+
+class UserQuerySet(models.QuerySet):
+    def staff_members(self) -> "UserQuerySet":
+        """Active accounts of the team or the direction: who may be a project's referent, a
+        meeting's or a DLA step's staff member, a territorial project's officer, and who has
+        a row on the dashboard's workload panel."""
+        return (
+            self.filter(groups__name__in=[STAFF, DIRECTOR], is_active=True)
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+
+
+class AccountManager(UserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class Weekday(models.IntegerChoices):
@@ -22,6 +38,8 @@ class Weekday(models.IntegerChoices):
 
 class User(AbstractUser):
     """An account: a staff member, the director, a volunteer or an administrator."""
+
+    objects = AccountManager()
 
     # The weekly e-mail digest (followups' send_reminders): staff get what is due, volunteers
     # the new open cases for them. None: never.

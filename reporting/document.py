@@ -13,7 +13,15 @@ from django.template.loader import render_to_string
 
 from .charts import bar_chart
 from .models import Focus, FocusSection, ReportEdition
-from .presentation import NNBSP, differences, figure_label, render_markdown, series_label
+from .presentation import (
+    NNBSP,
+    differences,
+    figure_label,
+    flatten,
+    render_markdown,
+    series_label,
+    tile_words,
+)
 from .selectors import HISTORY_FIGURES, report_figures
 
 
@@ -30,9 +38,19 @@ def json_ready(figures: dict) -> dict:
     return json.loads(json.dumps(figures, cls=DjangoJSONEncoder))
 
 
+def shown_figures(year: int, *, edition: ReportEdition | None = None) -> dict:
+    """The figures a reader of the year's report sees, on the page, in the PDF, the exports and
+    `build_report`: frozen once the edition is published, live (JSON-ready) otherwise."""
+    if edition is None:
+        edition = ReportEdition.objects.filter(year=year).first()
+    if edition and edition.is_published:
+        return edition.frozen_figures
+    return json_ready(report_figures(year))
+
+
 def _tiles(figures: dict) -> dict[str, list[Tile]]:
-    dla = figures["dla"]
-    creation = figures["creation"]
+    """The tiles of each section; their words come from presentation.FIGURES."""
+    flat = flatten(figures)
     sensibilisation = figures["sensibilisation"]
     extra = figures.get("complements", {})
     by_series = " · ".join(
@@ -43,41 +61,48 @@ def _tiles(figures: dict) -> dict[str, list[Tile]]:
         f"{row['organisme']}{NNBSP}: {row['formations']}"
         for row in extra.get("sensibilisation", {}).get("formations_par_organisme", [])
     )
-    generateur_extra = extra.get("generateur", {})
+
+    def tile(key: str, detail: str = "") -> Tile:
+        return Tile(flat.get(key, 0), tile_words(key), detail, key)
+
     return {
         "dla": [
-            Tile(dla["structures_beneficiaires"], "structures bénéficiaires"),
-            Tile(dla["structures_accueillies"], "structures accueillies"),
-            Tile(dla["diagnostics"], "diagnostics"),
-            Tile(dla["ingenieries_individuelles"], "ingénieries individuelles"),
-            Tile(
-                dla["ingenieries_collectives"],
-                "ingénieries collectives",
-                f"soit {dla['ingenieries_collectives_structures']} structures bénéficiaires",
+            tile("dla.structures_beneficiaires"),
+            tile("dla.structures_accueillies"),
+            tile("dla.diagnostics"),
+            tile("dla.ingenieries_individuelles"),
+            tile(
+                "dla.ingenieries_collectives",
+                f"soit {flat.get('dla.ingenieries_collectives_structures', 0)} "
+                "structures bénéficiaires",
             ),
-            Tile(dla["suivis_post"], "suivis post"),
+            tile("dla.suivis_post"),
         ],
         "creation": [
-            Tile(creation["projets_accueillis"], "projets accueillis"),
-            Tile(creation["projets_accompagnes"], "projets accompagnés"),
-            Tile(creation["structures_creees"], "structures créées"),
-            Tile(creation["emplois_crees"], "emplois créés"),
+            tile("creation.projets_accueillis"),
+            tile("creation.projets_accompagnes"),
+            tile("creation.structures_creees"),
+            tile("creation.emplois_crees"),
         ],
         "sensibilisation": [
-            Tile(
-                sensibilisation["ateliers_pes"],
-                "ateliers animés par le PES",
+            tile(
+                "sensibilisation.ateliers_pes",
                 f"{by_series} ({sensibilisation['ateliers_collectif']} en tout pour le collectif)",
             ),
-            Tile(sensibilisation["formations"], "formations", by_organisation),
+            tile("sensibilisation.formations", by_organisation),
         ],
         "generateur": [
-            Tile(figures["generateur"]["projets_accompagnes"], "projets de territoire accompagnés"),
-            Tile(generateur_extra.get("actions", 0), "actions sur les territoires"),
-            Tile(generateur_extra.get("participants", 0), "participations aux actions"),
+            tile("generateur.projets_accompagnes"),
+            tile("complements.generateur.actions"),
+            tile("complements.generateur.participants"),
         ],
-        "vie_associative": [
-            Tile(figures["vie_associative"]["benevoles_actifs"], "bénévoles actifs"),
+        "vie_associative": [tile("vie_associative.benevoles_actifs")],
+        "depuis_creation": [
+            tile("depuis_creation.porteurs_accueillis"),
+            tile("depuis_creation.structures_creees"),
+            tile("depuis_creation.emplois_crees"),
+            tile("depuis_creation.structures_dla_beneficiaires"),
+            tile("depuis_creation.emplois_consolides"),
         ],
     }
 
@@ -101,11 +126,10 @@ def report_context(year: int, *, with_differences: bool = True) -> dict:
     edition = (
         ReportEdition.objects.filter(year=year).select_related("published_by", "updated_by").first()
     )
-    if edition and edition.is_published:
-        figures = edition.frozen_figures
-        changed = differences(figures, json_ready(report_figures(year))) if with_differences else []
-    else:
-        figures, changed = json_ready(report_figures(year)), []
+    figures = shown_figures(year, edition=edition)
+    changed = []
+    if edition and edition.is_published and with_differences:
+        changed = differences(figures, json_ready(report_figures(year)))
     focuses: dict[str, list[Focus]] = {code: [] for code in FocusSection.values}
     if edition:
         for focus in edition.focuses.select_related(

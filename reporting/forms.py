@@ -4,6 +4,7 @@ from django.db.models import Q
 from accompaniment.models import Project
 from dla.models import Structure
 from generateur.models import TerritorialProject
+from pes21.concurrency import VersionedModelForm
 
 from .models import Focus, ReportEdition
 from .services import EDITABLE_FIELDS
@@ -11,9 +12,7 @@ from .services import EDITABLE_FIELDS
 MARKDOWN_HELP = "Markdown : **gras**, *italique*, listes avec « - », liens [texte](https://…)."
 
 
-class EditionForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
+class EditionForm(VersionedModelForm):
     class Meta:
         model = ReportEdition
         fields = list(EDITABLE_FIELDS)
@@ -28,7 +27,6 @@ class EditionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.Textarea) and name not in ("partners", "contact"):
                 field.help_text = MARKDOWN_HELP

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from pes21.concurrency import version_field
+
 
 class EditionStatus(models.TextChoices):
     DRAFT = "brouillon", "Brouillon"
@@ -55,7 +57,7 @@ class ReportEdition(models.Model):
         editable=False,
     )
     # Bumped on every save: a form sent from an older version is refused, not merged.
-    version = models.PositiveIntegerField("version", default=1, editable=False)
+    version = version_field()
     updated_at = models.DateTimeField("modifié le", auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

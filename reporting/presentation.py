@@ -18,47 +18,76 @@ from .selectors import NO_SERIES
 
 NNBSP = "\u202f"  # narrow no-break space: thousands separator and French punctuation
 
-# Every figure of the report, in the order a reader meets them: dotted key -> French label.
-FIGURE_LABELS: dict[str, str] = {
-    "dla.structures_beneficiaires": "Structures bénéficiaires du DLA",
-    "dla.structures_accueillies": "Structures accueillies",
-    "dla.diagnostics": "Diagnostics partagés",
-    "dla.ingenieries_individuelles": "Ingénieries individuelles",
-    "dla.ingenieries_collectives": "Ingénieries collectives",
-    "dla.ingenieries_collectives_structures": "Structures en ingénierie collective",
-    "dla.suivis_post": "Suivis post-accompagnement",
-    "dla.emplois_consolides": "Emplois consolidés",
-    "creation.projets_accueillis": "Projets accueillis (Bénéfices'Créa)",
-    "creation.projets_accompagnes": "Projets accompagnés (Bénéfices'Créa)",
-    "creation.structures_creees": "Structures créées (Bénéfices'Créa)",
-    "creation.emplois_crees": "Emplois créés (Bénéfices'Créa)",
-    "sensibilisation.ateliers_pes": "Ateliers animés par le PES",
-    "sensibilisation.ateliers_collectif": "Ateliers du collectif (partenaires compris)",
-    "sensibilisation.formations": "Formations",
-    "generateur.projets_accompagnes": "Projets de territoire accompagnés",
-    "vie_associative.benevoles_actifs": "Bénévoles actifs",
-    "complements.dla.cout_eur": "Coût des ingénieries DLA (€)",
-    "complements.dla.jours": "Jours d'ingénierie DLA",
-    "complements.creation.rendez_vous": "Rendez-vous avec les porteurs",
-    "complements.creation.heures": "Heures de rendez-vous",
-    "complements.creation.projets_rencontres": "Projets rencontrés en rendez-vous",
-    "complements.sensibilisation.evenements": "Événements animés par le PES",
-    "complements.sensibilisation.participants": "Participants aux actions animées par le PES",
-    "complements.sensibilisation.heures": "Heures d'actions collectives animées",
-    "complements.generateur.actions": "Actions sur les territoires",
-    "complements.generateur.participants": "Participants aux actions de territoire",
-    "complements.generateur.structures_creees": "Structures créées sur les territoires",
-    "depuis_creation.porteurs_accueillis": "Porteurs accueillis depuis la création",
-    "depuis_creation.projets_accueillis": "Projets accueillis depuis la création",
-    "depuis_creation.structures_creees": "Structures créées depuis la création",
-    "depuis_creation.emplois_crees": "Emplois créés depuis la création",
-    "depuis_creation.structures_dla_beneficiaires": (
-        "Structures bénéficiaires du DLA depuis la création"
+# Every figure of the report, in the order a reader meets them, and the one place its words live:
+# dotted key -> (label of a row: exports, dashboard, charts; words after the number on a tile of
+# the page and the PDF, "" for a figure shown on no tile).
+FIGURES: dict[str, tuple[str, str]] = {
+    "dla.structures_beneficiaires": (
+        "Structures bénéficiaires du DLA",
+        "structures bénéficiaires du DLA",
     ),
-    "depuis_creation.emplois_consolides": "Emplois consolidés depuis la création",
+    "dla.structures_accueillies": ("Structures accueillies", "structures accueillies"),
+    "dla.diagnostics": ("Diagnostics partagés", "diagnostics"),
+    "dla.ingenieries_individuelles": ("Ingénieries individuelles", "ingénieries individuelles"),
+    "dla.ingenieries_collectives": ("Ingénieries collectives", "ingénieries collectives"),
+    "dla.ingenieries_collectives_structures": ("Structures en ingénierie collective", ""),
+    "dla.suivis_post": ("Suivis post-accompagnement", "suivis post"),
+    "dla.emplois_consolides": ("Emplois consolidés", ""),
+    "creation.projets_accueillis": ("Projets accueillis (Bénéfices'Créa)", "projets accueillis"),
+    "creation.projets_accompagnes": ("Projets accompagnés (Bénéfices'Créa)", "projets accompagnés"),
+    "creation.structures_creees": ("Structures créées (Bénéfices'Créa)", "structures créées"),
+    "creation.emplois_crees": ("Emplois créés (Bénéfices'Créa)", "emplois créés"),
+    "sensibilisation.ateliers_pes": ("Ateliers animés par le PES", "ateliers animés par le PES"),
+    "sensibilisation.ateliers_collectif": ("Ateliers du collectif (partenaires compris)", ""),
+    "sensibilisation.formations": ("Formations", "formations"),
+    "generateur.projets_accompagnes": (
+        "Projets de territoire accompagnés",
+        "projets de territoire accompagnés",
+    ),
+    "vie_associative.benevoles_actifs": ("Bénévoles actifs", "bénévoles actifs"),
+    "complements.dla.cout_eur": ("Coût des ingénieries DLA (€)", ""),
+    "complements.dla.jours": ("Jours d'ingénierie DLA", ""),
+    "complements.creation.rendez_vous": ("Rendez-vous avec les porteurs", ""),
+    "complements.creation.heures": ("Heures de rendez-vous", ""),
+    "complements.creation.projets_rencontres": ("Projets rencontrés en rendez-vous", ""),
+    "complements.sensibilisation.actions_animees": (
+        "Ateliers, formations et événements animés par le PES",
+        "",
+    ),
+    "complements.sensibilisation.evenements": ("Événements animés par le PES", ""),
+    "complements.sensibilisation.participants": ("Participants aux actions animées par le PES", ""),
+    "complements.sensibilisation.heures": ("Heures d'actions collectives animées", ""),
+    "complements.generateur.actions": (
+        "Actions sur les territoires",
+        "actions sur les territoires",
+    ),
+    "complements.generateur.participants": (
+        "Participants aux actions de territoire",
+        "participations aux actions",
+    ),
+    "complements.generateur.structures_creees": ("Structures créées sur les territoires", ""),
+    "depuis_creation.porteurs_accueillis": (
+        "Porteurs accueillis depuis la création",
+        "porteurs de projet accueillis",
+    ),
+    "depuis_creation.projets_accueillis": ("Projets accueillis depuis la création", ""),
+    "depuis_creation.structures_creees": (
+        "Structures créées depuis la création",
+        "structures créées",
+    ),
+    "depuis_creation.emplois_crees": ("Emplois créés depuis la création", "emplois créés"),
+    "depuis_creation.structures_dla_beneficiaires": (
+        "Structures bénéficiaires du DLA depuis la création",
+        "structures bénéficiaires du DLA",
+    ),
+    "depuis_creation.emplois_consolides": (
+        "Emplois consolidés depuis la création",
+        "emplois consolidés",
+    ),
 }
 
-FIGURE_LABELS.update(FOLLOW_UP_FIGURE_LABELS)
+# The follow-up figures' labels are built by their app from its own parts of a sentence.
+FIGURES.update({key: (label, "") for key, label in FOLLOW_UP_FIGURE_LABELS.items()})
 
 SERIES_LABELS = dict(Series.choices) | {NO_SERIES: "Sans cycle"}
 
@@ -70,7 +99,7 @@ def series_label(code: str) -> str:
 def flatten(figures: dict) -> dict[str, object]:
     """The report's scalar figures as {dotted key: value}, workshops by series included."""
     flat: dict[str, object] = {}
-    for key in FIGURE_LABELS:
+    for key in FIGURES:
         value = figures
         for part in key.split("."):
             value = value.get(part) if isinstance(value, dict) else None
@@ -85,7 +114,12 @@ def figure_label(key: str) -> str:
     prefix = "sensibilisation.ateliers_par_cycle."
     if key.startswith(prefix):
         return f"Ateliers animés par le PES – {series_label(key[len(prefix) :])}"
-    return FIGURE_LABELS.get(key, key)
+    return FIGURES[key][0] if key in FIGURES else key
+
+
+def tile_words(key: str) -> str:
+    """What a tile writes after the figure: "12 structures accueillies"."""
+    return FIGURES[key][1]
 
 
 def figures_table(figures: dict) -> list[tuple[str, str, object]]:

@@ -25,9 +25,11 @@ from accompaniment.models import (
     Series,
 )
 from dla import selectors as dla_selectors
-from dla.models import BENEFICIARY_KINDS, ENGINEERING_KINDS, Step, StepKind, Structure
+from dla.models import Step, StepKind
 from followups import selectors as followups_selectors
 from generateur.models import TerritorialAction, TerritorialProject
+from pes21.hours import minutes_to_hours, round_hours
+from pes21.models import User
 from volunteers import selectors as volunteers_selectors
 from volunteers.models import Mission, Volunteer
 
@@ -85,61 +87,47 @@ def _number(value) -> int | float:
 
 
 def _steps(period: Period):
-    return Step.objects.in_year(period.year).filter(date__lte=period.end)
+    return dla_selectors.steps_in_year(period.year, period.end)
+
+
+def _beneficiaries(steps) -> dict:
+    """Beneficiary structures (Step.objects.beneficiaries()) and their employees, each once."""
+    totals = steps.beneficiaries().aggregate(n=Count("pk"), jobs=Coalesce(Sum("employees"), 0))
+    return {"n": totals["n"], "jobs": int(totals["jobs"])}
 
 
 def dla_figures(period: Period) -> dict:
-    """The contract's DLA figures, in one aggregate query plus one for the jobs."""
-    kind = Q(kind__in=BENEFICIARY_KINDS)
+    """The contract's DLA figures: one aggregate over the steps, one over the beneficiaries."""
     figures = _steps(period).aggregate(
         structures_accueillies=Count("structure", filter=Q(kind=StepKind.RECEPTION), distinct=True),
         diagnostics=Count("pk", filter=Q(kind=StepKind.DIAGNOSIS)),
         ingenieries_individuelles=Count("pk", filter=Q(kind=StepKind.INDIVIDUAL_ENGINEERING)),
-        ingenieries_collectives=Count(
-            "collective", filter=Q(kind=StepKind.COLLECTIVE_ENGINEERING), distinct=True
-        ),
+        ingenieries_collectives=dla_selectors.collective_engineerings_count(),
         ingenieries_collectives_structures=Count(
             "structure", filter=Q(kind=StepKind.COLLECTIVE_ENGINEERING), distinct=True
         ),
         suivis_post=Count("pk", filter=Q(kind=StepKind.POST_FOLLOW_UP)),
-        structures_beneficiaires=Count("structure", filter=kind, distinct=True),
     )
-    figures["emplois_consolides"] = dla_jobs_consolidated(period)
+    beneficiaries = _beneficiaries(_steps(period))
+    figures["structures_beneficiaires"] = beneficiaries["n"]
+    figures["emplois_consolides"] = beneficiaries["jobs"]
     return figures
 
 
-def dla_jobs_consolidated(period: Period) -> int:
-    """Sum of employees of the distinct beneficiary structures (each counted once)."""
-    beneficiaries = _steps(period).of_kind(*BENEFICIARY_KINDS).values("structure")
-    total = Structure.objects.filter(pk__in=beneficiaries).aggregate(
-        total=Coalesce(Sum("employees"), 0)
-    )["total"]
-    return int(total)
-
-
 def dla_engineering_means(period: Period) -> dict:
-    """Money and consultant days engaged in engineerings (individual and collective)."""
-    totals = (
-        _steps(period)
-        .of_kind(*ENGINEERING_KINDS)
-        .aggregate(
-            cout_eur=Coalesce(Sum("cost_eur"), Decimal(0)),
-            jours=Coalesce(Sum("days"), Decimal(0)),
-        )
-    )
-    return {key: _number(value) for key, value in totals.items()}
+    """Money and consultant days engaged in engineerings (individual and collective), as the
+    DLA overview sums them (dla.selectors.engineering_totals)."""
+    totals = dla_selectors.engineering_totals(period.year, period.end)
+    return {"cout_eur": _number(totals["cost"]), "jours": _number(totals["days"])}
 
 
 def dla_engineerings_by_theme(period: Period) -> list[dict]:
-    rows = (
-        _steps(period)
-        .of_kind(*ENGINEERING_KINDS)
-        .exclude(theme="")
-        .values("theme")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "theme")
-    )
-    return [{"theme": row["theme"], "ingenieries": row["n"]} for row in rows]
+    """Engineerings per theme, as the DLA overview counts them (dla.selectors: an engineering
+    without a theme counts under « Sans thème »); most engineerings first."""
+    rows = dla_selectors.engineering_totals_by_theme(period.year, period.end)
+    # A handful of themes: sorted here by count, where the overview sorts them by cost.
+    rows.sort(key=lambda row: (-row["engineerings"], row["theme"]))
+    return [{"theme": row["theme"], "ingenieries": row["engineerings"]} for row in rows]
 
 
 # --- Creation and take-over ------------------------------------------------------------
@@ -199,7 +187,7 @@ def creation_by_programme(period: Period) -> list[dict]:
             "structures_creees": created.get(code, {}).get("n", 0),
             "emplois_crees": int(created.get(code, {}).get("jobs", 0)),
             "rendez_vous": meetings.get(code, {}).get("n", 0),
-            "heures": round(meetings.get(code, {}).get("minutes", 0) / 60, 1),
+            "heures": _number(minutes_to_hours(meetings.get(code, {}).get("minutes"))),
         }
         if any(value for key, value in row.items() if key not in ("programme", "libelle")):
             rows.append(row)
@@ -219,7 +207,7 @@ def meeting_figures(period: Period) -> dict:
     )
     return {
         "rendez_vous": totals["n"],
-        "heures": round(totals["minutes"] / 60, 1),
+        "heures": _number(minutes_to_hours(totals["minutes"])),
         "projets_rencontres": totals["projets"],
     }
 
@@ -264,11 +252,13 @@ def sensibilisation_figures(period: Period) -> dict:
 
 
 def collective_action_details(period: Period) -> dict:
-    """Events, participants and hours of the actions the association animates."""
+    """Workshops, trainings and events the association animates (`actions_animees`, counted by
+    the rule of their participants and hours: animated by the Pôle), and its events alone."""
     totals = (
         _actions(period)
         .animated_by_pes()
         .aggregate(
+            actions_animees=Count("pk"),
             evenements=Count("pk", filter=Q(kind=ActionKind.EVENT)),
             participants=Coalesce(Sum("participants"), 0),
             heures=Coalesce(Sum("hours"), Decimal(0)),
@@ -282,9 +272,10 @@ def collective_action_details(period: Period) -> dict:
         .order_by("-n", "organisation")
     )
     return {
+        "actions_animees": totals["actions_animees"],
         "evenements": totals["evenements"],
         "participants": int(totals["participants"]),
-        "heures": _number(totals["heures"]),
+        "heures": _number(round_hours(totals["heures"])),
         "formations_par_organisme": [
             {"organisme": row["organisation"] or "Non précisé", "formations": row["n"]}
             for row in trainings
@@ -372,19 +363,14 @@ def since_creation_figures(period: Period) -> dict:
     created = Project.objects.filter(status=ProjectStatus.CREATED, created_on__lte=end).aggregate(
         n=Count("pk"), jobs=Coalesce(Sum("jobs_created"), 0)
     )
-    beneficiaries = Step.objects.filter(date__lte=end, kind__in=BENEFICIARY_KINDS).values(
-        "structure"
-    )
-    dla = Structure.objects.filter(pk__in=beneficiaries).aggregate(
-        n=Count("pk"), jobs=Coalesce(Sum("employees"), 0)
-    )
+    dla = _beneficiaries(Step.objects.filter(date__lte=end))
     return {
         "porteurs_accueillis": projects.values("holders").distinct().count(),
         "projets_accueillis": projects.count(),
         "structures_creees": created["n"],
         "emplois_crees": int(created["jobs"]),
         "structures_dla_beneficiaires": dla["n"],
-        "emplois_consolides": int(dla["jobs"]),
+        "emplois_consolides": dla["jobs"],
     }
 
 
@@ -476,10 +462,6 @@ NEXT_STEPS_HORIZON_DAYS = 14
 
 def staff_workload(today: dt.date) -> list[dict]:
     """For each staff member: open projects they refer, next steps due, DLA follow-ups due."""
-    from django.contrib.auth import get_user_model
-
-    from pes21.roles import DIRECTOR, STAFF
-
     horizon = today + dt.timedelta(days=NEXT_STEPS_HORIZON_DAYS)
     open_projects = Project.objects.open().filter(referent__isnull=False)
     cases = dict(open_projects.values_list("referent").annotate(n=Count("pk")))
@@ -490,12 +472,7 @@ def staff_workload(today: dt.date) -> list[dict]:
     )
     follow_ups = dla_selectors.follow_ups_due(today=today)
     follow_ups_by_staff = dict(follow_ups.order_by().values_list("staff").annotate(n=Count("pk")))
-    users = (
-        get_user_model()
-        .objects.filter(groups__name__in=[STAFF, DIRECTOR], is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
+    users = User.objects.staff_members()
     return [
         {
             "user": user,

@@ -5,14 +5,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from pes21.concurrency import save_versioned
+
 from .models import EditionStatus, Focus, ReportEdition
 from .selectors import report_figures
 
 LOCKED_MESSAGE = "Ce rapport est publié : ses textes et ses chiffres sont figés."
-STALE_MESSAGE = (
-    "Le rapport a été modifié entre-temps (par vous dans un autre onglet ou par une autre "
-    "personne). Rechargez la page : vos changements n'ont pas été enregistrés."
-)
 
 EDITABLE_FIELDS = (
     "rapport_moral",
@@ -42,15 +40,12 @@ def edition_update(*, edition: ReportEdition, data: dict, version: int, user) ->
         current = ReportEdition.objects.select_for_update().get(pk=edition.pk)
         if current.is_published:
             raise ValidationError(LOCKED_MESSAGE)
-        if current.version != version:
-            raise ValidationError(STALE_MESSAGE)
         for field in EDITABLE_FIELDS:
             if field in data:
                 setattr(current, field, data[field])
-        current.version += 1
         current.updated_by = user
         current.full_clean()
-        current.save()
+        save_versioned(current, version)
     return current
 
 

@@ -7,11 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pes21.concurrency import refuse_on_form
 from pes21.exports import export_response
 from pes21.roles import director_required, is_director, staff_required
 
 from . import selectors
-from .document import json_ready, report_context, report_pdf
+from .document import report_context, report_pdf, shown_figures
 from .exports import figures_csv, figures_json, figures_xlsx
 from .forms import EditionForm, FocusForm
 from .models import Focus, ReportEdition
@@ -36,14 +37,6 @@ def _check_year(year: int) -> int:
 
 def _get_focus_for_director(request: HttpRequest, year: int, pk: int) -> Focus:
     return get_object_or_404(Focus.objects.select_related("edition"), pk=pk, edition__year=year)
-
-
-def _report_figures(year: int) -> dict:
-    """The figures a reader of the year's report sees: frozen once published."""
-    edition = ReportEdition.objects.filter(year=year).first()
-    if edition and edition.is_published:
-        return edition.frozen_figures
-    return json_ready(selectors.report_figures(year))
 
 
 @staff_required
@@ -78,7 +71,7 @@ def edition_edit(request: HttpRequest, year: int) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, "Textes du rapport enregistrés (brouillon).")
             return redirect(edition)
@@ -128,7 +121,7 @@ def focus_edit(request: HttpRequest, year: int, pk: int | None = None) -> HttpRe
         try:
             focus_save(focus=form.instance, user=request.user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            refuse_on_form(form, exc)
         else:
             messages.success(request, "Focus enregistré.")
             return redirect(focus.edition)
@@ -163,7 +156,7 @@ def export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     builders = {"csv": figures_csv, "xlsx": figures_xlsx, "json": figures_json}
     if fmt not in builders:
         raise Http404
-    return export_response(builders[fmt](year, _report_figures(_check_year(year))))
+    return export_response(builders[fmt](year, shown_figures(_check_year(year))))
 
 
 @staff_required

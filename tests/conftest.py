@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from pes21.roles import ROLES, sync_role_permissions
 from tests import factories
@@ -28,19 +29,25 @@ def other_volunteer(db):
 
 
 @pytest.fixture
-def staff_client(client, staff):
+def staff_client(staff):
+    # A client of its own: a test that uses two roles must not log both into one session.
+    client = Client()
     client.force_login(staff)
     return client
 
 
 @pytest.fixture
-def director_client(client, director):
+def director_client(director):
+    # A client of its own: a test that uses two roles must not log both into one session.
+    client = Client()
     client.force_login(director)
     return client
 
 
 @pytest.fixture
-def volunteer_client(client, volunteer):
+def volunteer_client(volunteer):
+    # A client of its own: a test that uses two roles must not log both into one session.
+    client = Client()
     client.force_login(volunteer)
     return client
 

@@ -1,28 +1,13 @@
 import re
 from decimal import Decimal, InvalidOperation
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
 from pes21.concurrency import VersionedModelForm
-from pes21.forms import IdsChoiceField
+from pes21.forms import DateInput, IdsChoiceField, form_helper, model_data
 
 from .models import Case, Contribution, Mission, Skill, Volunteer
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
 
 
 class VolunteerForm(VersionedModelForm):
@@ -64,7 +49,7 @@ class VolunteerForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
         if self.instance.pk:
             # Invitations of an existing volunteer have their own button.
             del self.fields["invite"]
@@ -79,9 +64,7 @@ class VolunteerForm(VersionedModelForm):
         return cleaned
 
     def model_data(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in self._meta.fields}
-        data["missions"] = list(self.cleaned_data["missions"])
-        return data
+        return model_data(self) | {"missions": list(self.cleaned_data["missions"])}
 
 
 class CaseForm(forms.ModelForm):
@@ -104,7 +87,7 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 _DURATION = re.compile(
@@ -165,7 +148,7 @@ class ContributionForm(forms.ModelForm):
 
     def __init__(self, *args, cases, fixed_case: Case | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
         self.fields["case"].queryset = cases
         self.fields["mission"].required = False
         self.fields["mission"].help_text = "Pour du temps donné hors d'un dossier."

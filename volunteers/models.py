@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from accompaniment.models import year_bounds
 from pes21.concurrency import version_field
+from pes21.dates import year_bounds
 
 
 class Mission(models.TextChoices):

@@ -1,21 +1,15 @@
 """Reads of the volunteers app: the board, a volunteer's cases and the time volunteers gave."""
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from accompaniment.models import Holder
+from pes21.hours import minutes_to_hours
 
 from .models import ACTIVE_CASE_STATUSES, Case, Contribution, Mission, Volunteer
-
-HOURS_QUANTUM = Decimal("0.01")
-
-
-def minutes_to_hours(minutes: int | None) -> Decimal:
-    return (Decimal(minutes or 0) / 60).quantize(HOURS_QUANTUM, rounding=ROUND_HALF_UP)
-
 
 # --- Figures for the report ------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
 from accompaniment.models import Project
-from pes21.concurrency import CONFLICT_MESSAGE, EditConflict, save_versioned
+from pes21.concurrency import save_versioned
 from pes21.models import User
 from pes21.roles import DIRECTOR, STAFF, VOLUNTEER
 from pes21.services import set_fields
@@ -66,10 +66,7 @@ def volunteer_update(
 ) -> Volunteer:
     set_fields(volunteer, data)
     volunteer.full_clean()
-    try:
-        save_versioned(volunteer, expected_version=expected_version)
-    except EditConflict:
-        raise ValidationError(CONFLICT_MESSAGE) from None
+    save_versioned(volunteer, expected_version)
     volunteer.skills.set(skills)
     if volunteer.user_id and volunteer.email and volunteer.user.email != volunteer.email:
         # The invitation and the board's e-mails go to the account's address: keep them one.

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accompaniment.models import Project
+from pes21.concurrency import refuse_on_form
 from pes21.paging import paginate
 from pes21.roles import staff_required, volunteer_required
 
@@ -18,14 +19,6 @@ from .models import Case, Volunteer
 def _site_url(request: HttpRequest) -> str:
     """The site's address for links in e-mails, without the trailing slash."""
     return request.build_absolute_uri("/").rstrip("/")
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _get_volunteer_of(request: HttpRequest) -> Volunteer:
@@ -72,9 +65,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cases": selectors.volunteer_cases(volunteer),
         "contributions": volunteer.contributions.select_related("case__project")[:50],
         "year": year,
-        "hours_this_year": selectors.minutes_to_hours(
-            selectors.volunteer_minutes(volunteer, start=start, end=end)
-        ),
+        "minutes_this_year": selectors.volunteer_minutes(volunteer, start=start, end=end),
     }
     return render(request, "volunteers/volunteer_detail.html", context)
 
@@ -91,7 +82,7 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data["invite"]:
                 services.volunteer_invite(volunteer=volunteer, site_url=_site_url(request))
         except ValidationError as error:
-            _form_errors(form, error)
+            refuse_on_form(form, error)
         else:
             invited = " Une invitation lui a été envoyée." if form.cleaned_data["invite"] else ""
             messages.success(request, f"Fiche de {volunteer} créée.{invited}")
@@ -113,7 +104,7 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, f"Fiche de {volunteer} enregistrée.")
             return redirect(volunteer)
@@ -165,7 +156,7 @@ def case_open(request: HttpRequest, project_pk: int) -> HttpResponse:
                 site_url=_site_url(request),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, "Le projet est ouvert au co-accompagnement des bénévoles.")
             return redirect(project)
@@ -282,7 +273,7 @@ def contribution_add(request: HttpRequest) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, "Votre temps est noté. Merci !")
             if fixed_case is not None:

@@ -3,10 +3,23 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html
 
 from pes21.forms import AttachmentForm
+from pes21.hours import hours_display, minutes_to_hours
 from pes21.listing import SORT_PARAM
 from pes21.models import Attachment
 
 register = template.Library()
+
+
+@register.filter
+def minutes_as_hours(minutes: int | None) -> str:
+    """135 -> "2,3" (pes21.hours); the unit is written by the template."""
+    return hours_display(minutes_to_hours(minutes))
+
+
+@register.filter
+def as_hours(hours) -> str:
+    """A duration already in hours (an action's), shown by the same rule: 2.25 -> "2,3"."""
+    return hours_display(hours)
 
 
 @register.simple_tag(takes_context=True)

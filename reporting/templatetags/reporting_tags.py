@@ -1,9 +1,17 @@
 from django import template
 from django.utils import timezone
 
-from reporting.presentation import format_number, series_label
+from reporting.presentation import flatten, format_number, series_label, tile_words
 
 register = template.Library()
+
+# The home page's summary of the year to date.
+SUMMARY_FIGURES = [
+    "dla.structures_beneficiaires",
+    "creation.projets_accueillis",
+    "creation.projets_accompagnes",
+    "sensibilisation.ateliers_pes",
+]
 
 
 @register.filter
@@ -35,4 +43,10 @@ def dashboard_summary(context) -> dict:
     from reporting.selectors import dashboard_figures
 
     today = timezone.localdate()
-    return {"figures": dashboard_figures(today), "today": today}
+    figures = dashboard_figures(today)
+    current, previous = flatten(figures["current"]), flatten(figures["previous"])
+    rows = [
+        {"value": current.get(key, 0), "words": tile_words(key), "previous": previous.get(key, 0)}
+        for key in SUMMARY_FIGURES
+    ]
+    return {"rows": rows, "today": today}

@@ -176,6 +176,7 @@ def test_project_list_query_count_does_not_grow(staff_client, django_assert_max_
     _make_projects(size)
     with django_assert_max_num_queries(10):
         response = staff_client.get(reverse("accompaniment:project_list"), {"tri": "-temps"})
+    assert response.status_code == 200
     assert len(response.context["page"]) == size
 
 
@@ -184,6 +185,7 @@ def test_holder_list_query_count_does_not_grow(staff_client, django_assert_max_n
     _make_projects(size)
     with django_assert_max_num_queries(8):
         response = staff_client.get(reverse("accompaniment:holder_list"), {"tri": "-projets"})
+    assert response.status_code == 200
     assert response.context["page"].paginator.count == 2 * size
 
 
@@ -195,7 +197,7 @@ def test_action_list_and_exports_query_counts_do_not_grow(
     for _ in range(size):
         factories.CollectiveActionFactory()
     with django_assert_max_num_queries(8):
-        staff_client.get(reverse("accompaniment:action_list"))
+        assert staff_client.get(reverse("accompaniment:action_list")).status_code == 200
     for name in ("project_export", "holder_export", "action_export"):
         with django_assert_max_num_queries(8):
-            staff_client.get(reverse(f"accompaniment:{name}"))
+            assert staff_client.get(reverse(f"accompaniment:{name}")).status_code == 200

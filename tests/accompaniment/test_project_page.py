@@ -212,7 +212,7 @@ def test_a_meeting_without_next_step_keeps_the_planned_one(staff_client):
 
 
 def test_time_spent_rounds_half_up_as_people_do():
-    from accompaniment.selectors import minutes_to_hours
+    from pes21.hours import minutes_to_hours
 
     assert str(minutes_to_hours(135)) == "2.3"
     assert str(minutes_to_hours(45)) == "0.8"

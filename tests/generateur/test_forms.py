@@ -4,6 +4,7 @@ import pytest
 
 from generateur.forms import ActionForm, ProjectForm, TerritoryForm
 from generateur.models import Phase
+from pes21.forms import model_data
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ def _territory_form(**data):
 def test_choosing_a_place_fills_name_kind_and_code_whatever_was_typed():
     form = _territory_form(place="200039055", name="n'importe quoi", kind="quartier")
     assert form.is_valid(), form.errors
-    assert form.model_data() == {
+    assert model_data(form) == {
         "name": "Communauté de communes Ouche et Montagne",
         "kind": "epci",
         "insee_code": "200039055",

@@ -288,6 +288,7 @@ def test_lists_run_a_constant_number_of_queries(
     _make_rows(size)
     with django_assert_max_num_queries(12):
         response = staff_client.get(reverse(url_name))
+    assert response.status_code == 200
     assert response.context["page"].paginator.count == size
 
 
@@ -304,6 +305,7 @@ def test_project_page_runs_a_constant_number_of_queries(
         )
     with django_assert_max_num_queries(16):
         response = staff_client.get(project.get_absolute_url())
+    assert response.status_code == 200
     assert len(response.context["timeline"]) == 2 * size
 
 
@@ -316,6 +318,7 @@ def test_territory_page_runs_a_constant_number_of_queries(
         factories.TerritorialProjectFactory(territory=territory, staff=factories.staff_user())
     with django_assert_max_num_queries(10):
         response = staff_client.get(territory.get_absolute_url())
+    assert response.status_code == 200
     assert len(response.context["projects"]) == size
 
 

@@ -86,7 +86,7 @@ def test_a_form_from_an_older_version_is_refused_and_saves_nothing(director_clie
         _form_data(edition, edito="Seconde", version=stale_version),
     )
     assert response.status_code == 200
-    assert "modifié entre-temps" in response.content.decode()
+    assert "a modifié cette fiche pendant que vous la modifiiez" in response.content.decode()
     assert ReportEdition.objects.get(year=Y).edito == "Première"
 
 

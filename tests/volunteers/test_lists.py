@@ -33,6 +33,7 @@ def test_volunteer_list_queries_do_not_grow(
     c = login(staff)
     with django_assert_max_num_queries(7):
         response = c.get(reverse("volunteers:volunteer_list"))
+    assert response.status_code == 200
     assert len(response.context["page"]) == rows
 
 
@@ -44,6 +45,7 @@ def test_case_list_queries_do_not_grow(
     c = login(staff)
     with django_assert_max_num_queries(7):
         response = c.get(reverse("volunteers:case_list"))
+    assert response.status_code == 200
     assert len(response.context["page"]) == rows
 
 
@@ -54,9 +56,11 @@ def test_board_and_space_queries_do_not_grow(
     _cases(rows, [legal, digital], profile)
     with django_assert_max_num_queries(9):
         response = volunteer_client.get(reverse("volunteers:board"))
+    assert response.status_code == 200
     assert len(response.context["page"]) == (rows + 1) // 2
     with django_assert_max_num_queries(10):
         response = volunteer_client.get(reverse("volunteers:my_space"))
+    assert response.status_code == 200
     assert len(response.context["cases"]) == rows // 2
 
 
@@ -68,4 +72,5 @@ def test_project_panel_queries_do_not_grow(staff, taken_case, rows, django_asser
     c.get(taken_case.project.get_absolute_url())
     with django_assert_max_num_queries(17):
         response = c.get(taken_case.project.get_absolute_url())
+    assert response.status_code == 200
     assert response.content.decode().count("Relecture du budget avec la porteuse.") == rows

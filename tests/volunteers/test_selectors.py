@@ -20,7 +20,7 @@ def test_hours_by_mission_count_only_the_period(profile, taken_case, other_profi
     hours = selectors.volunteer_hours_by_mission(start=START, end=END)
     assert hours == {
         "accueil_amont": Decimal("0"),
-        "co_accompagnement": Decimal("2.25"),
+        "co_accompagnement": Decimal("2.3"),  # 135 min, rounded once
         "post_accompagnement": Decimal("0"),
         "vie_associative": Decimal("2"),
     }

@@ -1,5 +1,4 @@
 from django import template
-from django.utils.formats import number_format
 
 from pes21.roles import is_staff_member
 
@@ -7,13 +6,6 @@ from .. import selectors
 from ..forms import CaseForm
 
 register = template.Library()
-
-
-@register.filter
-def minutes_as_hours(minutes: int | None) -> str:
-    """90 -> "1,5" (French decimal comma); the unit is written by the template."""
-    hours = selectors.minutes_to_hours(minutes).normalize()
-    return number_format(hours, decimal_pos=None, use_l10n=True, force_grouping=True)
 
 
 @register.filter

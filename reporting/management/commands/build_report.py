@@ -1,12 +1,9 @@
-import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.core.serializers.json import DjangoJSONEncoder
 
-from reporting.document import json_ready, report_html, report_pdf
-from reporting.models import ReportEdition
-from reporting.selectors import report_figures
+from reporting.document import report_html, report_pdf, shown_figures
+from reporting.exports import figures_json
 
 
 class Command(BaseCommand):
@@ -21,9 +18,7 @@ class Command(BaseCommand):
         if not 1900 <= year <= 2200:
             raise CommandError("--year : une année sur quatre chiffres, par exemple 2023.")
         if format == "json":
-            content = json.dumps(
-                _figures(year), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
-            ).encode("utf-8")
+            _, _, content = figures_json(year, shown_figures(year))
         elif format == "html":
             content = report_html(year).encode("utf-8")
         else:
@@ -39,11 +34,3 @@ class Command(BaseCommand):
             sys.stdout.flush()
         else:
             self.stdout.write(content.decode("utf-8"))
-
-
-def _figures(year: int) -> dict:
-    """The published (frozen) figures when the year's edition is published, else live ones."""
-    edition = ReportEdition.objects.filter(year=year).first()
-    if edition and edition.is_published:
-        return edition.frozen_figures
-    return json_ready(report_figures(year))
