@@ -29,6 +29,7 @@ from dla.models import Step, StepKind, Structure
 from generateur.models import ActionKind as TerritorialActionKind
 from generateur.models import Phase, TerritorialAction, TerritorialProject, Territory, TerritoryKind
 from pes21.choices import LegalForm
+from pes21.exports import safe_cell
 from volunteers.models import Mission, Volunteer
 
 
@@ -431,7 +432,7 @@ def read_cell(column: Column, text: str, empty=None):
 
 
 def write_cell(value) -> str:
-    """The exported text of a value: ISO dates, point decimals, oui/non."""
+    """The exported text of a value: ISO dates, point decimals, oui/non; text never a formula."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -443,6 +444,8 @@ def write_cell(value) -> str:
         if "." in text:
             text = text.rstrip("0").rstrip(".")
         return text
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, list | tuple):
-        return ";".join(str(part) for part in value)
-    return str(value)
+        return safe_cell(";".join(str(part) for part in value))
+    return safe_cell(str(value))

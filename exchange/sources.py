@@ -11,6 +11,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from pes21.exports import restore_cell
+
 from .formats import SHEETS, SPECS, FileSpec
 
 
@@ -139,7 +141,8 @@ def _add_csv(dataset: Dataset, name: str, content: bytes) -> None:
     line = 1
     try:
         for cells in reader:
-            cells = [cell.strip() for cell in cells]
+            # The exporter neutralised formulas ("'=x"): read back the text it was given.
+            cells = [restore_cell(cell.strip()) for cell in cells]
             if table is None:
                 table = Table(spec, [cell.lower() for cell in cells])
             elif any(cells):
@@ -251,4 +254,4 @@ def _sheet_cell(value) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
+    return restore_cell(str(value).strip())
