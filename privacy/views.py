@@ -59,13 +59,14 @@ def person_erase(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         return redirect(person.get_absolute_url())
     form = ErasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person_type.anonymise(
+        erasure = person_type.anonymise(
             **{person_type.argument: person},
             user=request.user,
             reason=form.cleaned_data["reason"],
         )
         messages.success(
-            request, "La personne est anonymisée ; les chiffres annuels sont inchangés."
+            request,
+            "La personne est anonymisée ; les chiffres annuels sont inchangés. " + erasure.actions,
         )
         return redirect(person.get_absolute_url())
     return render(request, "privacy/erase.html", {"person": person, "form": form, "kind": kind})
