@@ -90,7 +90,7 @@ class StructureSearchInput(forms.Widget):
         chosen_pks = {s.pk for s in chosen}
         structures = chosen + [s for s in self.found if s.pk not in chosen_pks]
         return format_html(
-            '<div class="input-group input-group-sm" style="max-width: 28rem">'
+            '<div class="input-group input-group-sm picker-search">'
             '<span class="input-group-text"><i class="bi bi-search" aria-hidden="true"></i></span>'
             '<input class="form-control" type="search" id="{}" name="{}" value="{}" '
             'autocomplete="off" placeholder="Chercher : nom, SIRET ou commune…" '

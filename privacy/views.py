@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accompaniment.models import Holder
 from pes21.exports import export_response
-from pes21.roles import director_required, staff_required
+from pes21.roles import director_required
 from volunteers.models import Volunteer
 
 from . import selectors, services
@@ -45,7 +45,9 @@ def _get_person(kind: str, pk: int) -> tuple[PersonType, models.Model]:
     return person_type, get_object_or_404(person_type.model, pk=pk)
 
 
-@staff_required
+# Director only, as README's role table says: the export gathers everything held about a
+# person, which only the person answering RGPD requests needs.
+@director_required
 def person_export(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     person_type, person = _get_person(kind, pk)
     return export_response(person_type.export(**{person_type.argument: person}))
