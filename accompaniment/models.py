@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from pes21.choices import LegalForm
 from pes21.concurrency import version_field
 from pes21.dates import year_bounds
+from pes21.validators import validate_plausible_date
 
 
 class Programme(models.TextChoices):
@@ -287,7 +288,7 @@ class Meeting(models.Model):
     """A rendez-vous with the holders of a project."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="meetings")
-    date = models.DateField("date")
+    date = models.DateField("date", validators=[validate_plausible_date])
     duration_minutes = models.PositiveIntegerField("durée (minutes)", null=True, blank=True)
     kind = models.CharField(
         "type", max_length=20, choices=MeetingKind.choices, default=MeetingKind.INDIVIDUAL

@@ -12,6 +12,8 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from pes21.exports import safe_cell
+
 
 class CellError(Exception):
     """A cell that cannot be read; the message is French."""
@@ -153,7 +155,7 @@ def read_cell(column, text: str, empty=None):
 
 
 def write_cell(value) -> str:
-    """The exported text of a value: ISO dates, point decimals, oui/non."""
+    """The exported text of a value: ISO dates, point decimals, oui/non; text never a formula."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -165,6 +167,8 @@ def write_cell(value) -> str:
         if "." in text:
             text = text.rstrip("0").rstrip(".")
         return text
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, list | tuple):
-        return ";".join(str(part) for part in value)
-    return str(value)
+        return safe_cell(";".join(str(part) for part in value))
+    return safe_cell(str(value))

@@ -4,12 +4,19 @@ Nothing here knows the models: it only turns bytes into (line number, cells) row
 reports, in French, what makes a file unreadable.
 """
 
+import copy
 import csv
 import datetime as dt
 import io
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+
+from pes21.exports import restore_cell
 
 from .formats import SHEETS, SPECS, FileSpec
 
@@ -50,7 +57,7 @@ def read_dataset(path: Path) -> Dataset:
     if path.is_dir():
         for child in sorted(path.iterdir()):
             if child.suffix.lower() == ".csv" and child.is_file():
-                _add_csv(dataset, child.name, child.read_bytes())
+                _add_csv_file(dataset, child)
         if not dataset.tables and not dataset.problems:
             dataset.problems.append(
                 Problem(path.name, 1, "", f"aucun fichier CSV du format ({_KNOWN}).")
@@ -62,7 +69,7 @@ def read_dataset(path: Path) -> Dataset:
     elif suffix == ".xlsx":
         _read_workbook(dataset, path)
     elif suffix == ".csv":
-        _add_csv(dataset, path.name, path.read_bytes())
+        _add_csv_file(dataset, path)
     else:
         dataset.problems.append(
             Problem(path.name, 1, "", "format non reconnu : dossier, .zip, .xlsx ou .csv.")
@@ -70,35 +77,134 @@ def read_dataset(path: Path) -> Dataset:
     return dataset
 
 
+def _add_csv_file(dataset: Dataset, path: Path) -> None:
+    if path.stat().st_size > MAX_UNPACKED_BYTES:
+        dataset.problems.append(Problem(path.name, 1, "", _FILE_TOO_LARGE))
+        return
+    _add_csv(dataset, path.name, path.read_bytes())
+
+
 def _read_zip(dataset: Dataset, path: Path) -> None:
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, EOFError):
         dataset.problems.append(Problem(path.name, 1, "", "archive .zip illisible."))
         return
     with archive:
         if _too_large(archive):
             dataset.problems.append(Problem(path.name, 1, "", _TOO_LARGE))
             return
+        budget = _Budget()
         for info in archive.infolist():
             name = PurePosixPath(info.filename).name
             if info.is_dir() or name.startswith(".") or "__MACOSX" in info.filename:
                 continue
             if name.lower().endswith(".csv"):
-                _add_csv(dataset, name, archive.read(info))
+                try:
+                    content = b"".join(_inflate(archive, info, budget))
+                except ArchiveError as exc:
+                    dataset.problems.append(Problem(path.name, 1, "", exc.message(name)))
+                    return
+                _add_csv(dataset, name, content)
     if not dataset.tables and not dataset.problems:
         dataset.problems.append(
             Problem(path.name, 1, "", f"l'archive ne contient aucun fichier du format ({_KNOWN}).")
         )
 
 
-# A few megabytes of zip can unpack into gigabytes: the unpacked size is checked first.
+# A few megabytes of zip can unpack into gigabytes: the unpacked size is checked first, from
+# what the archive declares, then counted while unpacking, since the declaration may lie.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 _TOO_LARGE = "archive trop volumineuse une fois décompressée (200 Mo au plus)."
+_FILE_TOO_LARGE = "fichier trop volumineux (200 Mo au plus)."
+_CHUNK = 1024 * 1024
 
 
 def _too_large(archive: zipfile.ZipFile) -> bool:
     return sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES
+
+
+class ArchiveError(Exception):
+    """An entry of a zip (or .xlsx) that cannot be unpacked safely; the reason is French."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def message(self, entry: str) -> str:
+        if self.reason == _TOO_LARGE:
+            return _TOO_LARGE
+        return f"archive endommagée : « {entry} » ne peut pas être lu ({self.reason})."
+
+
+class _Budget:
+    """The bytes still allowed to be unpacked from one archive, all entries together."""
+
+    def __init__(self) -> None:
+        self.left = MAX_UNPACKED_BYTES
+
+    def spend(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise ArchiveError(_TOO_LARGE)
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> Iterator[bytes]:
+    """An entry's bytes, a chunk at a time, counted against the budget as they are unpacked.
+
+    Only stored and Deflate entries are read: zipfile inflates a bzip2 or LZMA chunk whole
+    before cutting it to the declared size, so one small chunk could fill the memory.
+    """
+    if info.flag_bits & 0x1:
+        raise ArchiveError("fichier protégé par un mot de passe")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise ArchiveError(
+            "méthode de compression non prise en charge ; enregistrez une archive .zip standard"
+        )
+    # zipfile stops at the declared size: the real size is what must be counted, so the
+    # declaration is lifted and the budget counts instead (the CRC still checks the content).
+    counted = copy.copy(info)
+    counted.file_size = 1 << 62
+    try:
+        with archive.open(counted) as entry:
+            while chunk := entry.read(_CHUNK):
+                budget.spend(len(chunk))
+                yield chunk
+    except ArchiveError:
+        raise
+    except zipfile.BadZipFile as exc:
+        reason = "somme de contrôle incorrecte" if "CRC" in str(exc) else "contenu abîmé"
+        raise ArchiveError(reason) from None
+    except (zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError):
+        raise ArchiveError("contenu abîmé ou tronqué") from None
+
+
+def _max_rows() -> int:
+    return getattr(settings, "IMPORT_MAX_ROWS", 200_000)
+
+
+def _too_many_rows(name: str, line: int) -> Problem:
+    return Problem(
+        name,
+        line,
+        "",
+        f"trop de lignes : {_max_rows():,} au plus par fichier ; "
+        "découpez-le en plusieurs imports.".replace(",", "\u202f"),
+    )
+
+
+def _nul_problems(name: str, header: list[str], line: int, cells: list[str]) -> list[Problem]:
+    """A NUL character passes SQLite but PostgreSQL refuses it mid-import: caught here."""
+    return [
+        Problem(
+            name,
+            line,
+            header[index] if index < len(header) and header[index] else f"n° {index + 1}",
+            "caractère nul (NUL) dans la cellule : le fichier est sans doute abîmé.",
+        )
+        for index, cell in enumerate(cells)
+        if "\x00" in cell
+    ]
 
 
 def _spec_for(dataset: Dataset, name: str) -> FileSpec | None:
@@ -139,10 +245,16 @@ def _add_csv(dataset: Dataset, name: str, content: bytes) -> None:
     line = 1
     try:
         for cells in reader:
-            cells = [cell.strip() for cell in cells]
+            # The exporter neutralised formulas ("'=x"): read back the text it was given.
+            cells = [restore_cell(cell.strip()) for cell in cells]
             if table is None:
                 table = Table(spec, [cell.lower() for cell in cells])
+                dataset.problems += _nul_problems(spec.name, table.header, line, cells)
             elif any(cells):
+                if len(table.rows) >= _max_rows():
+                    dataset.problems.append(_too_many_rows(spec.name, line))
+                    return
+                dataset.problems += _nul_problems(spec.name, table.header, line, cells)
                 table.rows.append((line, cells))
             # A quoted cell may span lines: the next row starts after the reader's position.
             line = reader.line_num + 1
@@ -189,7 +301,17 @@ def _read_workbook(dataset: Dataset, path: Path) -> None:
             if _too_large(archive):
                 dataset.problems.append(Problem(path.name, 1, "", _TOO_LARGE))
                 return
-    except zipfile.BadZipFile:
+            # Every part unpacked once, counted, before openpyxl trusts the declared sizes.
+            budget = _Budget()
+            for info in archive.infolist():
+                try:
+                    for _chunk in _inflate(archive, info, budget):
+                        pass
+                except ArchiveError as exc:
+                    message = exc.message(info.filename).replace("archive", "classeur", 1)
+                    dataset.problems.append(Problem(path.name, 1, "", message))
+                    return
+    except (zipfile.BadZipFile, OSError, EOFError):
         dataset.problems.append(Problem(path.name, 1, "", "classeur .xlsx illisible."))
         return
     try:
@@ -197,47 +319,58 @@ def _read_workbook(dataset: Dataset, path: Path) -> None:
     except Exception:  # openpyxl raises many kinds of errors for a damaged file
         dataset.problems.append(Problem(path.name, 1, "", "classeur .xlsx illisible."))
         return
+    title = ""
     try:
         for sheet in workbook.worksheets:
             title = sheet.title.strip()
-            spec = SHEETS.get(title.lower().removesuffix(".csv"))
-            if spec is None:
-                known = ", ".join(SHEETS)
-                dataset.problems.append(
-                    Problem(
-                        title, 1, "", f"feuille inconnue ; les feuilles du format sont : {known}."
-                    )
-                )
-                continue
-            if spec.name in dataset.tables:
-                dataset.problems.append(
-                    Problem(title, 1, "", "cette feuille est donnée deux fois.")
-                )
-                continue
-            table: Table | None = None
-            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = [_sheet_cell(value) for value in values]
-                if table is None:
-                    while cells and not cells[-1]:
-                        cells.pop()
-                    if not cells:
-                        continue
-                    table = Table(spec, [cell.lower() for cell in cells])
-                elif any(cells):
-                    table.rows.append((line, cells))
-            if table is None:
-                dataset.problems.append(
-                    Problem(
-                        spec.name,
-                        1,
-                        spec.required[0],
-                        "la feuille est vide : il faut au moins la ligne d'en-tête.",
-                    )
-                )
-                continue
-            dataset.tables[spec.name] = table
+            _read_sheet(dataset, sheet, title)
+    except Exception:  # a truncated sheet, XML openpyxl (or defusedxml) refuses...
+        where = f"la feuille « {title} »" if title else "le classeur"
+        dataset.problems.append(
+            Problem(path.name, 1, "", f"classeur .xlsx endommagé : {where} ne peut pas être lue.")
+        )
     finally:
         workbook.close()
+
+
+def _read_sheet(dataset: Dataset, sheet, title: str) -> None:
+    spec = SHEETS.get(title.lower().removesuffix(".csv"))
+    if spec is None:
+        known = ", ".join(SHEETS)
+        dataset.problems.append(
+            Problem(title, 1, "", f"feuille inconnue ; les feuilles du format sont : {known}.")
+        )
+        return
+    if spec.name in dataset.tables:
+        dataset.problems.append(Problem(title, 1, "", "cette feuille est donnée deux fois."))
+        return
+    table: Table | None = None
+    for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [_sheet_cell(value) for value in values]
+        if table is None:
+            while cells and not cells[-1]:
+                cells.pop()
+            if not cells:
+                continue
+            table = Table(spec, [cell.lower() for cell in cells])
+            dataset.problems += _nul_problems(spec.name, table.header, line, cells)
+        elif any(cells):
+            if len(table.rows) >= _max_rows():
+                dataset.problems.append(_too_many_rows(spec.name, line))
+                return
+            dataset.problems += _nul_problems(spec.name, table.header, line, cells)
+            table.rows.append((line, cells))
+    if table is None:
+        dataset.problems.append(
+            Problem(
+                spec.name,
+                1,
+                spec.required[0],
+                "la feuille est vide : il faut au moins la ligne d'en-tête.",
+            )
+        )
+        return
+    dataset.tables[spec.name] = table
 
 
 def _sheet_cell(value) -> str:
@@ -251,4 +384,4 @@ def _sheet_cell(value) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
+    return restore_cell(str(value).strip())

@@ -18,6 +18,7 @@ from django.test.utils import override_settings
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
 DATA_NAME = "data.json"
 MEDIA_PREFIX = "media/"
+DOCUMENTS = "documents"  # where pes21.models.Attachment stores its files, under MEDIA_ROOT
 
 
 def backup_create(*, output: Path) -> dict[str, int]:
@@ -80,4 +81,26 @@ def backup_restore(*, source: Path) -> dict[str, int]:
             target = media_root / name[len(MEDIA_PREFIX) :]
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(archive.read(name))
-    return {"files": len(members)}
+    return {"files": len(members), "removed": _remove_unreferenced_documents(media_root)}
+
+
+def _remove_unreferenced_documents(media_root: Path) -> int:
+    """Delete the document files no restored record points to.
+
+    They belong to records the restore has just replaced (a document added after the backup,
+    or one an erasure deleted): kept, they would be personal data nothing lists or removes.
+    """
+    from .models import Attachment
+
+    folder = media_root / DOCUMENTS
+    if not folder.is_dir():
+        return 0
+    referenced = {media_root / name for name in Attachment.objects.values_list("file", flat=True)}
+    removed = 0
+    for path in sorted(folder.rglob("*"), reverse=True):  # files before their folders
+        if path.is_file() and path not in referenced:
+            path.unlink()
+            removed += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return removed

@@ -2,6 +2,12 @@
 
 CSV files are written for a French spreadsheet: UTF-8 with a byte-order mark (so Excel
 detects the encoding), `;` as delimiter, decimal comma, dates as 23/11/2026.
+
+Every text cell of every CSV or XLSX the application writes goes through `safe_cell`: a
+spreadsheet runs a cell starting with = + - @ (or a tab or carriage return before one) as a
+formula, so a holder named `=HYPERLINK(...)` would become a live link in the staff member's
+spreadsheet (OWASP "CSV injection"). Such text gets a `'` in front, which spreadsheets read as
+"this is text"; `restore_cell` takes it off again when the activity import reads a file back.
 """
 
 import csv
@@ -13,6 +19,31 @@ from decimal import Decimal
 from django.http import HttpResponse
 
 Export = tuple[str, str, bytes]
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _starts_a_formula(text: str) -> bool:
+    # Leading quotes are looked through so that restore_cell(safe_cell(x)) == x for every x,
+    # "'=x" included.
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def safe_cell(value):
+    """The value, with text that a spreadsheet would run as a formula prefixed by `'`.
+
+    Numbers, dates and booleans are returned as they are: a negative amount stays a number.
+    """
+    if isinstance(value, str) and _starts_a_formula(value):
+        return "'" + value
+    return value
+
+
+def restore_cell(text: str) -> str:
+    """The text `safe_cell` was given: only a `'` that safe_cell added is taken off."""
+    if text.startswith("'") and _starts_a_formula(text[1:]):
+        return text[1:]
+    return text
 
 
 def french_cell(value) -> str:
@@ -32,12 +63,19 @@ def french_cell(value) -> str:
     return str(value)
 
 
+def _csv_cell(value) -> str:
+    text = french_cell(value)
+    # A number's text ("-12,5") is a number to the spreadsheet, never a formula; anything
+    # else (names, choices, a user shown by name) is text.
+    return text if isinstance(value, int | float | Decimal) else safe_cell(text)
+
+
 def csv_export(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> Export:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([safe_cell(name) for name in header])
     for row in rows:
-        writer.writerow([french_cell(value) for value in row])
+        writer.writerow([_csv_cell(value) for value in row])
     return filename, "text/csv; charset=utf-8", ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

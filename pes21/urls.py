@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import accounts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,7 +27,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("compte/oubli/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("compte/oubli/", accounts.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path(
         "compte/oubli/envoye/",
         auth_views.PasswordResetDoneView.as_view(),

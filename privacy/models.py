@@ -17,6 +17,8 @@ class Erasure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name="par"
     )
     reason = models.CharField("motif", max_length=200)
+    # What the erasure changed, in counts (no personal data): the proof it went everywhere.
+    actions = models.TextField("ce qui a été fait", blank=True)
 
     class Meta:
         verbose_name = "anonymisation"

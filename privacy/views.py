@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accompaniment.models import Holder
 from pes21.exports import export_response
-from pes21.roles import director_required, staff_required
+from pes21.roles import director_required
 from volunteers.models import Volunteer
 
 from . import selectors, services
@@ -45,7 +45,9 @@ def _get_person(kind: str, pk: int) -> tuple[PersonType, models.Model]:
     return person_type, get_object_or_404(person_type.model, pk=pk)
 
 
-@staff_required
+# Director only, as README's role table says: the export gathers everything held about a
+# person, which only the person answering RGPD requests needs.
+@director_required
 def person_export(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     person_type, person = _get_person(kind, pk)
     return export_response(person_type.export(**{person_type.argument: person}))
@@ -59,13 +61,14 @@ def person_erase(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         return redirect(person.get_absolute_url())
     form = ErasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person_type.anonymise(
+        erasure = person_type.anonymise(
             **{person_type.argument: person},
             user=request.user,
             reason=form.cleaned_data["reason"],
         )
         messages.success(
-            request, "La personne est anonymisée ; les chiffres annuels sont inchangés."
+            request,
+            "La personne est anonymisée ; les chiffres annuels sont inchangés. " + erasure.actions,
         )
         return redirect(person.get_absolute_url())
     return render(request, "privacy/erase.html", {"person": person, "form": form, "kind": kind})

@@ -5,7 +5,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from pes21.exports import Export, csv_export
+from pes21.exports import Export, csv_export, safe_cell
 
 from .presentation import figures_table
 
@@ -24,11 +24,12 @@ def figures_xlsx(year: int, figures: dict) -> Export:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"Chiffres {year}"
-    sheet.append(HEADER)
+    sheet.append([safe_cell(name) for name in HEADER])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in figures_table(figures):
-        sheet.append(list(row))
+        # openpyxl stores a text starting with "=" as a formula: every cell goes through safe_cell.
+        sheet.append([safe_cell(value) for value in row])
     sheet.column_dimensions["A"].width = 48
     sheet.column_dimensions["B"].width = 52
     sheet.column_dimensions["C"].width = 12

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from pes21.concurrency import version_field
 from pes21.dates import year_bounds
+from pes21.validators import validate_plausible_date
 
 
 class Mission(models.TextChoices):
@@ -70,7 +71,9 @@ class Volunteer(models.Model):
     missions = models.JSONField("missions souhaitées", default=list, blank=True)
     availability = models.CharField("disponibilités", max_length=300, blank=True)
     joined_on = models.DateField("arrivé·e le")
-    left_on = models.DateField("parti·e le", null=True, blank=True)
+    left_on = models.DateField(
+        "parti·e le", null=True, blank=True, validators=[validate_plausible_date]
+    )
     consent_on = models.DateField("consentement RGPD le", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -230,7 +233,7 @@ class Contribution(models.Model):
         verbose_name="dossier",
     )
     mission = models.CharField("mission", max_length=30, choices=Mission.choices)
-    date = models.DateField("date")
+    date = models.DateField("date", validators=[validate_plausible_date])
     minutes = models.PositiveIntegerField(
         "temps passé (minutes)", validators=[MinValueValidator(1)]
     )

@@ -103,7 +103,7 @@ MATRIX = [
     ("password_reset_confirm", "GET", (302, 302, 302, 302, 302)),
     ("password_reset_done", "GET", (200, 200, 200, 200, 200)),
     ("privacy:erase", "GET", ("login", 403, 403, 403, 200)),
-    ("privacy:export", "GET", ("login", 403, 403, 200, 200)),
+    ("privacy:export", "GET", ("login", 403, 403, 403, 200)),
     ("privacy:retention", "GET", ("login", 403, 403, 403, 200)),
     ("reporting:dashboard", "GET", ("login", 403, 403, 200, 200)),
     ("reporting:edition_edit", "GET", ("login", 403, 403, 403, 200)),

@@ -39,9 +39,9 @@ def _figures(year: int) -> dict:
     }
 
 
-def test_export_gives_everything_held_in_a_readable_file(staff_client, holder_with_history):
+def test_export_gives_everything_held_in_a_readable_file(director_client, holder_with_history):
     url = reverse("privacy:export", args=["porteur", holder_with_history.pk])
-    response = staff_client.get(url)
+    response = director_client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     text = response.content.decode()
@@ -89,6 +89,9 @@ def test_erasure_needs_confirmation(director_client, holder_with_history):
 def test_staff_and_volunteers_cannot_erase(staff_client, holder_with_history, client, volunteer):
     url = reverse("privacy:erase", args=["porteur", holder_with_history.pk])
     assert staff_client.post(url, {"reason": "x", "confirm": "on"}).status_code == 403
+    # The export too is the director's (README's role table).
+    export = reverse("privacy:export", args=["porteur", holder_with_history.pk])
+    assert staff_client.get(export).status_code == 403
     client.force_login(volunteer)
     export = reverse("privacy:export", args=["porteur", holder_with_history.pk])
     assert client.get(export).status_code == 403

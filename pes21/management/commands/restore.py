@@ -22,5 +22,8 @@ class Command(BaseCommand):
         except RestoreError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
-            self.style.SUCCESS(f"Sauvegarde restaurée ({summary['files']} documents).")
+            self.style.SUCCESS(
+                f"Sauvegarde restaurée ({summary['files']} documents ; "
+                f"{summary['removed']} document(s) absent(s) de la sauvegarde supprimé(s))."
+            )
         )
