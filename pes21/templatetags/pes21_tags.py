@@ -10,22 +10,24 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, label: str, key: str) -> str:
-    """A column header linking to the list sorted by `key`, keeping the other filters."""
+def sort_header(context, label: str, key: str, css: str = "") -> str:
+    """A column header (the whole `<th>`) linking to the list sorted by `key`, keeping the other
+    filters. `aria-sort` belongs to the header cell, and only to the sorted column."""
     request = context["request"]
     current = context.get("sort", "")
     params = request.GET.copy()
     params.pop("page", None)
-    descending = current == key
-    params[SORT_PARAM] = f"-{key}" if descending else key
-    arrow = ""
-    if current == key:
-        arrow = " ▲"
-    elif current == f"-{key}":
-        arrow = " ▼"
-    sort_state = "ascending" if current == key else "descending" if current == f"-{key}" else "none"
+    params[SORT_PARAM] = f"-{key}" if current == key else key
+    sort_state, arrow = {key: ("ascending", "▲"), f"-{key}": ("descending", "▼")}.get(
+        current, ("", "")
+    )
     return format_html(
-        '<a href="?{}" aria-sort="{}">{}{}</a>', params.urlencode(), sort_state, label, arrow
+        '<th scope="col"{}{}><a href="?{}">{}{}</a></th>',
+        format_html(' class="{}"', css) if css else "",
+        format_html(' aria-sort="{}"', sort_state) if sort_state else "",
+        params.urlencode(),
+        label,
+        format_html(' <span aria-hidden="true">{}</span>', arrow) if arrow else "",
     )
 
 
