@@ -1,3 +1,4 @@
+import phonenumbers
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html
@@ -63,3 +64,32 @@ def history_panel(target) -> dict:
     from pes21.history import history_of
 
     return {"entries": history_of(target)}
+
+
+@register.filter
+def phone_link(value: str) -> str:
+    """A phone number as a link a phone can call, written the French way (« 06 43 30 02 02 »,
+    a foreign one in its international form); text that is no phone number stays as it is."""
+    if not value:
+        return "—"
+    try:
+        number = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException:
+        return value
+    if not phonenumbers.is_possible_number(number):
+        return value
+    shown = phonenumbers.format_number(
+        number,
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 33
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+    )
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return format_html('<a href="tel:{}">{}</a>', e164, shown)
+
+
+@register.filter
+def email_link(value: str) -> str:
+    if not value:
+        return "—"
+    return format_html('<a href="mailto:{}">{}</a>', value, value)

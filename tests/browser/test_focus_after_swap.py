@@ -30,13 +30,18 @@ def test_focus_follows_the_meeting_form_swap(page, shots, live_server, width):
     live = page.locator("#annonce")
     assert live.get_attribute("aria-live") == "polite"
 
-    # Refused: a date before the project was received. Focus on that field, the reason said.
+    # Refused: a date before the project was received, no duration. Focus on the first field to
+    # correct, the reasons said.
     form.get_by_label("Date").fill((project.received_on - dt.timedelta(days=1)).isoformat())
     form.get_by_role("button", name="Enregistrer le rendez-vous").click()
-    page.locator("#project-activity [aria-invalid=true]").wait_for()
+    invalid = page.locator("#project-activity [aria-invalid=true]")
+    invalid.first.wait_for()
     shots.take("refuse")
+    assert [invalid.nth(i).get_attribute("id") for i in range(invalid.count())] == [
+        "id_date",
+        "id_duration_minutes",
+    ]
     focused_id, _ = page.evaluate(FOCUSED)
-    assert focused_id == page.locator("#project-activity [aria-invalid=true]").get_attribute("id")
     assert focused_id == "id_date"
     live.filter(has_text="ne peut pas précéder l'accueil").wait_for()
     # The error summary links to the field.
