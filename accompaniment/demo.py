@@ -48,6 +48,11 @@ NOTES = [
 REDIRECT_PARTNERS = ["BGE", "CAE Coopilote", "Adie", "France Active"]
 
 
+def _of(noun: str) -> str:
+    """French « de » before a noun, elided before a vowel: « de librairie », « d'épicerie »."""
+    return f"d'{noun}" if noun[:1] in "aâàeéèêiîoôuûy" else f"de {noun}"
+
+
 def _email_address(first: str, last: str, number: int) -> str:
     # Accents and spaces are not valid in an address's local part: the edit form would refuse it.
     text = unicodedata.normalize("NFKD", f"{first}.{last}{number}".lower())
@@ -96,7 +101,7 @@ def seed(ctx: DemoContext) -> None:
             programme=programme,
             received_on=received,
             referent=rng.choice(staff),
-            summary=f"Projet d'{rng.choice(PROJECT_IDEAS).lower()} porté par un collectif.",
+            summary=f"Projet {_of(rng.choice(PROJECT_IDEAS).lower())} porté par un collectif.",
         )
         history = [(ProjectStatus.RECEIVED, received, "")]
         if rng.random() < 0.7 and received + dt.timedelta(days=30) < ctx.today:

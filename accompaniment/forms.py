@@ -244,13 +244,13 @@ class MeetingForm(VersionedForm):
     def __init__(self, *args, with_next_step: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = User.objects.staff_members()
+        # The hours spent on a project are the sum of its meetings' durations: a meeting saved
+        # without one would silently count for nothing.
+        self.fields["duration_minutes"].required = True
+        # Two fields a row: four in the page's right column cut the type and the staff's names.
         layout = [
-            Row(
-                Column("date"),
-                Column("duration_minutes"),
-                Column("kind"),
-                Column("staff"),
-            ),
+            Row(Column("date"), Column("duration_minutes")),
+            Row(Column("kind"), Column("staff")),
             "notes",
         ]
         if with_next_step:

@@ -4,6 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pes21.choices import LegalForm
@@ -245,6 +246,15 @@ class Project(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+    @property
+    def next_step_overdue(self) -> bool:
+        """A next step whose day has passed on a project still open: someone has to act."""
+        return (
+            self.next_step_on is not None
+            and self.next_step_on < timezone.localdate()
+            and not self.is_closed
+        )
 
     def clean(self) -> None:
         # Field errors here, so a form shows them on the field; the CheckConstraint stays

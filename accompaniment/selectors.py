@@ -41,7 +41,9 @@ def project_list_rows(queryset: QuerySet | None = None) -> QuerySet:
     queryset = Project.objects.all() if queryset is None else queryset
     return (
         queryset.select_related("referent")
-        .prefetch_related(Prefetch("holders", queryset=Holder.objects.order_by("last_name")))
+        .prefetch_related(
+            Prefetch("holders", queryset=Holder.objects.order_by("last_name", "first_name"))
+        )
         .annotate(minutes_spent=_minutes_spent_subquery())
     )
 

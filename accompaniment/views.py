@@ -259,7 +259,7 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Holders ---------------------------------------------------------------------------------
 
 HOLDER_SORTS = {
-    "nom": "last_name",
+    "nom": ("last_name", "first_name"),
     "commune": "commune",
     "projets": "project_count",
     "consentement": "consent_on",

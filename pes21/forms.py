@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 
 from .models import Attachment
 
@@ -120,3 +121,15 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                         params={"pk": str(pk)[:30]},
                     )
         return super()._check_values(value)
+
+
+class LoginForm(AuthenticationForm):
+    """The login form, whose refusal (a non-field error: which of the two was wrong is not said)
+    marks both fields invalid for screen readers."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if not valid:
+            for name in ("username", "password"):
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+        return valid

@@ -19,9 +19,13 @@ _KEPT_SEARCHES = 20
 
 
 def apply_sort(
-    request: HttpRequest, queryset: QuerySet, columns: dict[str, str], default: str
+    request: HttpRequest,
+    queryset: QuerySet,
+    columns: dict[str, str | tuple[str, ...]],
+    default: str,
 ) -> tuple[QuerySet, str]:
-    """Order by the requested column among `columns` (key in URL -> field); pk breaks ties.
+    """Order by the requested column among `columns` (key in URL -> field, or fields in order:
+    a last name, then the first name); pk breaks ties.
 
     An unknown key falls back to `default` rather than failing: URLs get shared and edited.
     """
@@ -30,7 +34,8 @@ def apply_sort(
     if key not in columns:
         requested, key = default, default.lstrip("-")
     prefix = "-" if requested.startswith("-") else ""
-    return queryset.order_by(f"{prefix}{columns[key]}", f"{prefix}pk"), requested
+    fields = columns[key] if isinstance(columns[key], tuple) else (columns[key],)
+    return queryset.order_by(*(f"{prefix}{field}" for field in fields), f"{prefix}pk"), requested
 
 
 def search_redirect(request: HttpRequest) -> HttpResponse:

@@ -229,6 +229,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# An empty filter choice reads as what it does: no filter.
+FILTERS_EMPTY_CHOICE_LABEL = "Tous"
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

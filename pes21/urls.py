@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import accounts, views
+from .forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,7 +16,11 @@ urlpatterns = [
     ),
     path("documents/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("documents/<int:pk>/suppression/", views.attachment_remove, name="attachment_remove"),
-    path("compte/connexion/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "compte/connexion/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "compte/mot-de-passe/",

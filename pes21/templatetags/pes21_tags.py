@@ -1,3 +1,4 @@
+import phonenumbers
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html
@@ -23,22 +24,24 @@ def as_hours(hours) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, label: str, key: str) -> str:
-    """A column header linking to the list sorted by `key`, keeping the other filters."""
+def sort_header(context, label: str, key: str, css: str = "") -> str:
+    """A column header (the whole `<th>`) linking to the list sorted by `key`, keeping the other
+    filters. `aria-sort` belongs to the header cell, and only to the sorted column."""
     request = context["request"]
     current = context.get("sort", "")
     params = request.GET.copy()
     params.pop("page", None)
-    descending = current == key
-    params[SORT_PARAM] = f"-{key}" if descending else key
-    arrow = ""
-    if current == key:
-        arrow = " ▲"
-    elif current == f"-{key}":
-        arrow = " ▼"
-    sort_state = "ascending" if current == key else "descending" if current == f"-{key}" else "none"
+    params[SORT_PARAM] = f"-{key}" if current == key else key
+    sort_state, arrow = {key: ("ascending", "▲"), f"-{key}": ("descending", "▼")}.get(
+        current, ("", "")
+    )
     return format_html(
-        '<a href="?{}" aria-sort="{}">{}{}</a>', params.urlencode(), sort_state, label, arrow
+        '<th scope="col"{}{}><a href="?{}">{}{}</a></th>',
+        format_html(' class="{}"', css) if css else "",
+        format_html(' aria-sort="{}"', sort_state) if sort_state else "",
+        params.urlencode(),
+        label,
+        format_html(' <span aria-hidden="true">{}</span>', arrow) if arrow else "",
     )
 
 
@@ -74,3 +77,32 @@ def history_panel(target) -> dict:
     from pes21.history import history_of
 
     return {"entries": history_of(target)}
+
+
+@register.filter
+def phone_link(value: str) -> str:
+    """A phone number as a link a phone can call, written the French way (« 06 43 30 02 02 »,
+    a foreign one in its international form); text that is no phone number stays as it is."""
+    if not value:
+        return "—"
+    try:
+        number = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException:
+        return value
+    if not phonenumbers.is_possible_number(number):
+        return value
+    shown = phonenumbers.format_number(
+        number,
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 33
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+    )
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return format_html('<a href="tel:{}">{}</a>', e164, shown)
+
+
+@register.filter
+def email_link(value: str) -> str:
+    if not value:
+        return "—"
+    return format_html('<a href="mailto:{}">{}</a>', value, value)

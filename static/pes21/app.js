@@ -35,3 +35,85 @@
     }
   });
 })();
+
+/* Accessibility: scrolling boxes reachable by keyboard, focus and announcements after htmx
+   swaps, the error summary of a page sent back. */
+(function () {
+  "use strict";
+
+  /* A table wider than its box scrolls inside it (WCAG 1.4.10); the box must then be reachable
+     with the keyboard to be scrolled (WCAG 2.1.1). Only boxes that do scroll get a tab stop. */
+  var SCROLL_BOXES = ".table-responsive, .report-web .figures-table";
+
+  function markScrollBoxes() {
+    document.querySelectorAll(SCROLL_BOXES).forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        if (box.tagName !== "TABLE" && !box.hasAttribute("role")) {
+          var caption = box.querySelector("caption");
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Tableau défilant");
+        }
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+
+  var resizeFrame = null;
+  window.addEventListener("resize", function () {
+    if (resizeFrame) cancelAnimationFrame(resizeFrame);
+    resizeFrame = requestAnimationFrame(markScrollBoxes);
+  });
+  document.addEventListener("DOMContentLoaded", markScrollBoxes);
+  document.addEventListener("htmx:afterSettle", markScrollBoxes);
+
+  /* Say something to screen readers through the page's one live region (#annonce), emptied
+     first so that the same words said twice are heard twice. */
+  function announce(text) {
+    var region = document.getElementById("annonce");
+    if (!region || !text) return;
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text.replace(/\s+/g, " ").trim(); }, 100);
+  }
+
+  function focusOn(element) {
+    if (!element.hasAttribute("tabindex") && !element.matches("a, button, input, select, textarea")) {
+      element.setAttribute("tabindex", "-1");
+    }
+    element.focus();
+  }
+
+  /* After a form sent through htmx comes back, the swap has replaced what had the focus: focus
+     goes to the first field to correct, or else to the message that says what was done, and the
+     live region says it (WCAG 2.4.3, 4.1.3). Swaps not started by a form (a search box being
+     typed in, a job polled) leave the focus alone. */
+  var handled = new WeakSet();
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var detail = event.detail;
+    var trigger = detail.requestConfig && detail.requestConfig.elt;
+    if (!trigger || trigger.tagName !== "FORM" || handled.has(detail.xhr)) return;
+    handled.add(detail.xhr);
+    var target = detail.target;
+    var root = (target && target.id && document.getElementById(target.id)) || target;
+    if (!root || !root.querySelector) return;
+    var invalid = root.querySelector('[aria-invalid="true"], .is-invalid');
+    var summary = root.querySelector("[data-error-summary]");
+    if (invalid) {
+      focusOn(invalid);
+      announce(summary ? summary.textContent : "Le formulaire contient des erreurs.");
+      return;
+    }
+    var message = root.querySelector("[data-swap-message]") || summary;
+    if (message) {
+      focusOn(message);
+      announce(message.textContent);
+    }
+  });
+
+  /* A whole page sent back with errors opens on its error summary. */
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) focusOn(summary);
+  });
+})();

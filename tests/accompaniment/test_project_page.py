@@ -188,6 +188,7 @@ def test_the_quick_meeting_form_plans_the_next_step(staff_client):
         reverse("accompaniment:meeting_add", args=[project.pk]),
         {
             "date": "2022-04-12",
+            "duration_minutes": "30",
             "kind": "individuel",
             "next_step": "Relecture des statuts",
             "next_step_on": "2022-05-03",

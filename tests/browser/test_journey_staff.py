@@ -50,8 +50,10 @@ def test_staff_receives_a_holder_follows_the_project_and_closes_it_as_created(
     page.get_by_role("heading", name="Amina Lefèvre").wait_for()
     shots.take("porteur-enregistre")
     assert page.get_by_role("alert").filter(has_text="Porteur enregistré.").is_visible()
-    # The phone is kept normalised, the consent date shown the French way.
-    assert page.get_by_text("0612345678").is_visible()
+    # The phone is kept normalised and shown as a link to call, the consent date the French way.
+    assert (
+        page.get_by_role("link", name="06 12 34 56 78").get_attribute("href") == "tel:+33612345678"
+    )
     assert page.get_by_text(f"le {_fr(received)}").is_visible()
     assert page.get_by_text("Aucun projet.").is_visible()
 
@@ -95,11 +97,14 @@ def test_staff_receives_a_holder_follows_the_project_and_closes_it_as_created(
     hours = page.get_by_test_id("hours-spent")
     hours.filter(has_text="1,5 h").wait_for()
     shots.take("rendez-vous-1-enregistre")
-    assert activity.get_by_role("status").filter(has_text="Rendez-vous enregistré.").is_visible()
+    assert activity.get_by_text("Rendez-vous enregistré.").is_visible()
+    page.locator("#annonce").filter(has_text="Rendez-vous enregistré.").wait_for()
     timeline = page.locator("ul.timeline")
     assert timeline.get_by_text(f"{_fr(first_meeting)} · Rendez-vous individuel · 90 min").count()
     assert timeline.get_by_text("étude de marché à reprendre").is_visible()
-    # The next step planned with the meeting is on the page once it is reloaded.
+    # The next step planned with the meeting shows at once (swapped out of band).
+    next_step = page.locator("#next-step")
+    next_step.get_by_text(f"Chiffrer le local le {_fr(second_meeting)}").wait_for()
 
     form = page.locator("#project-activity form")
     # The fresh form is empty again, so the same meeting is not sent twice by mistake.
