@@ -11,6 +11,7 @@ that record. Importing the same data again therefore changes nothing; a correcte
 those files is a new record (there is no key to tell which one it corrects).
 """
 
+import datetime as dt
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from django.db import models
 from pes21.models import User
 
 from . import cells
-from .formats import FILES, NAMED, Column, FileSpec, Named, linked_values
+from .formats import FILES, NAMED, SPECS, Column, Composite, FileSpec, Named, linked_values
 from .sources import Dataset, Problem
 from .summary import FileSummary
 
@@ -50,6 +51,7 @@ class Row:
     changed: set[str] = field(default_factory=set)  # attributes that differ from the database
     m2m_changed: set[str] = field(default_factory=set)  # list columns that differ
     is_new: bool = False
+    links: dict[Composite, models.Model] = field(default_factory=dict)  # composites resolved
 
 
 def _as_list(value) -> list:
@@ -82,6 +84,8 @@ class DatasetCheck:
         # (file, list column) -> owner id -> the list in the database.
         self.linked: dict[tuple[str, str], dict[int, list[str]]] = {}
         self._defined: dict[str, set[str]] = {}
+        # (ref, values...) -> record, per composite: what its cells may name.
+        self._candidates: dict[Composite, dict[tuple, models.Model]] = {}
 
     @property
     def new_usernames(self) -> list[str]:
@@ -106,6 +110,8 @@ class DatasetCheck:
                 self.tracker.step(f"Vérification de {spec.name}")
                 if spec.has_ref:
                     self._check_ref_rows(spec)
+                elif spec.key:
+                    self._check_keyed_rows(spec)
                 else:
                     self._check_natural_rows(spec)
                 self.tracker.step(f"Vérification de {spec.name}", len(self.rows[spec.name]))
@@ -302,7 +308,10 @@ class DatasetCheck:
                     if set(current) != set(value):
                         row.m2m_changed.add(column.name)
             elif model_field.is_relation:
-                target = self.target(column, value)
+                if column.composite:
+                    target = row.links.get(column.composite)
+                else:
+                    target = self.target(column, value)
                 current_id = getattr(instance, model_field.attname)
                 differs = row.is_new or target is None or target.pk != current_id
                 if differs and (value is not None or current_id is not None):
@@ -327,6 +336,16 @@ class DatasetCheck:
             if f.is_relation or f.name not in checked
         ]
         errors: dict[str, list[str]] = {}
+        if spec.prepare is not None and not row.bad:
+            before = {f.attname: getattr(instance, f.attname) for f in spec.model._meta.fields}
+            for name, message in spec.prepare(instance).items():
+                errors.setdefault(name, []).append(message)
+            if not row.is_new:
+                row.changed |= {
+                    f.name
+                    for f in spec.model._meta.fields
+                    if getattr(instance, f.attname) != before[f.attname]
+                }
         if "email" in checked and getattr(instance, "email", ""):
             exclude.append("email")
             try:
@@ -361,6 +380,105 @@ class DatasetCheck:
             if first and last and last < first:
                 self.problem(spec, row.line, end, _constraint_message(spec.model, constraint_name))
 
+    def _check_composites(self, spec: FileSpec, row: Row) -> None:
+        """Resolve the cells that name a record together (a structure's ref and a date)."""
+        for composite in {c.composite for c in self.present[spec.name] if c.composite}:
+            names = composite.columns
+            if any(name in row.bad for name in names):
+                continue
+            values = tuple(row.values.get(name) for name in names)
+            if all(value in (None, "") for value in values):
+                continue
+            pairs = zip(names, values, strict=True)
+            missing = [name for name, value in pairs if value in (None, "")]
+            for name in missing:
+                row.bad.add(name)
+                given = ", ".join(n for n in names if n not in missing)
+                self.problem(spec, row.line, name, f"valeur manquante : elle va avec {given}.")
+            if missing:
+                continue
+            record = self._composite_candidates(spec, composite).get(values)
+            if record is None:
+                row.bad.add(names[-1])
+                shown = ", ".join(_shown(value) for value in values)
+                self.problem(
+                    spec,
+                    row.line,
+                    names[-1],
+                    f"aucune {composite.label} « {shown} » dans {composite.file} ni dans la base.",
+                )
+            else:
+                row.links[composite] = record
+
+    def _composite_candidates(self, spec: FileSpec, composite: Composite) -> dict:
+        """The records the composite's cells may name: the database's, then the new rows of
+        its file; on equal keys the latest entered wins (the later one overwrites)."""
+        if composite in self._candidates:
+            return self._candidates[composite]
+        target = SPECS[composite.file]
+        paths = [target.by_name[theirs].path for _, theirs in composite.parts]
+        first = composite.parts[0][0]
+        refs = {row.values.get(first) for row in self.rows[spec.name]} - {None, ""}
+        records = (
+            target.model.objects.filter(kind__in=composite.kinds, **{f"{paths[0]}__in": refs})
+            .order_by("pk")
+            .values_list("pk", *paths)
+        )
+        pks: dict[tuple, int] = {}
+        for pk, *values in records:
+            pks[tuple(values)] = pk
+        by_pk = target.model.objects.in_bulk(pks.values()) if pks else {}
+        found = {values: by_pk[pk] for values, pk in pks.items()}
+        for row in self.rows.get(composite.file, ()):
+            if row.is_new and not row.bad and row.values.get("kind") in composite.kinds:
+                found[tuple(row.values.get(theirs) for _, theirs in composite.parts)] = row.instance
+        self._candidates[composite] = found
+        return found
+
+    def _check_keyed_rows(self, spec: FileSpec) -> None:
+        """Rows keyed by some attributes (a follow-up: what it follows, and its year): a row
+        with the key of a record in the database updates it."""
+        rows = self.rows[spec.name]
+        for row in rows:
+            self._check_references(spec, row)
+            self._check_composites(spec, row)
+            row.instance, row.is_new = spec.model(), True
+            self._apply(spec, row)
+        keyed = [row for row in rows if not row.bad]
+        existing = self._existing_by_key(spec, [row.instance for row in keyed])
+        first_line: dict[tuple, int] = {}
+        for row in keyed:
+            key = _record_key(spec, row.instance)
+            if key in first_line:
+                row.bad.add(spec.columns[0].name)
+                self.problem(
+                    spec,
+                    row.line,
+                    spec.columns[0].name,
+                    f"même {spec.model._meta.verbose_name} que la ligne {first_line[key]}.",
+                )
+                continue
+            first_line[key] = row.line
+            if key in existing:
+                row.instance, row.is_new, row.changed = existing[key], False, set()
+                self._apply(spec, row)
+        for row in rows:
+            self._validate(spec, row)
+
+    @staticmethod
+    def _existing_by_key(spec: FileSpec, instances: list[models.Model]) -> dict:
+        """The records already saved with the keys of these instances: one query."""
+        wanted = models.Q()
+        for attr in spec.key:
+            model_field = spec.model._meta.get_field(attr)
+            if model_field.is_relation:
+                ids = {getattr(i, model_field.attname) for i in instances} - {None}
+                if ids:
+                    wanted |= models.Q(**{f"{model_field.attname}__in": ids})
+        if not wanted:
+            return {}
+        return {_record_key(spec, record): record for record in spec.model.objects.filter(wanted)}
+
     def _check_natural_rows(self, spec: FileSpec) -> None:
         present = self.present[spec.name]
         parent = spec.parent()
@@ -383,6 +501,24 @@ class DatasetCheck:
                 existing[key] -= 1
                 row.is_new = False
                 row.changed = set()
+
+
+def _shown(value) -> str:
+    return f"{value:%d/%m/%Y}" if isinstance(value, dt.date) else str(value)
+
+
+def _record_key(spec: FileSpec, instance: models.Model) -> tuple:
+    """An instance's key: its key attributes, a relation by its id (or, unsaved, its object)."""
+    parts = []
+    for attr in spec.key:
+        model_field = spec.model._meta.get_field(attr)
+        if model_field.is_relation:
+            pk = getattr(instance, model_field.attname)
+            related = getattr(instance, attr) if pk is None else None
+            parts.append(("saved", pk) if related is None else ("new", id(related)))
+        else:
+            parts.append(getattr(instance, attr))
+    return tuple(parts)
 
 
 def validate_international_email(value: str) -> None:

@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from accompaniment.models import CollectiveAction, Holder, Meeting, Project
 from dla.models import Step, Structure
+from followups.models import FollowUp
 from generateur.models import TerritorialAction, TerritorialProject, Territory
 from volunteers.models import Case, Contribution, Volunteer
 
@@ -43,6 +44,24 @@ def _projects(year: int, pick: Pick) -> models.QuerySet:
         | Q(pk__in=Project.objects.active_in(year).values("pk"))
         | Q(pk__in=pick(formats.MEETINGS.name).values("project_id"))
         | Q(pk__in=pick(formats.CASES.name).values("project_id"))
+        | Q(pk__in=pick(formats.FOLLOW_UPS.name).values("project_id"))
+    )
+
+
+def _steps(year: int, pick: Pick) -> models.QuerySet:
+    return Step.objects.filter(
+        Q(date__range=_bounds(year))
+        | Q(pk__in=pick(formats.FOLLOW_UPS.name).values("engineering_id"))
+    )
+
+
+def _follow_ups(year: int, pick: Pick) -> models.QuerySet:
+    """The follow-ups due in the year (those its figures read), with the earlier answers
+    about the same structures (a structure stopped before stays stopped)."""
+    start, end = _bounds(year)
+    due = FollowUp.objects.filter(due_on__range=(start, end))
+    return FollowUp.objects.filter(due_on__lte=end).filter(
+        Q(project__in=due.values("project_id")) | Q(engineering__in=due.values("engineering_id"))
     )
 
 
@@ -74,7 +93,7 @@ YEAR_SELECTIONS: dict[str, YearSelection] = {
     formats.STRUCTURES.name: lambda year, pick: Structure.objects.filter(
         steps__in=pick(formats.STEPS.name)
     ).distinct(),
-    formats.STEPS.name: _dated(Step),
+    formats.STEPS.name: _steps,
     formats.TERRITORIES.name: lambda year, pick: Territory.objects.filter(
         projects__in=pick(formats.TERRITORIAL_PROJECTS.name)
     ).distinct(),
@@ -85,6 +104,7 @@ YEAR_SELECTIONS: dict[str, YearSelection] = {
         pk__in=pick(formats.CONTRIBUTIONS.name).values("case_id")
     ),
     formats.CONTRIBUTIONS.name: _dated(Contribution),
+    formats.FOLLOW_UPS.name: _follow_ups,
 }
 
 
@@ -144,7 +164,10 @@ def _export_querysets(year: int | None) -> dict[str, models.QuerySet]:
 def _export_file(spec: FileSpec, queryset: models.QuerySet) -> bytes:
     plain = [c for c in spec.columns if not spec.model_field(c).many_to_many]
     lists = [c for c in spec.columns if spec.model_field(c).many_to_many]
-    order = ["ref"] if spec.has_ref else [spec.parent().path, "date", "pk"]
+    if spec.export_order:
+        order = list(spec.export_order)
+    else:
+        order = ["ref"] if spec.has_ref else [spec.parent().path, "date", "pk"]
     records = list(queryset.order_by(*order).values_list("pk", *[c.path for c in plain]))
     owner_ids = [record[0] for record in records]
     linked = {column.name: linked_values(spec, column, owner_ids) for column in lists}

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from accompaniment.models import (
@@ -25,7 +26,9 @@ from accompaniment.models import (
     ProjectStatus,
     Series,
 )
-from dla.models import CollectiveEngineering, Provider, Step, StepKind, Structure
+from dla.models import ENGINEERING_KINDS, CollectiveEngineering, Provider, Step, StepKind, Structure
+from followups.models import FollowUp, Outcome, schedule
+from followups.services import follow_up_prepare
 from generateur.models import ActionKind as TerritorialActionKind
 from generateur.models import Phase, TerritorialAction, TerritorialProject, Territory, TerritoryKind
 from pes21.choices import LegalForm
@@ -60,6 +63,26 @@ class Named:
 
 
 @dataclass(frozen=True)
+class Composite:
+    """A relation named by several cells together, to a record of a file without ref: a DLA
+    engineering by its structure's ref and its date.
+
+    It is looked for among that file's new rows and the database's records of those kinds;
+    when several match, the latest entered, as the follow-ups' own rule decides a tie.
+    """
+
+    file: str  # the file describing the records: dla_etapes.csv
+    # (this file's column, that file's column): the first a reference, the others values.
+    parts: tuple[tuple[str, str], ...]
+    kinds: tuple[str, ...]  # the values of that file's `kind` it may name
+    label: str  # French, for the messages: "ingénierie"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(mine for mine, _ in self.parts)
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
     kind: str = TEXT
@@ -69,6 +92,7 @@ class Column:
     lookup: str | None = None  # values() path of the exported value; None: same as field
     target: str | None = None  # for references: the file whose ref this column holds
     named: Named | None = None  # for names of records outside the files (consultants, skills)
+    composite: Composite | None = None  # for cells naming a record together with others
 
     @property
     def attr(self) -> str:
@@ -91,6 +115,13 @@ class FileSpec:
     # Rules across columns that the model leaves to its database constraints: given the
     # instance, {attribute: French message}.
     rules: tuple[Callable[[models.Model], dict[str, str]], ...] = ()
+    # Files without ref whose rows are keyed by these attributes rather than the whole row: a
+    # row with the key of a record updates it, as a ref does.
+    key: tuple[str, ...] = ()
+    # Fills what the row's cells do not give (a due date) before the model's rules; given the
+    # instance, {attribute: French message} for what it refuses.
+    prepare: Callable[[models.Model], dict[str, str]] | None = None
+    export_order: tuple[str, ...] = ()
     ref_prefix: str = ""
     date_column: str = ""
     sheet: str = field(init=False)
@@ -395,6 +426,77 @@ CONTRIBUTIONS = FileSpec(
     date_column="date",
 )
 
+ENGINEERINGS = Composite(
+    "dla_etapes.csv",
+    (("structure_ref", "structure_ref"), ("engineering_date", "date")),
+    kinds=tuple(ENGINEERING_KINDS),
+    label="ingénierie",
+)
+
+
+def _one_follow_up_target(follow_up: FollowUp) -> dict[str, str]:
+    # The database's constraint follow_up_one_target, said on the right column.
+    if (follow_up.project is None) == (follow_up.engineering is None):
+        return {
+            "project": "un suivi porte soit sur un projet (project_ref), soit sur une "
+            "ingénierie DLA (structure_ref et engineering_date), pas les deux."
+        }
+    return {}
+
+
+def _prepare_follow_up(follow_up: FollowUp) -> dict[str, str]:
+    """The application's rule for a new answer: its due date, a stopped structure's jobs."""
+    refused = _one_follow_up_target(follow_up)
+    if refused:
+        return refused
+    try:
+        follow_up_prepare(follow_up)
+    except ValidationError as exc:
+        if follow_up.years_after not in schedule():
+            return {"years_after": " ".join(exc.messages)}
+        return {"project" if follow_up.project else "engineering": " ".join(exc.messages)}
+    return {}
+
+
+FOLLOW_UPS = FileSpec(
+    "suivis.csv",
+    FollowUp,
+    (
+        Column("project_ref", field="project", lookup="project__ref", target="projets.csv"),
+        Column(
+            "structure_ref",
+            field="engineering",
+            lookup="engineering__structure__ref",
+            target="structures.csv",
+            composite=ENGINEERINGS,
+        ),
+        Column(
+            "engineering_date",
+            DATE,
+            field="engineering",
+            lookup="engineering__date",
+            composite=ENGINEERINGS,
+        ),
+        Column("years_after", INT, required=True),
+        Column("outcome", CHOICE, required=True, choices=Outcome),
+        Column("headcount", INT),
+        Column("fte", DECIMAL),
+        Column("note"),
+        Column("answered_on", DATE, required=True),
+        Column("answered_by", USER, lookup="answered_by__username"),
+    ),
+    has_ref=False,
+    key=("project", "engineering", "years_after"),
+    prepare=_prepare_follow_up,
+    export_order=(
+        "project__ref",
+        "engineering__structure__ref",
+        "engineering__date",
+        "engineering__pk",
+        "years_after",
+    ),
+)
+
 # In the order records must be written: a file comes after the files it refers to.
 FILES: tuple[FileSpec, ...] = (
     HOLDERS,
@@ -409,6 +511,7 @@ FILES: tuple[FileSpec, ...] = (
     VOLUNTEERS,
     CASES,
     CONTRIBUTIONS,
+    FOLLOW_UPS,
 )
 SPECS: dict[str, FileSpec] = {spec.name: spec for spec in FILES}
 SHEETS: dict[str, FileSpec] = {spec.sheet: spec for spec in FILES}

@@ -67,7 +67,9 @@ def read(job_id: str) -> dict | None:
         return None
     if state["state"] in (WAITING, RUNNING) and _is_dead(job_id, state):
         logger.warning("Import job %s was interrupted (its process stopped)", job_id)
-        state = state | {"state": INTERRUPTED, "stage": "Interrompu", "token": None}
+        # It ended when it last said something, not now that it is found dead.
+        ended = state.get("updated")
+        state = state | {"state": INTERRUPTED, "stage": "Interrompu", "token": None, "ended": ended}
         _save(job_id, state)
     return state
 
@@ -91,6 +93,32 @@ def _process_exists(pid: int) -> bool:
     return True
 
 
+def unsuccessful_since(since: float) -> list[dict]:
+    """The jobs that ended without success after `since` (a timestamp), oldest first: failed or
+    interrupted (a check or an import), or an import refused for its problems. Each state gets
+    its `job_id` and `ended`. Reading them marks the dead ones interrupted, as any reader does."""
+    folder = uploads.root()
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.glob("*.json"):
+        try:
+            if path.stat().st_mtime < since:
+                continue
+        except OSError:  # purged meanwhile
+            continue
+        state = read(path.stem)
+        if state is None:
+            continue
+        state = state | {"job_id": path.stem, "ended": state.get("ended", state["updated"])}
+        if state["ended"] < since:
+            continue
+        refused = state["state"] == DONE and not state["dry_run"] and state["report"]["problems"]
+        if state["state"] in (FAILED, INTERRUPTED) or refused:
+            found.append(state)
+    return sorted(found, key=lambda state: state["ended"])
+
+
 def report_of(state: dict) -> ImportReport | None:
     return ImportReport.from_dict(state["report"]) if state.get("report") else None
 
@@ -106,6 +134,7 @@ def start(*, source: Path, dry_run: bool, user: User, token: str | None, filenam
         "token": token,
         "filename": filename,
         "user_id": user.pk,
+        "started": time.time(),
         "process": _PROCESS,
         "pid": os.getpid(),
     }
@@ -137,11 +166,18 @@ def _run(job_id: str, state: dict, source: Path, user: User) -> None:
         )
         # A clean check keeps the upload for its confirmation; nothing else needs it.
         keep_upload = state["dry_run"] and report.ok
-        final = {"state": DONE, "progress": 100, "stage": "Terminé", "report": report.to_dict()}
+        final = {
+            "state": DONE,
+            "progress": 100,
+            "stage": "Terminé",
+            "report": report.to_dict(),
+            "ended": time.time(),
+        }
         _save(job_id, state | final | ({} if keep_upload else {"token": None}))
     except Exception:
         logger.exception("Import job %s failed", job_id)
-        _save(job_id, state | {"state": FAILED, "stage": "Erreur inattendue", "token": None})
+        failed = {"state": FAILED, "stage": "Erreur inattendue", "token": None}
+        _save(job_id, state | failed | {"ended": time.time()})
     finally:
         _alive.discard(job_id)
         if not keep_upload:

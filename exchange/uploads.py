@@ -17,6 +17,8 @@ from django.http import HttpRequest
 
 SESSION_KEY = "exchange_uploads"
 MAX_AGE_SECONDS = 24 * 3600
+# A job's state outlives its upload: the weekly digest tells who launched it that it failed.
+JOB_STATE_MAX_AGE_SECONDS = 8 * 24 * 3600
 
 
 def root() -> Path:
@@ -70,9 +72,10 @@ def _purge_old() -> None:
     folder = root()
     if not folder.is_dir():
         return
-    limit = time.time() - MAX_AGE_SECONDS
+    now = time.time()
     for entry in folder.iterdir():
-        if entry.stat().st_mtime < limit:
+        kept = JOB_STATE_MAX_AGE_SECONDS if entry.suffix == ".json" else MAX_AGE_SECONDS
+        if entry.stat().st_mtime < now - kept:
             if entry.is_dir():
                 shutil.rmtree(entry, ignore_errors=True)
             else:

@@ -85,7 +85,7 @@ class DatasetWriter:
                 continue
             self.check.tracker.step(f"Enregistrement de {spec.name}")
             self._create_named(spec, rows)
-            if spec.has_ref:
+            if spec.has_ref or spec.key:
                 self._write_ref_rows(spec, rows)
             else:
                 self._create(spec.model, [row.instance for row in rows if row.is_new])

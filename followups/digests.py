@@ -9,6 +9,7 @@ claimed all the same: one digest a week, on the chosen day).
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,8 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dla import selectors as dla_selectors
+from exchange import jobs
 from pes21.models import User
-from pes21.roles import is_staff_member, is_volunteer
+from pes21.roles import is_director, is_staff_member, is_volunteer
 from reporting import selectors as reporting_selectors
 from volunteers import selectors as volunteers_selectors
 from volunteers.models import Case, Volunteer
@@ -35,6 +37,9 @@ logger = logging.getLogger(__name__)
 SECTION_LIMIT = 15
 # An open case nobody took for this long is worth a reminder to the staff.
 CASE_WAITING_DAYS = 14
+# Imports that did not succeed are told once, in the first digest after them; a first digest
+# looks back a week. Job states are kept longer than that (exchange.uploads).
+IMPORTS_FIRST_LOOKBACK_DAYS = 7
 
 
 @dataclass
@@ -68,9 +73,11 @@ def _section(title: str, rows, to_item, more_path: str) -> Section | None:
     )
 
 
-def staff_sections(user: User, *, today: dt.date, now: dt.datetime) -> list[Section]:
+def staff_sections(
+    user: User, *, today: dt.date, now: dt.datetime, imports: list[dict] | None = None
+) -> list[Section]:
     """What a staff member has to do: next steps, follow-ups, DLA post follow-ups, cases
-    nobody took."""
+    nobody took, and the imports (job states, see `unsuccessful_imports`) that failed."""
 
     def next_step(project) -> Item:
         return Item(
@@ -101,6 +108,22 @@ def staff_sections(user: User, *, today: dt.date, now: dt.datetime) -> list[Sect
             f"{case.project} : {case.get_mission_display().lower()}, ouvert le "
             f"{timezone.localtime(case.opened_at):%d/%m/%Y}",
             _link(case.get_absolute_url()),
+        )
+
+    def failed_import(state: dict) -> Item:
+        started = dt.datetime.fromtimestamp(state.get("started", state["ended"]), tz=dt.UTC)
+        what, ending = ("vérification", "e") if state["dry_run"] else ("import", "")
+        if state["state"] == jobs.INTERRUPTED:
+            outcome = f"interrompu{ending} avant la fin"
+        elif state["state"] == jobs.FAILED:
+            outcome = f"arrêté{ending} par une erreur inattendue"
+        else:
+            problems = len(state["report"]["problems"])
+            outcome = f"refusé : {problems} problème{'s' if problems > 1 else ''}"
+        return Item(
+            f"{state['filename']} : {what} du {timezone.localtime(started):%d/%m/%Y à %H:%M}, "
+            f"{outcome} ; rien n'a été enregistré, déposez le fichier à nouveau",
+            _link(reverse("exchange:index")),
         )
 
     waiting = (
@@ -141,6 +164,9 @@ def staff_sections(user: User, *, today: dt.date, now: dt.datetime) -> list[Sect
             waiting_case,
             reverse("volunteers:case_list"),
         ),
+        _section(
+            "Imports qui n'ont pas abouti", imports or [], failed_import, reverse("exchange:index")
+        ),
     ]
     return [section for section in sections if section]
 
@@ -161,6 +187,40 @@ def volunteer_sections(volunteer: Volunteer, *, since: dt.datetime) -> list[Sect
 
     section = _section("Nouveaux dossiers pour vous", cases, item, reverse("volunteers:board"))
     return [section] if section else []
+
+
+def unsuccessful_imports(now: dt.datetime) -> dict[int | None, list[dict]]:
+    """The jobs that did not succeed lately, by the id of the person who launched them; under
+    None those whose person is not recorded or no longer active (the directors are told)."""
+    since = now - dt.timedelta(days=IMPORTS_FIRST_LOOKBACK_DAYS + 1)
+    states = jobs.unsuccessful_since(since.timestamp())
+    launched_by = {state.get("user_id") for state in states} - {None}
+    active = set(
+        User.objects.filter(pk__in=launched_by, is_active=True).values_list("pk", flat=True)
+    )
+    by_user: dict[int | None, list[dict]] = defaultdict(list)
+    for state in states:
+        by_user[state.get("user_id") if state.get("user_id") in active else None].append(state)
+    return by_user
+
+
+def _imports_for(user: User, by_user: dict, *, since: dt.datetime) -> list[dict]:
+    """The user's unsuccessful imports since their last digest (the unclaimed ones for a
+    director)."""
+    states = by_user.get(user.pk, []) + (by_user.get(None, []) if is_director(user) else [])
+    return sorted(
+        (state for state in states if state["ended"] > since.timestamp()),
+        key=lambda state: state["ended"],
+    )
+
+
+def _last_digest(user: User, kind: str) -> dt.datetime | None:
+    return (
+        DigestSent.objects.filter(user=user, kind=kind)
+        .order_by("-sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
 
 
 def week_of(day: dt.date) -> dt.date:
@@ -224,27 +284,26 @@ def digests_send(*, today: dt.date | None = None, now: dt.datetime | None = None
     today = today or timezone.localdate(now)
     week = week_of(today)
     sent = 0
+    imports_by_user = None
     for user in _recipients(today).iterator(chunk_size=200):
         if is_staff_member(user):
             kind = DigestKind.STAFF
+            if imports_by_user is None:  # the job states are read once a run, when needed
+                imports_by_user = unsuccessful_imports(now)
+            since = _last_digest(user, kind) or now - dt.timedelta(days=IMPORTS_FIRST_LOOKBACK_DAYS)
+            imports = _imports_for(user, imports_by_user, since=since)
 
-            def build(user=user):
+            def build(user=user, imports=imports):
                 return _message(
                     user,
-                    staff_sections(user, today=today, now=now),
+                    staff_sections(user, today=today, now=now, imports=imports),
                     subject="PES 21 : vos suivis de la semaine",
                     template="followups/email/digest_staff.txt",
                 )
 
         elif is_volunteer(user) and getattr(user, "volunteer", None):
             kind = DigestKind.VOLUNTEER
-            last = (
-                DigestSent.objects.filter(user=user, kind=kind)
-                .order_by("-sent_at")
-                .values_list("sent_at", flat=True)
-                .first()
-            )
-            since = last or now - dt.timedelta(days=7)
+            since = _last_digest(user, kind) or now - dt.timedelta(days=7)
 
             def build(user=user, since=since):
                 if not user.volunteer.is_present_on(today):

@@ -4,7 +4,8 @@ A follow-up is due `years_after` years after its reference date: the creation of
 for a project closed « créé », the end of its latest engineering for a DLA structure (the
 schedule is `settings.FOLLOW_UP_YEARS`). A row exists once the follow-up is answered; what is
 still to do is computed from the schedule (`selectors.project_follow_ups_due`), so past years'
-projects and imported ones need no row created in advance. The rules: docs/follow-ups.md.
+projects and imported ones need no row created in advance. The rules: docs/import-format.md,
+« Outcome follow-ups »; the answers kept in spreadsheets are imported as `suivis.csv`.
 """
 
 import datetime as dt

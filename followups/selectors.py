@@ -1,7 +1,8 @@
 """Reads that compute: the follow-ups still to do, and the report's survival and jobs figures.
 
-The rules (what counts as followed, alive, stopped) are written in docs/follow-ups.md; each
-figure is one function here, called by the report, its PDF, JSON and exports, and the dashboard.
+The rules (what counts as followed, alive, stopped) are written in docs/import-format.md
+(« Outcome follow-ups »); each figure is one function here, called by the report, its PDF, JSON
+and exports, and the dashboard.
 """
 
 import datetime as dt

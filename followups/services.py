@@ -32,6 +32,17 @@ def _reference_on(*, project: Project | None, engineering: Step | None):
     return engineering.finished_on
 
 
+def follow_up_prepare(follow_up: FollowUp) -> None:
+    """What every new answer gets, typed or imported: its due date from what it follows, and
+    no jobs left for a stopped structure. Refuses a year off the schedule, or a target that
+    has no follow-ups."""
+    if follow_up.years_after not in schedule():
+        raise ValidationError("Ce suivi ne fait pas partie du calendrier des suivis.")
+    reference_on = _reference_on(project=follow_up.project, engineering=follow_up.engineering)
+    follow_up.due_on = add_years(reference_on, follow_up.years_after)
+    _normalise(follow_up)
+
+
 @transaction.atomic
 def follow_up_record(
     *,
@@ -42,18 +53,11 @@ def follow_up_record(
     engineering: Step | None = None,
 ) -> FollowUp:
     """Record the answer to the follow-up due `years_after` years after the reference date."""
-    if years_after not in schedule():
-        raise ValidationError("Ce suivi ne fait pas partie du calendrier des suivis.")
-    reference_on = _reference_on(project=project, engineering=engineering)
     follow_up = FollowUp(
-        project=project,
-        engineering=engineering,
-        years_after=years_after,
-        due_on=add_years(reference_on, years_after),
-        answered_by=user,
+        project=project, engineering=engineering, years_after=years_after, answered_by=user
     )
     set_fields(follow_up, data)
-    _normalise(follow_up)
+    follow_up_prepare(follow_up)
     follow_up.full_clean(validate_constraints=False)
     if (
         FollowUp.objects.filter(project=project, engineering=engineering)
