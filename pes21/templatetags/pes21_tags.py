@@ -1,10 +1,11 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 import phonenumbers
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html
 
 from pes21.forms import AttachmentForm
-from pes21.hours import hours_display, minutes_to_hours
 from pes21.listing import SORT_PARAM
 from pes21.models import Attachment
 
@@ -12,15 +13,26 @@ register = template.Library()
 
 
 @register.filter
-def minutes_as_hours(minutes: int | None) -> str:
-    """135 -> "2,3" (pes21.hours); the unit is written by the template."""
-    return hours_display(minutes_to_hours(minutes))
+def duration(minutes: int | None) -> str:
+    """The one way a page writes time: 90 -> "1 h 30", 120 -> "2 h", 45 -> "45 min", 0 -> "0 min".
+
+    Every list and page (a meeting, a contribution, a project's or a case's total) reads the same,
+    exact to the minute, so nothing is rounded on a page. The tenth-of-an-hour rounding of
+    `pes21.hours` stays the rule of the figures (report, dashboard, exports), where hours are
+    summed for funders; pages never write decimal hours.
+    """
+    hours, rest = divmod(int(minutes or 0), 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
 @register.filter
 def as_hours(hours) -> str:
-    """A duration already in hours (an action's), shown by the same rule: 2.25 -> "2,3"."""
-    return hours_display(hours)
+    """An action's duration, kept in hours, written like the others: 2.25 -> "2 h 15"."""
+    if hours is None:
+        return "—"
+    return duration(int((Decimal(hours) * 60).to_integral_value(rounding=ROUND_HALF_UP)))
 
 
 @register.simple_tag(takes_context=True)

@@ -30,7 +30,7 @@ def test_project_page_shows_holders_time_spent_next_step_and_merged_timeline(sta
     html = staff_client.get(reverse("accompaniment:project_detail", args=[project.pk])).content
     html = html.decode()
     assert "Alice Vauthier" in html and "Bruno Morin" in html
-    assert "1,5 h" in html  # 90 minutes
+    assert "1 h 30" in html  # 90 minutes
     assert "Relecture des statuts" in html and "03/06/2024" in html
     # Newest first: April meeting, March status change, February meeting.
     timeline = html[html.index('id="timeline-title"') :]
@@ -78,7 +78,7 @@ def test_quick_meeting_form_with_htmx_returns_the_refreshed_activity(staff_clien
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html
-    assert "1,5 h" in html
+    assert "1 h 30" in html
     assert "Rendez-vous enregistré." in html
 
 

@@ -95,7 +95,7 @@ def test_staff_receives_a_holder_follows_the_project_and_closes_it_as_created(
     shots.take("rendez-vous-1-saisie")
     form.get_by_role("button", name="Enregistrer le rendez-vous").click()
     hours = page.get_by_test_id("hours-spent")
-    hours.filter(has_text="1,5 h").wait_for()
+    hours.filter(has_text="1 h 30").wait_for()
     shots.take("rendez-vous-1-enregistre")
     assert activity.get_by_text("Rendez-vous enregistré.").is_visible()
     page.locator("#annonce").filter(has_text="Rendez-vous enregistré.").wait_for()
@@ -114,7 +114,7 @@ def test_staff_receives_a_holder_follows_the_project_and_closes_it_as_created(
     form.get_by_label(_label("Type")).select_option(label="Téléphone")
     form.get_by_label(_label("Notes")).fill("Point téléphonique : bail signé.")
     form.get_by_role("button", name="Enregistrer le rendez-vous").click()
-    hours.filter(has_text="2,5 h").wait_for()
+    hours.filter(has_text="2 h 30").wait_for()
     shots.take("rendez-vous-2-enregistre")
     meetings = timeline.locator("li[id^=rendez-vous-]")
     assert meetings.count() == 2
@@ -144,7 +144,7 @@ def test_staff_receives_a_holder_follows_the_project_and_closes_it_as_created(
     assert "SCOP" in info.inner_text()
     assert f"Structure créée le\n{_fr(today)}" in info.inner_text()
     assert "Emplois créés\n2" in info.inner_text()
-    assert page.get_by_test_id("hours-spent").inner_text() == "2,5 h"
+    assert page.get_by_test_id("hours-spent").inner_text() == "2 h 30"
     assert not page.get_by_role("link", name="Clore le projet").count()
     statuses = timeline.locator("li:not([id^=rendez-vous-])")
     assert [s.split("\n")[-1] for s in statuses.all_inner_texts()] == [

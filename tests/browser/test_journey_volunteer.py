@@ -114,7 +114,7 @@ def test_volunteer_takes_a_case_logs_time_and_cannot_open_someone_elses(page, sh
     shots.take("mon-espace")
     my_cases = page.locator("section[aria-labelledby=my-cases-title]")
     assert "Recyclerie des Grésilles" in my_cases.inner_text()
-    assert "1,5 h données" in my_cases.inner_text()
+    assert "1 h 30 données" in my_cases.inner_text()
     my_time = page.locator("section[aria-labelledby=my-time-title]")
     assert f"{today:%d/%m/%Y} · 1 h 30 · Recyclerie des Grésilles" in my_time.inner_text()
     assert "Relecture des statuts avec Léa." in my_time.inner_text()
