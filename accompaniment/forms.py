@@ -311,9 +311,19 @@ class ProjectCloseForm(ProjectVersionForm):
     jobs_created = forms.IntegerField(label="Emplois créés", min_value=0, required=False)
     partner = forms.CharField(label="Réorienté vers (partenaire)", max_length=100, required=False)
     note = forms.CharField(label="Commentaire", max_length=200, required=False)
+    accept_consequences = forms.BooleanField(
+        label="J'ai lu ce que la clôture efface et clôt, et je clos le projet", required=True
+    )
 
-    def __init__(self, *args, project: Project, **kwargs):
+    def __init__(self, *args, project: Project, has_consequences: bool = False, **kwargs):
+        """`has_consequences`: closing clears a planned next step or closes volunteers' cases
+        (the page lists them); the form then asks for `accept_consequences`."""
         super().__init__(*args, project=project, **kwargs)
+        fields = ["partner", "note", "version"]
+        if has_consequences:
+            fields.insert(2, "accept_consequences")
+        else:
+            del self.fields["accept_consequences"]
         self.helper = form_helper(
             "Clore le projet",
             "outcome",
@@ -323,9 +333,7 @@ class ProjectCloseForm(ProjectVersionForm):
             ),
             Row(Column("created_on"), Column("legal_form"), Column("jobs_created")),
             HTML("</fieldset>"),
-            "partner",
-            "note",
-            "version",
+            *fields,
         )
 
     def clean_on(self) -> dt.date:

@@ -20,6 +20,7 @@ from .models import (
     ProjectStatus,
     StatusChange,
 )
+from .signals import project_closed
 
 
 def holder_create(*, data: dict[str, Any]) -> Holder:
@@ -134,7 +135,8 @@ def project_close(
     note: str = "",
     expected_version: int | None = None,
 ) -> Project:
-    """End the accompaniment as created, abandoned or redirected, with its outcome."""
+    """End the accompaniment as created, abandoned or redirected, with its outcome. Its next step
+    is cleared, and `project_closed` lets the volunteers' app close the project's cases."""
     if outcome not in CLOSED_STATUSES:
         raise ValidationError({"outcome": "Issue inconnue."})
     project.status = outcome
@@ -149,6 +151,7 @@ def project_close(
     project.full_clean()
     save_versioned(project, expected_version)
     _record_status(project=project, status=outcome, on=on, user=user, note=note)
+    project_closed.send(sender=Project, project=project, user=user, on=on)
     return project
 
 

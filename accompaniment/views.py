@@ -14,6 +14,7 @@ from pes21.listing import SORT_PARAM, apply_sort, filter_data, search_redirect
 from pes21.models import FormSubmission
 from pes21.paging import paginate
 from pes21.roles import staff_required
+from volunteers import selectors as volunteers_selectors
 
 from . import selectors, services
 from .filters import CollectiveActionFilter, HolderFilter, ProjectFilter
@@ -240,10 +241,17 @@ def project_start(request: HttpRequest, pk: int) -> HttpResponse:
 def project_close(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project(pk)
     initial = {"on": timezone.localdate(), "created_on": timezone.localdate()}
-    form = ProjectCloseForm(request.POST or None, project=project, initial=initial)
+    cases = volunteers_selectors.project_cases_to_close(project)
+    form = ProjectCloseForm(
+        request.POST or None,
+        project=project,
+        initial=initial,
+        has_consequences=bool(project.next_step or cases),
+    )
     if request.method == "POST" and form.is_valid():
         outcome = dict(form.cleaned_data)
         version = outcome.pop("version")
+        outcome.pop("accept_consequences", None)
         try:
             services.project_close(
                 project=project, user=request.user, expected_version=version, **outcome
@@ -251,9 +259,13 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             refuse_on_form(form, error)
         else:
-            messages.success(request, f"Projet clos : {project.get_status_display().lower()}.")
+            done = f"Projet clos : {project.get_status_display().lower()}."
+            if cases:
+                done += f" Dossiers de co-accompagnement clos : {len(cases)}."
+            messages.success(request, done)
             return redirect(project)
-    return render(request, "accompaniment/project_close.html", {"form": form, "project": project})
+    context = {"form": form, "project": project, "cases": cases}
+    return render(request, "accompaniment/project_close.html", context)
 
 
 # --- Holders ---------------------------------------------------------------------------------

@@ -6,4 +6,4 @@ class VolunteersConfig(AppConfig):
     verbose_name = "Bénévoles"
 
     def ready(self) -> None:
-        from . import search  # noqa: F401  (registers the search provider)
+        from . import receivers, search  # noqa: F401  (they register themselves)

@@ -180,6 +180,7 @@ class Case(models.Model):
     taken_at = models.DateTimeField("pris le", null=True, blank=True)
     confirmed_at = models.DateTimeField("confirmé le", null=True, blank=True)
     closed_at = models.DateTimeField("clos le", null=True, blank=True)
+    closing_note = models.CharField("note de clôture", max_length=200, blank=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
     history = HistoricalRecords(m2m_fields=[skills])
 

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from accompaniment.models import Holder
 from pes21.hours import minutes_to_hours
 
-from .models import ACTIVE_CASE_STATUSES, Case, Contribution, Mission, Volunteer
+from .models import ACTIVE_CASE_STATUSES, Case, CaseStatus, Contribution, Mission, Volunteer
 
 # --- Figures for the report ------------------------------------------------------------------
 
@@ -114,6 +114,15 @@ def case_with_contacts(
             ),
         ),
         Prefetch("contributions", queryset=contributions),
+    )
+
+
+def project_cases_to_close(project) -> list[Case]:
+    """The cases that closing `project` closes (services.cases_close_with_project)."""
+    return list(
+        Case.objects.filter(
+            project=project, status__in=[CaseStatus.OPEN, *ACTIVE_CASE_STATUSES]
+        ).select_related("volunteer")
     )
 
 

@@ -279,13 +279,27 @@ def case_release(*, case: Case, user: User) -> Case:
 
 
 @transaction.atomic
-def case_close(*, case: Case, user: User) -> Case:
+def case_close(*, case: Case, user: User | None, note: str = "") -> Case:
     return _transition(
         case,
         allowed_from=[CaseStatus.OPEN, *ACTIVE_CASE_STATUSES],
-        changes={"status": CaseStatus.CLOSED, "closed_at": timezone.now()},
+        changes={"status": CaseStatus.CLOSED, "closed_at": timezone.now(), "closing_note": note},
         user=user,
     )
+
+
+@transaction.atomic
+def cases_close_with_project(*, project: Project, user: User | None, note: str) -> int:
+    """A closed project leaves no case on the board nor with a volunteer: each open, taken or
+    confirmed case is closed with `note`. Returns how many were closed."""
+    cases = list(
+        Case.objects.select_for_update().filter(
+            project=project, status__in=[CaseStatus.OPEN, *ACTIVE_CASE_STATUSES]
+        )
+    )
+    for case in cases:
+        case_close(case=case, user=user, note=note)
+    return len(cases)
 
 
 # --- Logged time -----------------------------------------------------------------------------
