@@ -73,17 +73,42 @@ def case_list_rows(queryset: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def board_cases(*, volunteer: Volunteer, only_matching: bool = False) -> QuerySet[Case]:
-    """Open cases, those asking for the volunteer's skills first (most matching skills first)."""
+    """Open cases, those asking for the volunteer's skills first (most matching skills first).
+
+    About the project, only what lets a volunteer choose without personal data: its programme
+    and stage (`project`), and `commune`, the commune of its first holder with one (never a
+    name, an address or a contact: those come once the case is theirs)."""
     skill_ids = list(volunteer.skills.values_list("pk", flat=True))
+    first_commune = (
+        Holder.objects.filter(projects=OuterRef("project"))
+        .exclude(commune="")
+        .order_by("pk")
+        .values("commune")[:1]
+    )
     cases = (
         Case.objects.open()
         .select_related("project")
         .prefetch_related("skills")
-        .annotate(matching=Count("skills", filter=Q(skills__in=skill_ids), distinct=True))
+        .annotate(
+            matching=Count("skills", filter=Q(skills__in=skill_ids), distinct=True),
+            commune=Subquery(first_commune),
+        )
     )
     if only_matching:
         cases = cases.filter(matching__gt=0)
     return cases.order_by("-matching", "-opened_at", "-pk")
+
+
+def volunteer_home_counts(volunteer: Volunteer, *, today: dt.date) -> dict[str, int]:
+    """The volunteer's home page: open cases asking for their skills, their cases in progress,
+    the minutes they gave this calendar year. Three counts, whatever the data."""
+    return {
+        "matching_open": board_cases(volunteer=volunteer, only_matching=True).count(),
+        "in_progress": Case.objects.of_volunteer(volunteer).in_progress().count(),
+        "minutes_this_year": volunteer_minutes(
+            volunteer, start=dt.date(today.year, 1, 1), end=dt.date(today.year, 12, 31)
+        ),
+    }
 
 
 def volunteer_cases(volunteer: Volunteer) -> QuerySet[Case]:

@@ -1,11 +1,22 @@
 from django import template
+from django.utils import timezone
 
 from pes21.roles import is_staff_member
 
 from .. import selectors
 from ..forms import CaseForm
+from ..models import Volunteer
 
 register = template.Library()
+
+
+@register.inclusion_tag("volunteers/_home_counts.html", takes_context=True)
+def volunteer_home_counts(context) -> dict:
+    """The volunteer home page's counts; nothing for an account without a volunteer profile."""
+    volunteer = Volunteer.objects.filter(user=context["request"].user).first()
+    if volunteer is None:
+        return {"counts": None}
+    return {"counts": selectors.volunteer_home_counts(volunteer, today=timezone.localdate())}
 
 
 @register.inclusion_tag("volunteers/_project_cases.html", takes_context=True)
