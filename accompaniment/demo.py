@@ -74,7 +74,8 @@ def seed(ctx: DemoContext) -> None:
                 first_name=first,
                 last_name=last,
                 email=_email_address(first, last, i),
-                phone=f"06{rng.randint(10000000, 99999999)}",
+                # 06 40 to 06 89: assigned mobile ranges, which pes21.phones accepts.
+                phone=f"06{rng.randint(40000000, 89999999)}",
                 postal_code=postal_code,
                 commune=commune,
                 consent_on=ctx.date_between(dt.date(first_year, 1, 1), ctx.today),

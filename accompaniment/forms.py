@@ -9,6 +9,7 @@ from pes21.choices import LegalForm
 from pes21.concurrency import VersionedForm, VersionedFormMixin
 from pes21.forms import DateInput, IdsChoiceField, form_helper, parse_id
 from pes21.models import User
+from pes21.phones import normalise_phone
 
 from .models import (
     CLOSED_STATUSES,
@@ -20,28 +21,6 @@ from .models import (
 )
 
 HIDDEN = ("version", "submission_token")
-
-
-def normalise_phone(value: str) -> str:
-    """Digits only, French numbers as 0XXXXXXXXX, so duplicates are found whatever the spacing."""
-    value = value.strip()
-    if not value:
-        return ""
-    international = value.startswith(("+", "00"))
-    digits = re.sub(r"\D", "", value)
-    if value.startswith("00"):
-        digits = digits[2:]
-    if international and digits.startswith("33") and len(digits) == 11:
-        return "0" + digits[2:]
-    if international:
-        if not 8 <= len(digits) <= 15:
-            raise forms.ValidationError("Numéro de téléphone international invalide.")
-        return "+" + digits
-    if len(digits) != 10 or not digits.startswith("0"):
-        raise forms.ValidationError(
-            "Un numéro de téléphone français a 10 chiffres et commence par 0."
-        )
-    return digits
 
 
 class HolderForm(VersionedForm):

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from pes21.concurrency import OnceFormMixin, VersionedForm, VersionedModelForm
 from pes21.forms import DateInput, IdsChoiceField, form_helper
 from pes21.models import User
+from pes21.phones import normalise_phone
 
 from .models import CollectiveEngineering, Provider, Step, StepKind, Structure
 
@@ -225,6 +226,9 @@ class ProviderForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper()
+
+    def clean_phone(self) -> str:
+        return normalise_phone(self.cleaned_data["phone"])
 
 
 class ProviderCreateForm(OnceFormMixin, ProviderForm):

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from pes21.concurrency import VersionedModelForm
 from pes21.forms import DateInput, IdsChoiceField, form_helper, model_data
+from pes21.phones import normalise_phone
 
 from .models import Case, Contribution, Mission, Skill, Volunteer
 
@@ -56,6 +57,9 @@ class VolunteerForm(VersionedModelForm):
             self.fields["missions"].initial = self.instance.missions
         else:
             self.fields["joined_on"].initial = timezone.localdate()
+
+    def clean_phone(self) -> str:
+        return normalise_phone(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()

@@ -1,0 +1,66 @@
+"""Phone numbers typed in every form that asks for one are checked and stored one way."""
+
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from accompaniment.models import Holder
+from dla.models import Provider
+from pes21.phones import normalise_phone
+from volunteers.models import Volunteer
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("06 43 30 02 02", "0643300202"),
+        ("06.43.30.02.02", "0643300202"),
+        ("+33 6 43 30 02 02", "0643300202"),
+        ("0033643300202", "0643300202"),
+        ("03 80 00 00 00", "0380000000"),
+        ("+41 22 333 44 55", "+41223334455"),
+        ("  ", ""),
+    ],
+)
+def test_a_number_is_stored_one_way_whatever_its_spacing(typed, stored):
+    assert normalise_phone(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "typed", ["12", "06 43 30 02", "06 43 30 02 02 99", "00 00 00 00 00", "tél."]
+)
+def test_what_is_no_phone_number_is_refused_in_french(typed):
+    with pytest.raises(ValidationError, match="Numéro de téléphone invalide"):
+        normalise_phone(typed)
+
+
+def test_the_holder_volunteer_and_provider_forms_normalise_and_refuse(staff_client):
+    holder = {
+        "last_name": "Vauthier",
+        "first_name": "Lise",
+        "submission_token": str(uuid.uuid4()),
+    }
+    volunteer = {
+        "last_name": "Martin",
+        "first_name": "Jeanne",
+        "joined_on": "2025-09-01",
+        "missions": ["co_accompagnement"],
+        "submission_token": str(uuid.uuid4()),
+    }
+    provider = {"name": "Ivoire Conseil", "submission_token": str(uuid.uuid4())}
+    forms = [
+        ("accompaniment:holder_create", holder, Holder),
+        ("volunteers:volunteer_create", volunteer, Volunteer),
+        ("dla:provider_create", provider, Provider),
+    ]
+    for url, data, model in forms:
+        refused = staff_client.post(reverse(url), data | {"phone": "06 43 30"})
+        assert "Numéro de téléphone invalide" in refused.context["form"].errors["phone"][0]
+        assert not model.objects.exists()
+        assert (
+            staff_client.post(reverse(url), data | {"phone": "+33 6 43 30 02 02"}).status_code
+            == 302
+        )
+        assert model.objects.get().phone == "0643300202"
