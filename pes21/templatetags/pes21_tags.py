@@ -14,7 +14,7 @@ register = template.Library()
 
 @register.filter
 def duration(minutes: int | None) -> str:
-    """The one way a page writes time: 90 -> "1 h 30", 120 -> "2 h", 45 -> "45 min", 0 -> "0 min".
+    """The one way a page writes time: 90 -> "1 h 30", 120 -> "2 h", 45 -> "45 min", 0 -> "0 h".
 
     Every list and page (a meeting, a contribution, a project's or a case's total) reads the same,
     exact to the minute, so nothing is rounded on a page. The tenth-of-an-hour rounding of
@@ -22,7 +22,7 @@ def duration(minutes: int | None) -> str:
     summed for funders; pages never write decimal hours.
     """
     hours, rest = divmod(int(minutes or 0), 60)
-    if not hours:
+    if not hours and rest:
         return f"{rest} min"
     return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 

@@ -134,6 +134,12 @@ def test_staff_receives_a_holder_follows_the_project_and_closes_it_as_created(
     page.get_by_label(_label("Structure créée le")).fill(today.isoformat())
     page.get_by_label(_label("Forme juridique")).select_option(label="SCOP")
     page.get_by_label(_label("Emplois créés")).fill("2")
+    # The next step just planned is not dropped silently: the page says so and asks.
+    effects = page.get_by_role("note").inner_text()
+    assert f"« Chiffrer le local » le {_fr(second_meeting)}, sera effacée" in effects
+    page.get_by_label(
+        _label("J'ai lu ce que la clôture efface et clôt, et je clos le projet")
+    ).check()
     shots.take("cloture-saisie")
     page.get_by_role("button", name="Clore le projet").click()
     page.get_by_role("heading", name="Épicerie vrac La Musette").wait_for()

@@ -10,7 +10,7 @@ def _render(source: str, **context) -> str:
 
 @pytest.mark.parametrize(
     ("minutes", "expected"),
-    [(90, "1 h 30"), (120, "2 h"), (45, "45 min"), (65, "1 h 05"), (0, "0 min"), (None, "0 min")],
+    [(90, "1 h 30"), (120, "2 h"), (45, "45 min"), (65, "1 h 05"), (0, "0 h"), (None, "0 h")],
 )
 def test_every_duration_reads_hours_and_minutes(minutes, expected):
     assert _render("{{ m|duration }}", m=minutes) == expected
