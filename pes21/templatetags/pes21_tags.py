@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html
 
 from pes21.forms import AttachmentForm
+from pes21.hours import hours_display, minutes_to_hours
 from pes21.listing import SORT_PARAM
 from pes21.models import Attachment
 
@@ -25,6 +26,15 @@ def duration(minutes: int | None) -> str:
     if not hours and rest:
         return f"{rest} min"
     return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+@register.filter
+def report_hours(minutes: int | None) -> str:
+    """The figure the activity report counts for these minutes: 135 -> "2,3 h" (pes21.hours).
+
+    Shown beside a project's total time, so staff read on the page the very hours the report
+    gives funders, whatever way the page writes the time itself."""
+    return f"{hours_display(minutes_to_hours(minutes))}\N{NO-BREAK SPACE}h"
 
 
 @register.filter

@@ -26,11 +26,11 @@ def test_hours_read_in_french_without_a_useless_decimal():
     assert hours_display(None) == "—"
 
 
-def test_three_meetings_of_45_minutes_read_2_h_15_on_the_page_and_2_3_h_in_the_report(
+def test_three_meetings_of_45_minutes_read_2_h_15_and_2_3_h_on_the_page_and_2_3_h_in_the_report(
     staff_client,
 ):
-    """A page writes time exact to the minute (pes21_tags.duration); the report's figure is the
-    same sum rounded once to a tenth (pes21.hours), not 3 x 0,8 = 2,4 h."""
+    """A page writes time exact to the minute (pes21_tags.duration) and, beside a project's total,
+    the report's figure: the same sum rounded once to a tenth (pes21.hours), not 3 x 0,8 = 2,4 h."""
     project = factories.ProjectFactory(
         programme=Programme.BENEFICES_CREA, received_on=dt.date(2023, 1, 10)
     )
@@ -39,7 +39,9 @@ def test_three_meetings_of_45_minutes_read_2_h_15_on_the_page_and_2_3_h_in_the_r
 
     page = staff_client.get(project.get_absolute_url())
     assert page.status_code == 200
-    assert 'data-testid="hours-spent">2 h 15<' in page.content.decode()
+    content = page.content.decode()
+    assert 'data-testid="hours-spent">2 h 15<' in content
+    assert 'data-testid="report-hours">2,3\u00a0h<' in content
 
     response = staff_client.get(reverse("reporting:export", args=[2023, "json"]))
     assert response.status_code == 200
