@@ -63,10 +63,16 @@ class Shots:
         return path
 
 
+# The journeys run on a desktop screen and on a phone (`@phone_and_desktop`).
+WIDTHS = {"bureau": 1366, "telephone": 390}
+phone_and_desktop = pytest.mark.parametrize("page", list(WIDTHS), indirect=True)
+
+
 @pytest.fixture
 def page(chromium, request):
+    width = WIDTHS.get(getattr(request, "param", "bureau"), WIDTHS["bureau"])
     context = chromium.new_context(
-        locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900}
+        locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": width, "height": 900}
     )
     context.set_default_timeout(15000)
     page = context.new_page()
@@ -78,6 +84,17 @@ def page(chromium, request):
 def shots(page, request):
     name = re.sub(r"[^\w-]+", "_", request.node.name)
     return Shots(page, ARTIFACTS / name)
+
+
+def nav(page, name: str) -> None:
+    """Follow the main navigation's link `name`, unfolding the phone menu first as a person
+    would on a narrow screen."""
+    toggler = page.get_by_role("button", name="Afficher le menu")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name=name
+    ).click()
 
 
 def login(page, live_server, username: str, password: str = "motdepasse-test") -> None:

@@ -15,7 +15,7 @@ from dla.models import StepKind
 from followups.models import FollowUp, Outcome
 from reporting.models import ReportEdition
 from tests import factories
-from tests.browser_fixtures import login
+from tests.browser_fixtures import login, nav, phone_and_desktop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,6 +35,7 @@ def _pdf_text(pdf: bytes) -> str:
     return re.sub(r"[\u202f\u00a0\s]+", " ", text).replace("\u2019", "'")
 
 
+@phone_and_desktop
 def test_director_writes_publishes_and_downloads_the_report(page, shots, live_server):
     director = factories.director_user(username="direction", first_name="Claire")
     for _ in range(13):
@@ -67,9 +68,7 @@ def test_director_writes_publishes_and_downloads_the_report(page, shots, live_se
     today = timezone.localdate()
     login(page, live_server, "direction")
 
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Rapport d'activité"
-    ).click()
+    nav(page, "Rapport d'activité")
     page.get_by_role("link", name=f"Rapport {YEAR}", exact=True).click()
     page.get_by_role("heading", name=f"Rapport d'activité {YEAR}").wait_for()
     shots.take("rapport-brouillon")

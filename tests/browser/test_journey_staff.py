@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accompaniment.models import Holder, Meeting, Project, ProjectStatus
 from tests import factories
-from tests.browser_fixtures import login
+from tests.browser_fixtures import login, nav, phone_and_desktop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,6 +23,7 @@ def _label(text: str) -> re.Pattern:
     return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
 
 
+@phone_and_desktop
 def test_staff_receives_a_holder_follows_the_project_and_closes_it_as_created(
     page, shots, live_server
 ):
@@ -33,9 +34,7 @@ def test_staff_receives_a_holder_follows_the_project_and_closes_it_as_created(
     login(page, live_server, "sbaudemont")
 
     # The holder, through the navigation and the form.
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Accompagnement"
-    ).click()
+    nav(page, "Accompagnement")
     page.get_by_role("link", name="Porteurs", exact=True).click()
     page.get_by_role("link", name="Nouveau porteur").click()
     page.get_by_label(_label("Nom")).fill("Lefèvre")

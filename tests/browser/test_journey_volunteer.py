@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.browser_fixtures import login
+from tests.browser_fixtures import login, nav, phone_and_desktop
 from volunteers.models import Case, CaseStatus, Contribution, Mission
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,6 +30,7 @@ def _case(project, *, description, skills=(), status=CaseStatus.OPEN, volunteer=
     return case
 
 
+@phone_and_desktop
 def test_volunteer_takes_a_case_logs_time_and_cannot_open_someone_elses(page, shots, live_server):
     staff = factories.staff_user(username="sbaudemont")
     legal = factories.SkillFactory(name="juridique")
@@ -58,9 +59,7 @@ def test_volunteer_takes_a_case_logs_time_and_cannot_open_someone_elses(page, sh
 
     login(page, live_server, "benevole")
     shots.take("accueil")
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Dossiers à prendre"
-    ).click()
+    nav(page, "Dossiers à prendre")
     page.get_by_role("heading", name="Dossiers à prendre").wait_for()
     shots.take("tableau")
     cards = page.locator("article.card")
@@ -88,9 +87,7 @@ def test_volunteer_takes_a_case_logs_time_and_cannot_open_someone_elses(page, sh
     assert holders.get_by_role("link", name="lea@example.org").is_visible()
 
     # Time logged from their space, choosing the case in the form.
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Mes dossiers"
-    ).click()
+    nav(page, "Mes dossiers")
     page.get_by_role("heading", name="Mon espace bénévole").wait_for()
     form = page.locator("form", has=page.get_by_role("button", name="Noter"))
     form.get_by_label(_label("Dossier")).select_option(
