@@ -144,6 +144,13 @@ class ProjectQuerySet(models.QuerySet):
     def created_in(self, year: int) -> "ProjectQuerySet":
         return self.filter(status=ProjectStatus.CREATED, created_on__range=year_bounds(year))
 
+    def of_report_year(self, year: int) -> "ProjectQuerySet":
+        """The projects a report's focus may tell about: came in, followed or created that year."""
+        start, end = year_bounds(year)
+        return self.received_or_active_in(year) | self.filter(
+            status=ProjectStatus.CREATED, created_on__range=(start, end)
+        )
+
     def open(self) -> "ProjectQuerySet":
         return self.exclude(status__in=CLOSED_STATUSES)
 
