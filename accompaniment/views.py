@@ -95,7 +95,7 @@ def _project_page(request: HttpRequest, project: Project, **forms) -> HttpRespon
     context = {
         "project": project,
         "holders": project.holders.all(),
-        "timeline": selectors.project_timeline(project),
+        "timeline": selectors.project_timeline(project, request.GET.get("historique")),
         "minutes_spent": selectors.project_minutes_spent(project),
         "meeting_form": forms.get("meeting_form")
         or MeetingForm(

@@ -140,24 +140,33 @@ def structure_create(request: HttpRequest) -> HttpResponse:
 @staff_required
 def structure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     structure = _get_structure(pk)
-    steps = list(selectors.structure_timeline(structure))
     kind = request.GET.get("etape")
     if kind not in StepKind.values:
-        kind = selectors.next_step_kind(steps[-1].kind if steps else None)
+        last = selectors.structure_timeline(structure).last()
+        kind = selectors.next_step_kind(last.kind if last else None)
     initial = {"kind": kind, "date": timezone.localdate(), "staff": request.user.pk}
-    return _render_structure(request, structure, StepForm(initial=initial), steps)
+    return _render_structure(request, structure, StepForm(initial=initial))
 
 
-def _render_structure(
-    request: HttpRequest, structure: Structure, step_form, steps=None
-) -> HttpResponse:
+# Years of steps: the latest shown, older ones a page back.
+STEPS_PER_PAGE = 40
+
+
+def _render_structure(request: HttpRequest, structure: Structure, step_form) -> HttpResponse:
     today = timezone.localdate()
+    steps = paginate(
+        request,
+        selectors.structure_timeline(structure),
+        STEPS_PER_PAGE,
+        param="etapes",
+        last_by_default=True,
+    )
     return render(
         request,
         "dla/structure_detail.html",
         {
             "structure": structure,
-            "steps": selectors.structure_timeline(structure) if steps is None else steps,
+            "steps": steps,
             "step_form": step_form,
             "themes": SUGGESTED_THEMES,
             "esus_expires_soon": bool(
