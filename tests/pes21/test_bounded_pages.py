@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accompaniment.models import CollectiveAction, Holder, Meeting, Project, StatusChange
 from dla.models import Step, Structure
@@ -27,6 +28,7 @@ from volunteers.models import Case, Contribution, Volunteer
 
 MAX_HTML_BYTES = 150 * 1024
 GROWTH = 400  # rows added per table between the two measures
+LONG_AGO = timezone.make_aware(dt.datetime(2009, 1, 1))
 
 
 def _role_for(expected: tuple) -> str | None:
@@ -55,6 +57,8 @@ def _grow(world: World, n: int) -> None:
     holders = Holder.objects.bulk_create(
         Holder(last_name=f"Porteur {i}", first_name="Jeanne", commune="Dijon") for i in range(n)
     )
+    # Long gone, so the retention page lists them too.
+    Holder.objects.filter(pk__in=[h.pk for h in holders]).update(created_at=LONG_AGO)
     projects = Project.objects.bulk_create(
         Project(name=f"Projet {i}", received_on=_days(i), status="accompagne", started_on=_days(i))
         for i in range(n)
