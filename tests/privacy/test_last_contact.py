@@ -13,6 +13,7 @@ from accompaniment.models import Holder
 from exchange.services import activity_import
 from privacy.selectors import holders_with_last_contact
 from privacy.services import holders_last_contact_refresh
+from privacy.views import LIST_LIMIT
 from tests import factories
 from tests.exchange.conftest import SAMPLE
 
@@ -94,5 +95,8 @@ def test_the_retention_page_does_not_grow_with_the_holders(director_client):
     holders_last_contact_refresh()
     with CaptureQueriesContext(connection) as many:
         page = director_client.get(reverse("privacy:retention"))
-    assert "Porteur 299" in page.content.decode()
+    # A full pass of the oldest contacts, the long-standing holder first.
+    html = page.content.decode()
+    assert html.count('type="checkbox" name="holders"') == LIST_LIMIT
+    assert html.index("Ancien") < html.index("Porteur 0")
     assert len(many) == len(few)
