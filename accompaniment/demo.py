@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from pes21.choices import LegalForm
 from pes21.demo import DemoContext
+from privacy.services import holders_last_contact_refresh
 
 from .models import (
     ActionKind,
@@ -216,3 +217,4 @@ def seed(ctx: DemoContext) -> None:
                 for holder in rng.sample(holders, count)
             ]
     Attendance.objects.bulk_create(attendances, batch_size=5000)
+    holders_last_contact_refresh()

@@ -5,11 +5,13 @@ from crispy_forms.layout import HTML, Column, Field, Row
 from django import forms
 from django.utils import timezone
 
+from dla.models import Structure
 from pes21.choices import LegalForm
 from pes21.concurrency import VersionedForm, VersionedFormMixin
-from pes21.forms import DateInput, IdsChoiceField, form_helper, parse_id
+from pes21.forms import DateInput, form_helper
 from pes21.models import User
 from pes21.phones import normalise_phone
+from pes21.pickers import PickerChoiceField, PickerMultipleChoiceField
 
 from .models import (
     CLOSED_STATUSES,
@@ -92,39 +94,20 @@ class HolderForm(VersionedForm):
         return data
 
 
-PICKER = (
-    '{{% include "accompaniment/_holder_picker.html" with field_name="{0}" '
-    "picked=form.picked_{0} errors=form.{0}.errors %}}"
-)
-
-
-class HolderPickerMixin:
-    """A holder field shown as the chosen holders' checkboxes plus a search to add more.
-
-    Listing every holder in a <select> would send thousands of names with each form.
-    """
-
-    def picked_holders(self) -> list[Holder]:
-        return self.picked("holders")
-
-    def picked_attendees(self) -> list[Holder]:
-        return self.picked("attendees")
-
-    def picked(self, name: str) -> list[Holder]:
-        if self.is_bound:
-            ids = [i for v in self.data.getlist(self.add_prefix(name)) if (i := parse_id(v))]
-            return list(Holder.objects.filter(pk__in=ids))
-        initial = self.initial.get(name)
-        if initial is None and self.instance.pk:
-            return list(getattr(self.instance, name).all())
-        return list(Holder.objects.filter(pk__in=[getattr(h, "pk", h) for h in initial or []]))
-
-
-class ProjectForm(HolderPickerMixin, VersionedForm):
-    holders = IdsChoiceField(
+class ProjectForm(VersionedForm):
+    holders = PickerMultipleChoiceField(
+        "porteur",
         label="Porteurs",
         queryset=Holder.objects.all(),
         error_messages={"required": "Un projet a au moins un porteur."},
+        help_text="Cochez les porteurs concernés. Personne n'est trouvé ? Créez le porteur "
+        "(menu Porteurs), puis cherchez-le ici.",
+    )
+    structure = PickerChoiceField(
+        "structure",
+        label="Structure issue du projet",
+        queryset=Structure.objects.only("pk", "name", "commune"),
+        required=False,
     )
     referent = forms.ModelChoiceField(
         label="Référent·e", queryset=User.objects.staff_members(), required=False
@@ -161,11 +144,10 @@ class ProjectForm(HolderPickerMixin, VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["referent"].queryset = User.objects.staff_members()
-        self.fields["structure"].queryset = self.fields["structure"].queryset.only("name")
         self.helper = form_helper(
             "Enregistrer",
             "name",
-            HTML(PICKER.format("holders")),
+            "holders",
             Row(Column("programme"), Column("referent"), Column("status")),
             Row(Column("received_on"), Column("started_on"), Column("ended_on")),
             Row(Column("created_on"), Column("legal_form"), Column("jobs_created")),
@@ -339,9 +321,12 @@ class ProjectCloseForm(ProjectVersionForm):
         return data
 
 
-class CollectiveActionForm(HolderPickerMixin, VersionedForm):
-    attendees = IdsChoiceField(
-        label="Porteurs présents", queryset=Holder.objects.all(), required=False
+class CollectiveActionForm(VersionedForm):
+    attendees = PickerMultipleChoiceField(
+        "porteur",
+        label="Porteurs présents (si connus)",
+        queryset=Holder.objects.all(),
+        required=False,
     )
 
     class Meta:
@@ -369,7 +354,7 @@ class CollectiveActionForm(HolderPickerMixin, VersionedForm):
             "title",
             Row(Column("organisation", css_class="col-md-8"), Column("animated_by_pes")),
             Row(Column("participants"), Column("hours")),
-            HTML(PICKER.format("attendees")),
+            "attendees",
             "notes",
             *HIDDEN,
         )

@@ -94,8 +94,11 @@ class Holder(models.Model):
     consent_on = models.DateField("consentement RGPD le", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    # Kept by privacy.services.holders_last_contact_refresh on every write that moves it, so the
+    # retention page reads an index instead of computing every holder's dates.
+    last_contact_on = models.DateField("dernier contact", null=True, editable=False)
     version = version_field()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["last_contact_on"])
 
     objects = HolderQuerySet.as_manager()
 
@@ -103,7 +106,10 @@ class Holder(models.Model):
         verbose_name = "porteur de projet"
         verbose_name_plural = "porteurs de projet"
         ordering = ["last_name", "first_name", "pk"]
-        indexes = [models.Index(fields=["last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["last_contact_on", "id"], name="holder_last_contact"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -143,6 +149,13 @@ class ProjectQuerySet(models.QuerySet):
 
     def created_in(self, year: int) -> "ProjectQuerySet":
         return self.filter(status=ProjectStatus.CREATED, created_on__range=year_bounds(year))
+
+    def of_report_year(self, year: int) -> "ProjectQuerySet":
+        """The projects a report's focus may tell about: came in, followed or created that year."""
+        start, end = year_bounds(year)
+        return self.received_or_active_in(year) | self.filter(
+            status=ProjectStatus.CREATED, created_on__range=(start, end)
+        )
 
     def open(self) -> "ProjectQuerySet":
         return self.exclude(status__in=CLOSED_STATUSES)

@@ -1,4 +1,4 @@
-from pes21 import search
+from pes21 import pickers, search
 from pes21.roles import is_staff_member
 
 from .models import Holder, Project
@@ -24,3 +24,41 @@ def projects(user, query: str) -> search.SearchGroup | None:
         "Projets",
         [search.SearchHit(p.name, p.get_absolute_url(), p.get_status_display()) for p in rows],
     )
+
+
+def holder_label(holder: Holder) -> str:
+    details = ", ".join(filter(None, [holder.commune, holder.email]))
+    return f"{holder} ({details})" if details else str(holder)
+
+
+def project_label(project: Project) -> str:
+    # Two projects may share a name: the programme and the month received tell them apart.
+    received = project.received_on.strftime("%m/%Y") if project.received_on else ""
+    return f"{project.name} ({project.get_programme_display()}, accueilli {received})"
+
+
+def pickable_projects(user, scope: str):
+    """Every project, or with "annee:2023" the year's (a report's focus)."""
+    projects = Project.objects.only("pk", "name", "programme", "received_on").order_by(
+        "name", "-received_on", "pk"
+    )
+    kind, _, value = scope.partition(":")
+    if kind == "annee" and value.isdigit() and len(value) == 4:
+        return projects.of_report_year(int(value))
+    return projects
+
+
+pickers.register(
+    "porteur",
+    pickers.PickerSource(
+        queryset=lambda user, scope: Holder.objects.only(
+            "pk", "first_name", "last_name", "commune", "email"
+        ).order_by("last_name", "first_name", "pk"),
+        label=holder_label,
+        allowed=is_staff_member,
+    ),
+)
+pickers.register(
+    "projet",
+    pickers.PickerSource(queryset=pickable_projects, label=project_label, allowed=is_staff_member),
+)

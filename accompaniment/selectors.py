@@ -4,11 +4,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.paginator import Page
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from pes21.choices import LegalForm
 from pes21.hours import minutes_to_hours
+from pes21.paging import timeline_page
 
 from .models import (
     ActionKind,
@@ -75,19 +77,18 @@ class TimelineEntry:
     item: Meeting | StatusChange
 
 
-def project_timeline(project: Project) -> list[TimelineEntry]:
-    """Meetings and status changes of a project, newest first, in two queries."""
-    entries = [
-        TimelineEntry(m.date, "meeting", m) for m in project.meetings.select_related("staff")
-    ]
-    entries += [
-        TimelineEntry(c.changed_on, "status", c)
-        for c in project.status_changes.select_related("changed_by")
-    ]
-    # On the same day a status change is listed above the meeting that led to it; then the
-    # latest recorded comes first.
-    entries.sort(key=lambda e: (e.on, e.kind == "status", e.item.created_at), reverse=True)
-    return entries
+def project_timeline(project: Project, page_number=None) -> Page:
+    """One page of a project's meetings and status changes, newest first; on the same day a
+    status change is listed above the meeting that led to it."""
+    page = timeline_page(
+        {
+            "meeting": (project.meetings.select_related("staff"), "date"),
+            "status": (project.status_changes.select_related("changed_by"), "changed_on"),
+        },
+        page_number,
+    )
+    page.object_list = [TimelineEntry(*entry) for entry in page.object_list]
+    return page
 
 
 def _labels(choices) -> dict[str, str]:

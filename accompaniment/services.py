@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from pes21.concurrency import save_versioned
 from pes21.services import set_fields
+from privacy.services import holders_last_contact_refresh
 
 from .models import (
     CLOSED_STATUSES,
@@ -23,11 +24,18 @@ from .models import (
 from .signals import project_closed
 
 
+def _contacts_moved(holders, previous_ids: Iterable[int] = ()) -> None:
+    """The holders whose last contact a write may have moved (those it removed too)."""
+    ids = set(holders.values_list("pk", flat=True)) | set(previous_ids)
+    holders_last_contact_refresh(holder_ids=ids)
+
+
 def holder_create(*, data: dict[str, Any]) -> Holder:
     holder = Holder()
     set_fields(holder, data)
     holder.full_clean()
     holder.save()
+    holders_last_contact_refresh(holder_ids=[holder.pk])
     return holder
 
 
@@ -38,6 +46,7 @@ def holder_update(
     set_fields(holder, data)
     holder.full_clean()
     save_versioned(holder, expected_version)
+    holders_last_contact_refresh(holder_ids=[holder.pk])
     return holder
 
 
@@ -77,6 +86,7 @@ def project_create(*, data: dict[str, Any], holders: Iterable[Holder], user) -> 
     _record_status(
         project=project, status=project.status, on=project_status_date(project), user=user
     )
+    _contacts_moved(project.holders)
     return project
 
 
@@ -90,10 +100,12 @@ def project_update(
     expected_version: int | None = None,
 ) -> Project:
     previous_status = Project.objects.values_list("status", flat=True).get(pk=project.pk)
+    previous_holders = list(project.holders.values_list("pk", flat=True))
     set_fields(project, data)
     project.full_clean()
     save_versioned(project, expected_version)
     project.holders.set(holders)
+    _contacts_moved(project.holders, previous_holders)
     if project.status != previous_status:
         _record_status(
             project=project, status=project.status, on=project_status_date(project), user=user
@@ -118,6 +130,7 @@ def project_change_status(
     project.full_clean()
     save_versioned(project, expected_version)
     _record_status(project=project, status=status, on=on, user=user, note=note)
+    _contacts_moved(project.holders)
     return project
 
 
@@ -152,6 +165,7 @@ def project_close(
     save_versioned(project, expected_version)
     _record_status(project=project, status=outcome, on=on, user=user, note=note)
     project_closed.send(sender=Project, project=project, user=user, on=on)
+    _contacts_moved(project.holders)
     return project
 
 
@@ -172,6 +186,7 @@ def meeting_create(
         project.next_step, project.next_step_on = next_step, next_step_on
         project.full_clean()
         project.save()
+    _contacts_moved(project.holders)
     return meeting
 
 
@@ -182,6 +197,7 @@ def meeting_update(
     set_fields(meeting, data)
     meeting.full_clean()
     save_versioned(meeting, expected_version)
+    _contacts_moved(meeting.project.holders)
     return meeting
 
 
@@ -192,6 +208,7 @@ def action_create(*, data: dict[str, Any], attendees: Iterable[Holder]) -> Colle
     action.full_clean()
     action.save()
     action.attendees.set(attendees)
+    _contacts_moved(action.attendees)
     return action
 
 
@@ -203,8 +220,10 @@ def action_update(
     attendees: Iterable[Holder],
     expected_version: int | None = None,
 ) -> CollectiveAction:
+    previous_attendees = list(action.attendees.values_list("pk", flat=True))
     set_fields(action, data)
     action.full_clean()
     save_versioned(action, expected_version)
     action.attendees.set(attendees)
+    _contacts_moved(action.attendees, previous_attendees)
     return action

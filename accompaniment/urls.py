@@ -16,7 +16,6 @@ urlpatterns = [
     path("porteurs/", views.holder_list, name="holder_list"),
     path("porteurs/export.csv", views.holder_export, name="holder_export"),
     path("porteurs/nouveau/", views.holder_create, name="holder_create"),
-    path("porteurs/choix/", views.holder_picker, name="holder_picker"),
     path("porteurs/<int:pk>/", views.holder_detail, name="holder_detail"),
     path("porteurs/<int:pk>/modifier/", views.holder_edit, name="holder_edit"),
     path("actions/", views.action_list, name="action_list"),

@@ -96,7 +96,7 @@ def _project_page(request: HttpRequest, project: Project, **forms) -> HttpRespon
     context = {
         "project": project,
         "holders": project.holders.all(),
-        "timeline": selectors.project_timeline(project),
+        "timeline": selectors.project_timeline(project, request.GET.get("historique")),
         "minutes_spent": selectors.project_minutes_spent(project),
         "meeting_form": forms.get("meeting_form")
         or MeetingForm(
@@ -352,26 +352,6 @@ def holder_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Porteur enregistré.")
             return redirect(holder)
     return render(request, "accompaniment/holder_form.html", {"form": form, "holder": holder})
-
-
-PICKER_FIELDS = {"holders", "attendees"}
-
-
-@require_POST
-@staff_required
-def holder_picker(request: HttpRequest) -> HttpResponse:
-    """Holders matching the typed text, as checkboxes to add to a project or an action."""
-    field_name = request.POST.get("field", "")
-    if field_name not in PICKER_FIELDS:
-        return HttpResponse(status=400)
-    # PostgreSQL refuses a NUL in any text parameter (an error 500): no name contains one.
-    query = request.POST.get("picker_q", "").replace("\x00", "").strip()[:100]
-    found = Holder.objects.search(query)[:15] if len(query) >= 2 else []
-    return render(
-        request,
-        "accompaniment/_holder_choices.html",
-        {"found": found, "field_name": field_name, "query": query},
-    )
 
 
 # --- Collective actions ----------------------------------------------------------------------

@@ -7,15 +7,15 @@ from django import forms
 from django.core import validators
 from django.db.models import Q
 from django.forms.utils import flatatt
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from pes21.concurrency import OnceFormMixin, VersionedForm, VersionedModelForm
-from pes21.forms import DateInput, IdsChoiceField, form_helper
+from pes21.forms import DateInput, form_helper
 from pes21.models import User
 from pes21.phones import normalise_phone
+from pes21.pickers import PickerMultipleChoiceField, picker_field
 
 from .models import CollectiveEngineering, Provider, Step, StepKind, Structure
 
@@ -63,67 +63,6 @@ def _escaped(label) -> str:
 
 class FastSelect(FastSelectMixin, forms.Select):
     pass
-
-
-class FastSelectMultiple(FastSelectMixin, forms.SelectMultiple):
-    pass
-
-
-class StructureSearchInput(forms.Widget):
-    """A search box whose matches come back as radio buttons, instead of a <select>.
-
-    With tens of thousands of structures a select is megabytes of HTML and a second of server
-    time; the search asks the page for at most PICKER_LIMIT matches while the person types.
-    """
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.search_url = ""
-        self.query = ""
-        self.found: list = []
-        self.queryset = Structure.objects.none()
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        chosen = []
-        if value not in (None, ""):
-            chosen = list(self.queryset.filter(pk=value)[:1])
-        chosen_pks = {s.pk for s in chosen}
-        structures = chosen + [s for s in self.found if s.pk not in chosen_pks]
-        context = _choices_context(name, structures, chosen_pks, self.query) | {
-            "widget_id": final_attrs.get("id", ""),
-            "query_param": STRUCTURE_QUERY_PARAM,
-            "search_url": self.search_url,
-        }
-        return render_to_string("dla/widgets/structure_picker.html", context)
-
-    def value_from_datadict(self, data, files, name):
-        return data.get(name)
-
-
-STRUCTURE_QUERY_PARAM = "structure_q"
-PICKER_LIMIT = 15
-
-
-def structure_label(structure: Structure) -> str:
-    return f"{structure.name} ({structure.commune})" if structure.commune else structure.name
-
-
-def _choices_context(name: str, structures, chosen_pks, query: str) -> dict:
-    return {
-        "name": name,
-        "query": query,
-        "choices": [(s.pk, structure_label(s), s.pk in chosen_pks) for s in structures],
-        "searched": len(query) >= 2,
-    }
-
-
-def structure_choices_html(name: str, structures, chosen_pks=frozenset(), query: str = ""):
-    """Radio buttons for the structures found (and the one already chosen)."""
-    return render_to_string(
-        "dla/widgets/_structure_choices.html",
-        _choices_context(name, structures, chosen_pks, query),
-    )
 
 
 class ThemeInput(forms.TextInput):
@@ -364,11 +303,11 @@ class CollectiveForm(VersionedModelForm):
 class CollectiveCreateForm(OnceFormMixin, CollectiveForm):
     """A collective engineering with the structures taking part, created in one go."""
 
-    structures = IdsChoiceField(
+    structures = PickerMultipleChoiceField(
+        "structure",
         label="Structures participantes",
         queryset=Structure.objects.only("pk", "name", "commune").order_by("name", "pk"),
-        widget=FastSelectMultiple(attrs={"size": 12, "data-filterable": ""}),
-        help_text="Au moins deux ; Ctrl (ou Cmd) + clic pour en choisir plusieurs.",
+        help_text="Au moins deux : cherchez chacune, puis cochez-la.",
     )
     days_per_structure = forms.DecimalField(
         label="Jours par structure", min_value=Decimal(0), max_digits=6, decimal_places=2
@@ -380,9 +319,6 @@ class CollectiveCreateForm(OnceFormMixin, CollectiveForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["structures"].label_from_instance = lambda s: (
-            f"{s.name} ({s.commune})" if s.commune else s.name
-        )
         self.fields["staff"].queryset = User.objects.staff_members()
         self.helper.layout.extend(
             [
@@ -401,27 +337,20 @@ class CollectiveCreateForm(OnceFormMixin, CollectiveForm):
 class CollectiveJoinForm(OnceFormMixin, forms.Form):
     """One more structure in a collective engineering, from the collective's page."""
 
-    structure = forms.ModelChoiceField(
-        label="Structure",
-        queryset=Structure.objects.none(),
-        widget=StructureSearchInput,
-        help_text="Tapez au moins deux caractères, puis choisissez la structure.",
-    )
+    structure = forms.ModelChoiceField(queryset=Structure.objects.none())  # set per collective
     days = forms.DecimalField(label="Jours", min_value=Decimal(0), max_digits=6, decimal_places=2)
     cost_eur = forms.DecimalField(
         label="Coût (€)", min_value=Decimal(0), max_digits=10, decimal_places=2
     )
 
-    def __init__(self, *args, collective: CollectiveEngineering, query: str = "", **kwargs):
+    def __init__(self, *args, collective: CollectiveEngineering, **kwargs):
         super().__init__(*args, **kwargs)
-        candidates = self.candidates(collective)
-        self.fields["structure"].queryset = candidates
-        self.fields["structure"].label_from_instance = structure_label
-        widget = self.fields["structure"].widget
-        widget.queryset = candidates
-        widget.search_url = collective.get_absolute_url()
-        widget.query = query
-        widget.found = self.search(collective, query)
+        self.fields["structure"] = picker_field(
+            "structure",
+            scope=f"hors:{collective.pk}",
+            label="Structure",
+            help_text="Tapez au moins deux caractères, puis choisissez la structure.",
+        )
         self.helper = form_helper(
             None,
             "structure",
@@ -430,21 +359,3 @@ class CollectiveJoinForm(OnceFormMixin, forms.Form):
             ),
             "submission_token",
         )
-
-    @staticmethod
-    def candidates(collective: CollectiveEngineering):
-        """Structures that can still join: not already in the collective."""
-        members = Step.objects.filter(collective=collective).values("structure_id")
-        return (
-            Structure.objects.exclude(pk__in=members)
-            .only("pk", "name", "commune")
-            .order_by("name", "pk")
-        )
-
-    @classmethod
-    def search(cls, collective: CollectiveEngineering, query: str) -> list:
-        """At most PICKER_LIMIT candidates matching the typed text (two characters or more)."""
-        query = query.strip()[:100]
-        if len(query) < 2:
-            return []
-        return list(cls.candidates(collective).search(query)[:PICKER_LIMIT])

@@ -17,7 +17,6 @@ from pes21.roles import staff_required
 from . import selectors, services
 from .filters import ProviderFilter, StructureFilter
 from .forms import (
-    STRUCTURE_QUERY_PARAM,
     SUGGESTED_THEMES,
     CollectiveCreateForm,
     CollectiveForm,
@@ -27,7 +26,6 @@ from .forms import (
     StepForm,
     StructureCreateForm,
     StructureForm,
-    structure_choices_html,
 )
 from .models import CollectiveEngineering, Provider, Step, StepKind, Structure
 
@@ -142,24 +140,33 @@ def structure_create(request: HttpRequest) -> HttpResponse:
 @staff_required
 def structure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     structure = _get_structure(pk)
-    steps = list(selectors.structure_timeline(structure))
     kind = request.GET.get("etape")
     if kind not in StepKind.values:
-        kind = selectors.next_step_kind(steps[-1].kind if steps else None)
+        last = selectors.structure_timeline(structure).last()
+        kind = selectors.next_step_kind(last.kind if last else None)
     initial = {"kind": kind, "date": timezone.localdate(), "staff": request.user.pk}
-    return _render_structure(request, structure, StepForm(initial=initial), steps)
+    return _render_structure(request, structure, StepForm(initial=initial))
 
 
-def _render_structure(
-    request: HttpRequest, structure: Structure, step_form, steps=None
-) -> HttpResponse:
+# Years of steps: the latest shown, older ones a page back.
+STEPS_PER_PAGE = 40
+
+
+def _render_structure(request: HttpRequest, structure: Structure, step_form) -> HttpResponse:
     today = timezone.localdate()
+    steps = paginate(
+        request,
+        selectors.structure_timeline(structure),
+        STEPS_PER_PAGE,
+        param="etapes",
+        last_by_default=True,
+    )
     return render(
         request,
         "dla/structure_detail.html",
         {
             "structure": structure,
-            "steps": selectors.structure_timeline(structure) if steps is None else steps,
+            "steps": steps,
             "step_form": step_form,
             "themes": SUGGESTED_THEMES,
             "esus_expires_soon": bool(
@@ -410,16 +417,8 @@ def collective_create(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def collective_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    query = request.GET.get(STRUCTURE_QUERY_PARAM, "")
-    if request.headers.get("HX-Request") and STRUCTURE_QUERY_PARAM in request.GET:
-        # The join form's search box asks for the matching structures only.
-        collective = get_object_or_404(CollectiveEngineering, pk=pk)
-        found = CollectiveJoinForm.search(collective, query)
-        return HttpResponse(structure_choices_html("structure", found, query=query.strip()))
     collective = get_object_or_404(selectors.collective_list_rows(), pk=pk)
-    return _render_collective(
-        request, collective, CollectiveJoinForm(collective=collective, query=query)
-    )
+    return _render_collective(request, collective, CollectiveJoinForm(collective=collective))
 
 
 def _render_collective(request: HttpRequest, collective, join_form) -> HttpResponse:
@@ -438,9 +437,7 @@ def _render_collective(request: HttpRequest, collective, join_form) -> HttpRespo
 @require_POST
 def collective_join(request: HttpRequest, pk: int) -> HttpResponse:
     collective = get_object_or_404(selectors.collective_list_rows(), pk=pk)
-    form = CollectiveJoinForm(
-        request.POST, collective=collective, query=request.POST.get(STRUCTURE_QUERY_PARAM, "")
-    )
+    form = CollectiveJoinForm(request.POST, collective=collective)
     if form.is_valid():
         data = form.cleaned_data
         response = create_once_response(

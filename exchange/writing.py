@@ -19,6 +19,7 @@ from accompaniment.services import project_status_date
 from generateur.models import Phase, PhaseChange
 from pes21.models import User
 from pes21.roles import STAFF
+from privacy.services import holders_last_contact_refresh
 
 from .checking import DatasetCheck, Row, _as_list
 from .formats import FILES, NAMED, PROJECTS, TERRITORIAL_PROJECTS, FileSpec
@@ -93,6 +94,8 @@ class DatasetWriter:
             if spec.name in AFTER_WRITE:
                 AFTER_WRITE[spec.name](rows, self.user)
             self.check.tracker.step(f"Enregistrement de {spec.name}", len(rows) * WRITE_WEIGHT)
+        # Once every file is written: the holders' last contact (privacy), in one UPDATE.
+        holders_last_contact_refresh()
 
     def _history_kwargs(self) -> dict:
         return {"default_user": self.user, "default_change_reason": CHANGE_REASON}

@@ -3,8 +3,11 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.paginator import Page
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
+
+from pes21.paging import timeline_page
 
 from .models import (
     PHASE_PATH,
@@ -97,16 +100,21 @@ class TimelineEntry:
     item: object
 
 
-def timeline(project: TerritorialProject) -> list[TimelineEntry]:
-    """Actions and phase changes together, newest first (two queries, whatever their number)."""
-    actions = TerritorialAction.objects.filter(project=project)
-    changes = PhaseChange.objects.filter(project=project).select_related("changed_by")
-    entries = [TimelineEntry(a.date, "action", a) for a in actions] + [
-        TimelineEntry(c.changed_on, "phase", c) for c in changes
-    ]
-    # Same day: the phase change after the actions that led to it, so it reads on top.
-    entries.sort(key=lambda e: (e.on, e.kind == "phase"), reverse=True)
-    return entries
+def timeline(project: TerritorialProject, page_number=None) -> Page:
+    """One page of the actions and phase changes, newest first; on the same day the phase
+    change after the actions that led to it, so it reads on top."""
+    page = timeline_page(
+        {
+            "action": (TerritorialAction.objects.filter(project=project), "date"),
+            "phase": (
+                PhaseChange.objects.filter(project=project).select_related("changed_by"),
+                "changed_on",
+            ),
+        },
+        page_number,
+    )
+    page.object_list = [TimelineEntry(*entry) for entry in page.object_list]
+    return page
 
 
 def project_totals(project: TerritorialProject) -> dict:

@@ -226,7 +226,7 @@ def _project_page(
         {
             "project": project,
             "phase_bar": selectors.phase_bar(project),
-            "timeline": selectors.timeline(project),
+            "timeline": selectors.timeline(project, request.GET.get("chronologie")),
             "totals": selectors.project_totals(project),
             "by_year": selectors.actions_summary_by_year(project),
             "by_kind": selectors.actions_summary_by_kind(project),

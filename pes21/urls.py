@@ -8,6 +8,7 @@ from .forms import LoginForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("recherche/", views.search, name="search"),
+    path("choix/<slug:kind>/", views.picker, name="picker"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "documents/ajout/<int:content_type_id>/<int:object_id>/",

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from . import pickers
 from . import search as search_registry
 from .attachments import ATTACHABLE
 from .forms import AttachmentForm
@@ -36,6 +37,29 @@ def search(request: HttpRequest) -> HttpResponse:
     groups = search_registry.search(request.user, query)
     template = "pes21/_search_results.html" if request.htmx else "pes21/search.html"
     return render(request, template, {"query": query, "groups": groups})
+
+
+@require_POST
+def picker(request: HttpRequest, kind: str) -> HttpResponse:
+    """The matches of a search picker's box, typed in any form (names travel in the body)."""
+    source = pickers.source(kind)
+    if source is None:
+        raise Http404
+    if not source.allowed(request.user):
+        raise PermissionDenied
+    name = request.POST.get("name", "")
+    if not pickers.FIELD_NAME.match(name):
+        return HttpResponse(status=400)
+    query = pickers.clean_query(request.POST.get(name + pickers.QUERY_SUFFIX))
+    queryset = source.queryset(request.user, request.POST.get("scope", "")[:40])
+    context = pickers.results_context(
+        kind=kind,
+        name=name,
+        multiple=request.POST.get("multiple") == "1",
+        found=pickers.search(queryset, query),
+        query=query,
+    )
+    return render(request, "pes21/widgets/_picker_found.html", context)
 
 
 @login_not_required

@@ -19,7 +19,8 @@ def retention_limit(*, today: dt.date, months: int) -> dt.date:
 
 
 def holders_with_last_contact() -> QuerySet:
-    """Holders annotated with the date of their last contact with the association."""
+    """Holders annotated with the date of their last contact with the association: the rule,
+    which privacy.services.holders_last_contact_refresh stores in Holder.last_contact_on."""
     projects = Project.objects.filter(holders=OuterRef("pk"))
     last_meeting = Subquery(
         Meeting.objects.filter(project__holders=OuterRef("pk"))
@@ -60,9 +61,10 @@ def _not_erased(queryset: QuerySet, kind: str) -> QuerySet:
 def holders_past_retention(*, today: dt.date, months: int) -> QuerySet:
     limit = retention_limit(today=today, months=months)
     return (
-        _not_erased(holders_with_last_contact(), PersonKind.HOLDER)
-        .filter(last_contact__lt=limit)
-        .order_by("last_contact", "pk")
+        _not_erased(Holder.objects.all(), PersonKind.HOLDER)
+        .filter(last_contact_on__lt=limit)
+        .annotate(last_contact=F("last_contact_on"))
+        .order_by("last_contact_on", "pk")
     )
 
 

@@ -9,9 +9,10 @@ are deleted, files included. The register (Erasure.actions) says what was done, 
 """
 
 import re
+from collections.abc import Iterable
 
 from django.db import models, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 
 from accompaniment.models import Holder, Meeting, Project, StatusChange
@@ -20,6 +21,23 @@ from pes21.models import Attachment, User
 from volunteers.models import Case, Contribution, Volunteer
 
 from .models import Erasure, PersonKind
+from .selectors import holders_with_last_contact
+
+
+def holders_last_contact_refresh(*, holder_ids: Iterable[int] | None = None) -> None:
+    """Store the holders' last contact (privacy.selectors' rule), in one UPDATE.
+
+    Called by every write that moves a holder's dates (accompaniment.services, the import's
+    writer, the demo); None refreshes every holder (after an import).
+    """
+    holders = Holder.objects.all()
+    if holder_ids is not None:
+        holder_ids = {pk for pk in holder_ids if pk is not None}
+        if not holder_ids:
+            return
+        holders = holders.filter(pk__in=holder_ids)
+    computed = holders_with_last_contact().filter(pk=OuterRef("pk")).values("last_contact")[:1]
+    holders.update(last_contact_on=Subquery(computed))
 
 
 def _lines(title: str, pairs: list[tuple[str, object]]) -> list[str]:

@@ -17,7 +17,9 @@ from . import selectors, services
 from .forms import BulkErasureForm, ErasureForm
 from .models import PersonKind
 
-LIST_LIMIT = 500
+# People anonymised per pass: the oldest contacts first. 500 rows took 0.7 s to render and
+# 160 KB at fifty times the demo data; the next ones appear once these are done.
+LIST_LIMIT = 100
 
 
 @dataclass(frozen=True)

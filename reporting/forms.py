@@ -1,10 +1,8 @@
 from django import forms
-from django.db.models import Q
 
-from accompaniment.models import Project
-from dla.models import Structure
 from generateur.models import TerritorialProject
 from pes21.concurrency import VersionedModelForm
+from pes21.pickers import picker_field
 
 from .models import Focus, ReportEdition
 from .services import EDITABLE_FIELDS
@@ -51,14 +49,11 @@ class FocusForm(forms.ModelForm):
 
     def __init__(self, *args, year: int, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only the year's records: the lists stay short whatever the history holds.
-        self.fields["project"].queryset = Project.objects.filter(
-            Q(pk__in=Project.objects.received_in(year).values("pk"))
-            | Q(pk__in=Project.objects.active_in(year).values("pk"))
-            | Q(pk__in=Project.objects.created_in(year).values("pk"))
-        ).order_by("name")
-        self.fields["structure"].queryset = (
-            Structure.objects.filter(steps__date__year=year).distinct().order_by("name")
+        # Only the year's records, searched rather than listed (pes21.pickers).
+        scope = f"annee:{year}"
+        self.fields["project"] = picker_field("projet", scope=scope, label="Projet", required=False)
+        self.fields["structure"] = picker_field(
+            "structure", scope=scope, label="Structure", required=False
         )
         self.fields["territorial_project"].queryset = (
             TerritorialProject.objects.active_in(year).select_related("territory").order_by("name")

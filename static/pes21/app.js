@@ -27,11 +27,35 @@
       });
       return;
     }
-    // Holder picker: a ticked search result moves to the chosen list, so a new search does
-    // not drop it.
+    // Search picker (pes21/pickers.py): a ticked result moves to the chosen list, so a new
+    // search does not drop it.
     if (box.checked && box.closest && box.closest(".picker-found")) {
-      var chosen = box.closest("fieldset").querySelector(".picker-chosen");
+      var chosen = box.closest(".picker").querySelector(".picker-chosen");
       if (chosen) chosen.appendChild(box.closest(".form-check"));
+    }
+  });
+
+  // The picker's "Chercher" button sends the whole form only without JavaScript; here it (and
+  // Enter in its box) searches in place, and Enter elsewhere saves the form as usual.
+  function pickerSearch(input) {
+    if (window.htmx && input) window.htmx.trigger(input, "search");
+  }
+  document.querySelectorAll("[data-picker-search]").forEach(function (button) {
+    button.type = "button";
+  });
+  document.addEventListener("htmx:load", function (event) {
+    event.detail.elt.querySelectorAll && event.detail.elt.querySelectorAll("[data-picker-search]")
+      .forEach(function (button) { button.type = "button"; });
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-picker-search]");
+    if (button) pickerSearch(button.parentNode.querySelector("input[type=search]"));
+  });
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (event.key === "Enter" && input.closest && input.closest(".picker-search")) {
+      event.preventDefault();
+      pickerSearch(input);
     }
   });
 })();

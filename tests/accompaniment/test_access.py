@@ -51,7 +51,7 @@ def test_volunteer_cannot_write_through_the_post_endpoints(volunteer_client, rec
     posts = [
         (reverse("accompaniment:meeting_add", args=[project.pk]), {"date": "2022-05-01"}),
         (reverse("accompaniment:project_start", args=[project.pk]), {"on": "2022-05-01"}),
-        (reverse("accompaniment:holder_picker"), {"field": "holders", "picker_q": "du"}),
+        (reverse("picker", args=["porteur"]), {"name": "holders", "holders_q": "du"}),
         (reverse("accompaniment:holder_create"), {"last_name": "X", "first_name": "Y"}),
     ]
     for url, data in posts:

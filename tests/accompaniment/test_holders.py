@@ -106,15 +106,12 @@ def test_holder_page_lists_all_their_projects(staff_client):
 def test_holder_picker_finds_holders_by_name(staff_client):
     factories.HolderFactory(first_name="Lise", last_name="Vauthier")
     factories.HolderFactory(first_name="Bruno", last_name="Morin")
-    response = staff_client.post(
-        reverse("accompaniment:holder_picker"), {"field": "holders", "picker_q": "vauth"}
-    )
+    url = reverse("picker", args=["porteur"])
+    response = staff_client.post(url, {"name": "holders", "holders_q": "vauth", "multiple": "1"})
     html = response.content.decode()
     assert "Lise Vauthier" in html and "Morin" not in html
-    assert 'name="holders"' in html
-    bad = staff_client.post(
-        reverse("accompaniment:holder_picker"), {"field": "password", "picker_q": "vauth"}
-    )
+    assert 'type="checkbox" name="holders"' in html
+    bad = staff_client.post(url, {"name": "pass word", "pass word_q": "vauth"})
     assert bad.status_code == 400
 
 

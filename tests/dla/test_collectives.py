@@ -120,16 +120,20 @@ def test_the_join_form_searches_structures_instead_of_listing_them_all(staff_cli
     page = staff_client.get(collective.get_absolute_url()).content.decode()
     # Without a search, no candidate is written into the page.
     assert wanted.name not in page and other.name not in page
-    found = staff_client.get(
-        collective.get_absolute_url(), {"structure_q": "lilas"}, HTTP_HX_REQUEST="true"
+    # The page's search box names the picker's scope: structures not yet in this collective.
+    scope = f"hors:{collective.pk}"
+    assert f'"scope": "{scope}"' in page
+    search = reverse("picker", args=["structure"])
+    found = staff_client.post(
+        search, {"name": "structure", "structure_q": "lilas", "scope": scope}
     ).content.decode()
     assert wanted.name in found and other.name not in found
     assert f'value="{wanted.pk}"' in found
     # Members are never offered again.
-    member_search = staff_client.get(
-        collective.get_absolute_url(), {"structure_q": "atelier"}, HTTP_HX_REQUEST="true"
+    member_search = staff_client.post(
+        search, {"name": "structure", "structure_q": "atelier", "scope": scope}
     ).content.decode()
-    assert "Atelier membre" not in member_search and "Aucune structure" in member_search
+    assert "Atelier membre" not in member_search and "Aucun résultat" in member_search
 
 
 def test_a_refused_join_keeps_the_chosen_structure_checked(staff_client, provider):
@@ -141,6 +145,6 @@ def test_a_refused_join_keeps_the_chosen_structure_checked(staff_client, provide
         {"structure": newcomer.pk, "days": "-1", "cost_eur": "600"},
     )
     assert "days" in response.context["join_form"].errors
-    assert f'value="{newcomer.pk}" id="pick-structure-{newcomer.pk}" checked' in (
+    assert f'value="{newcomer.pk}" id="id_structure-pick-{newcomer.pk}" checked' in (
         response.content.decode()
     )

@@ -143,11 +143,11 @@ ENDPOINTS = [
     Endpoint("holder_create", "staff", u("accompaniment:holder_create")),
     Endpoint("holder_edit", "staff", u("accompaniment:holder_edit", "holder")),
     Endpoint(
-        "holder_picker",
+        "picker",
         "staff",
-        u("accompaniment:holder_picker"),
+        lambda w: reverse("picker", args=["porteur"]),
         page=NO_PAGE,  # an htmx search field, not a <form>
-        extra=("field", "picker_q"),
+        extra=("name", "holders_q", "multiple", "scope"),
     ),
     Endpoint("action_create", "staff", u("accompaniment:action_create")),
     Endpoint("action_edit", "staff", u("accompaniment:action_edit", "action")),

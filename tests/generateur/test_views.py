@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from generateur.models import Phase, PhaseChange, TerritorialAction, TerritorialProject, Territory
+from pes21.paging import TIMELINE_PAGE
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -306,7 +307,9 @@ def test_project_page_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(16):
         response = staff_client.get(project.get_absolute_url())
     assert response.status_code == 200
-    assert len(response.context["timeline"]) == 2 * size
+    timeline = response.context["timeline"]
+    assert timeline.paginator.count == 2 * size
+    assert len(timeline) == min(2 * size, TIMELINE_PAGE)
 
 
 @pytest.mark.parametrize("size", [3, 30])

@@ -72,6 +72,7 @@ ARGS = {
         ContentType.objects.get_for_model(w["project"]).pk,
         w["project"].pk,
     ],
+    "picker": lambda w: ["porteur"],
     "exchange:job": lambda w: ["0123456789abcdef"],
     "generateur:project_detail": _pk("territorial"),
     "generateur:action_add": _pk("territorial"),

@@ -18,7 +18,7 @@ def test_holder_picker_with_a_nul_byte_answers(staff_client):
     factories.HolderFactory(last_name="Fournier", first_name="Hugo")
 
     response = staff_client.post(
-        reverse("accompaniment:holder_picker"), {"field": "holders", "picker_q": "Four\x00nier"}
+        reverse("picker", args=["porteur"]), {"name": "holders", "holders_q": "Four\x00nier"}
     )
 
     assert response.status_code == 200
