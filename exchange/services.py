@@ -14,7 +14,12 @@ from django.utils import translation
 from pes21.models import User
 
 from .checking import DatasetCheck, Progress, Tracker
-from .exporting import activity_export, activity_export_zip
+from .exporting import (
+    activity_export,
+    activity_export_to,
+    activity_export_zip,
+    activity_export_zip_file,
+)
 from .sources import Dataset, read_dataset
 from .summary import FileSummary, ImportReport
 from .writing import WRITE_WEIGHT, DatasetWriter
@@ -23,7 +28,9 @@ __all__ = [
     "FileSummary",
     "ImportReport",
     "activity_export",
+    "activity_export_to",
     "activity_export_zip",
+    "activity_export_zip_file",
     "activity_import",
     "activity_import_benchmark",
     "activity_import_dataset",
