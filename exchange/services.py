@@ -1,7 +1,7 @@
 """Import and export of the activity data (docs/import-format.md): the entry points.
 
-The import reads everything and checks everything (`checking`), then writes everything
-(`writing`) in one transaction, or nothing when one cell is wrong; `summary` is what it
+The import reads the dataset, then checks (`checking`) and writes (`writing`) it file by
+file in one transaction, rolled back when one cell is wrong; `summary` is what it
 tells. The export (`exporting`) writes the same files back.
 """
 
@@ -66,7 +66,9 @@ def activity_import_dataset(
     rows = sum(len(table.rows) for table in dataset.tables.values()) or 1
     tracker = Tracker(progress, rows * (1 if dry_run else 1 + WRITE_WEIGHT))
     check = DatasetCheck(dataset, user, tracker)
-    check.check()
+    # Each file is written once checked, then let go: memory holds one file's records, not
+    # the dataset's. A problem in a later file rolls back what was written before it.
+    check.check(write=None if dry_run else DatasetWriter(check).write_file)
     report = ImportReport(
         dry_run=dry_run,
         problems=check.sorted_problems(),
@@ -74,8 +76,9 @@ def activity_import_dataset(
         new_users=check.new_usernames,
     )
     if report.ok and not dry_run:
-        DatasetWriter(check).write()
         report.written = True
+    else:
+        transaction.set_rollback(True)
     return report
 
 
