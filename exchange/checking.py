@@ -24,7 +24,17 @@ from django.db import models
 from pes21.models import User
 
 from . import cells
-from .formats import FILES, NAMED, SPECS, Column, Composite, FileSpec, Named, linked_values
+from .formats import (
+    COMPOSITES,
+    FILES,
+    NAMED,
+    SPECS,
+    Column,
+    Composite,
+    FileSpec,
+    Named,
+    linked_values,
+)
 from .sources import Dataset, Problem
 from .summary import FileSummary
 
@@ -42,7 +52,7 @@ class Tracker:
             self.progress(min(self.done / self.total, 1.0), label)
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of the dataset: no per-instance dict
 class Row:
     line: int
     values: dict
@@ -86,10 +96,15 @@ class DatasetCheck:
         self._defined: dict[str, set[str]] = {}
         # (ref, values...) -> record, per composite: what its cells may name.
         self._candidates: dict[Composite, dict[tuple, models.Model]] = {}
+        # The new records of a checked file a composite may name, by their key cells.
+        self._new_candidates: dict[Composite, dict[tuple, models.Model]] = {}
+        self._summaries: list[FileSummary] = []
+        self._new_usernames: set[str] = set()
 
     @property
     def new_usernames(self) -> list[str]:
-        return sorted(name for name, user in self.users.items() if user.pk is None)
+        # Known once the dataset is read; they keep being new once written.
+        return sorted(self._new_usernames)
 
     def problem(self, spec: FileSpec, line: int, column: str, message: str) -> None:
         self.problems.append(Problem(spec.name, line, column, message))
@@ -99,7 +114,15 @@ class DatasetCheck:
             self.problems, key=lambda p: (file_order(p.file), p.line, p.column, p.message)
         )
 
-    def check(self) -> None:
+    def check(self, write: Callable[[FileSpec, list[Row]], None] | None = None) -> None:
+        """Check each file in the order of FILES; `write`, when given, saves a file's rows as
+        soon as they are checked, as long as no problem has been found (the caller rolls the
+        transaction back if a later file has one).
+
+        Once a file is checked (and written), its rows and their records are let go: what the
+        later files need of it is kept by key only (`_let_go`), so the records of every file
+        are never in memory together.
+        """
         for spec in FILES:
             table = self.dataset.tables.get(spec.name)
             if table is not None:
@@ -114,7 +137,32 @@ class DatasetCheck:
                     self._check_keyed_rows(spec)
                 else:
                     self._check_natural_rows(spec)
-                self.tracker.step(f"Vérification de {spec.name}", len(self.rows[spec.name]))
+                rows = self.rows[spec.name]
+                self.tracker.step(f"Vérification de {spec.name}", len(rows))
+                self._summaries.append(_summary(spec, rows))
+                if write is not None and not self.problems:
+                    write(spec, rows)
+                self._let_go(spec)
+
+    def _let_go(self, spec: FileSpec) -> None:
+        """Keep of a checked file what later files look up, by key, and drop its rows.
+
+        Kept: the refs it defines (a set of strings), its records by ref (`objects`, already
+        there: later rows point to them), and the new records a composite of a later file may
+        name (by their key cells). Each grows with the distinct keys, not with the rows: a
+        file without ref (meetings, steps...) leaves nothing but its steps a follow-up names.
+        """
+        rows = self.rows[spec.name]
+        if spec.has_ref:
+            self._defined[spec.name] = {row.values["ref"] for row in rows if row.values.get("ref")}
+        for composite in COMPOSITES:
+            if composite.file == spec.name:
+                self._new_candidates[composite] = {
+                    tuple(row.values.get(theirs) for _, theirs in composite.parts): row.instance
+                    for row in rows
+                    if row.is_new and not row.bad and row.values.get("kind") in composite.kinds
+                }
+        self.rows[spec.name] = []
 
     def target(self, column: Column, value) -> models.Model | None:
         """The record a relation cell points to; unsaved when the dataset creates it."""
@@ -127,23 +175,7 @@ class DatasetCheck:
         return self.named[column.named].get(value)
 
     def summaries(self) -> list[FileSummary]:
-        result = []
-        for spec in FILES:
-            rows = self.rows.get(spec.name)
-            if rows is None:
-                continue
-            summary = FileSummary(
-                spec.name, str(spec.model._meta.verbose_name_plural), rows=len(rows)
-            )
-            for row in rows:
-                if row.is_new:
-                    summary.created += 1
-                elif row.changed or row.m2m_changed:
-                    summary.updated += 1
-                else:
-                    summary.unchanged += 1
-            result.append(summary)
-        return result
+        return list(self._summaries)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -172,7 +204,11 @@ class DatasetCheck:
         empties = {column.name: self._empty(spec, column) for column, _ in positions}
         rows = self.rows[spec.name] = []
         width = len(table.header)
-        for line, row_cells in table.rows:
+        # The text cells are let go as each row is read: only the read values stay.
+        unread, table.rows = table.rows, []
+        unread.reverse()
+        while unread:
+            line, row_cells = unread.pop()
             row = Row(line, {})
             for index in range(width, len(row_cells)):
                 if row_cells[index]:
@@ -223,6 +259,7 @@ class DatasetCheck:
         self.users = User.objects.in_bulk(usernames, field_name="username") if usernames else {}
         for username in usernames - set(self.users):
             self.users[username] = User(username=username)
+            self._new_usernames.add(username)
         for named in NAMED:
             keys = names.get(named, set())
             found = named.model.objects.in_bulk(keys, field_name=named.key) if keys else {}
@@ -238,13 +275,8 @@ class DatasetCheck:
     # --- checking -------------------------------------------------------------------------
 
     def _known(self, target: str, ref: str) -> bool:
-        if ref in self.objects.get(target, {}):
-            return True
-        if target not in self._defined:
-            self._defined[target] = {
-                row.values["ref"] for row in self.rows.get(target, ()) if row.values.get("ref")
-            }
-        return ref in self._defined[target]
+        # The target file comes earlier in FILES: it is checked, its refs kept (`_let_go`).
+        return ref in self.objects.get(target, {}) or ref in self._defined.get(target, ())
 
     def _check_references(self, spec: FileSpec, row: Row) -> None:
         for column in self.present[spec.name]:
@@ -429,9 +461,8 @@ class DatasetCheck:
             pks[tuple(values)] = pk
         by_pk = target.model.objects.in_bulk(pks.values()) if pks else {}
         found = {values: by_pk[pk] for values, pk in pks.items()}
-        for row in self.rows.get(composite.file, ()):
-            if row.is_new and not row.bad and row.values.get("kind") in composite.kinds:
-                found[tuple(row.values.get(theirs) for _, theirs in composite.parts)] = row.instance
+        # Written already when the import writes as it checks: the same records, again.
+        found |= self._new_candidates.get(composite, {})
         self._candidates[composite] = found
         return found
 
@@ -501,6 +532,18 @@ class DatasetCheck:
                 existing[key] -= 1
                 row.is_new = False
                 row.changed = set()
+
+
+def _summary(spec: FileSpec, rows: list[Row]) -> FileSummary:
+    summary = FileSummary(spec.name, str(spec.model._meta.verbose_name_plural), rows=len(rows))
+    for row in rows:
+        if row.is_new:
+            summary.created += 1
+        elif row.changed or row.m2m_changed:
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
+    return summary
 
 
 def _shown(value) -> str:

@@ -8,8 +8,11 @@ the files stay importable on their own.
 import csv
 import datetime as dt
 import io
+import itertools
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
 
 from django.db import models, transaction
 from django.db.models import Q
@@ -111,21 +114,61 @@ YEAR_SELECTIONS: dict[str, YearSelection] = {
 def activity_export(*, year: int | None = None) -> dict[str, bytes]:
     """Every file of the format, as UTF-8 CSV bytes (`,`, ISO dates, point decimals).
 
+    The whole content in memory: for tests and small selections. The command, the page and
+    the benchmark stream instead (`activity_export_to`, `activity_export_zip_file`).
+    """
+    files = {}
+    for name, lines in _export_files(year):
+        files[name] = b"".join(lines)
+    return files
+
+
+def activity_export_to(directory: Path, *, year: int | None = None) -> dict[str, int]:
+    """Write every file into `directory`, a chunk of rows at a time; rows written per file.
+
+    Memory holds one chunk of records (`EXPORT_CHUNK`) whatever the size of the history.
+    """
+    counts = {}
+    for name, lines in _export_files(year):
+        with (directory / name).open("wb") as out:
+            counts[name] = _write_lines(out, lines)
+    return counts
+
+
+def activity_export_zip_file(out: BinaryIO, *, year: int | None = None) -> None:
+    """The files in a .zip written to `out` (a file), each streamed into its entry."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, lines in _export_files(year):
+            with archive.open(name, "w") as entry:
+                _write_lines(entry, lines)
+
+
+def activity_export_zip(*, year: int | None = None) -> bytes:
+    buffer = io.BytesIO()
+    activity_export_zip_file(buffer, year=year)
+    return buffer.getvalue()
+
+
+def _write_lines(out: BinaryIO, lines: Iterator[bytes]) -> int:
+    """Write the header and rows; the number of rows (the header not counted)."""
+    count = -1
+    for line in lines:
+        out.write(line)
+        count += line.count(b"\n")
+    return count
+
+
+def _export_files(year: int | None) -> Iterator[tuple[str, Iterator[bytes]]]:
+    """Each file's name and its bytes, a chunk of rows at a time.
+
     A record created in the application has no ref yet: it gets one here, once and for all,
     so that the exported files can be imported back (updating, never duplicating).
     """
     with transaction.atomic():
         _give_missing_refs()
     querysets = _export_querysets(year)
-    return {spec.name: _export_file(spec, querysets[spec.name]) for spec in FILES}
-
-
-def activity_export_zip(*, year: int | None = None) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in activity_export(year=year).items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
+    for spec in FILES:
+        yield spec.name, _export_file(spec, querysets[spec.name])
 
 
 def _give_missing_refs() -> None:
@@ -161,22 +204,39 @@ def _export_querysets(year: int | None) -> dict[str, models.QuerySet]:
     return {spec.name: pick(spec.name) for spec in FILES}
 
 
-def _export_file(spec: FileSpec, queryset: models.QuerySet) -> bytes:
+# Records read, and their lists fetched, this many at a time: the export's memory.
+EXPORT_CHUNK = 2000
+
+
+def _export_file(spec: FileSpec, queryset: models.QuerySet) -> Iterator[bytes]:
     plain = [c for c in spec.columns if not spec.model_field(c).many_to_many]
     lists = [c for c in spec.columns if spec.model_field(c).many_to_many]
+    names = [c.name for c in plain]
     if spec.export_order:
         order = list(spec.export_order)
     else:
         order = ["ref"] if spec.has_ref else [spec.parent().path, "date", "pk"]
-    records = list(queryset.order_by(*order).values_list("pk", *[c.path for c in plain]))
-    owner_ids = [record[0] for record in records]
-    linked = {column.name: linked_values(spec, column, owner_ids) for column in lists}
+    records = queryset.order_by(*order).values_list("pk", *[c.path for c in plain])
+    yield _csv_lines([[column.name for column in spec.columns]])
+    for chunk in _chunks(records.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+        owner_ids = [record[0] for record in chunk]
+        linked = {column.name: linked_values(spec, column, owner_ids) for column in lists}
+        rows = []
+        for record in chunk:
+            values = dict(zip(names, record[1:], strict=True))
+            for column in lists:
+                values[column.name] = linked[column.name].get(record[0], [])
+            rows.append([cells.write_cell(values[column.name]) for column in spec.columns])
+        yield _csv_lines(rows)
+
+
+def _chunks(items: Iterator, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _csv_lines(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([column.name for column in spec.columns])
-    for record in records:
-        values = dict(zip([c.name for c in plain], record[1:], strict=True))
-        for column in lists:
-            values[column.name] = linked[column.name].get(record[0], [])
-        writer.writerow([cells.write_cell(values[column.name]) for column in spec.columns])
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue().encode("utf-8")

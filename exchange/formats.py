@@ -513,6 +513,11 @@ FILES: tuple[FileSpec, ...] = (
     CONTRIBUTIONS,
     FOLLOW_UPS,
 )
+
+# Every relation named by several cells, whatever file holds it.
+COMPOSITES: tuple[Composite, ...] = tuple(
+    dict.fromkeys(column.composite for spec in FILES for column in spec.columns if column.composite)
+)
 SPECS: dict[str, FileSpec] = {spec.name: spec for spec in FILES}
 SHEETS: dict[str, FileSpec] = {spec.sheet: spec for spec in FILES}
 

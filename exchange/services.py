@@ -1,7 +1,7 @@
 """Import and export of the activity data (docs/import-format.md): the entry points.
 
-The import reads everything and checks everything (`checking`), then writes everything
-(`writing`) in one transaction, or nothing when one cell is wrong; `summary` is what it
+The import reads the dataset, then checks (`checking`) and writes (`writing`) it file by
+file in one transaction, rolled back when one cell is wrong; `summary` is what it
 tells. The export (`exporting`) writes the same files back.
 """
 
@@ -14,7 +14,12 @@ from django.utils import translation
 from pes21.models import User
 
 from .checking import DatasetCheck, Progress, Tracker
-from .exporting import activity_export, activity_export_zip
+from .exporting import (
+    activity_export,
+    activity_export_to,
+    activity_export_zip,
+    activity_export_zip_file,
+)
 from .sources import Dataset, read_dataset
 from .summary import FileSummary, ImportReport
 from .writing import WRITE_WEIGHT, DatasetWriter
@@ -23,7 +28,9 @@ __all__ = [
     "FileSummary",
     "ImportReport",
     "activity_export",
+    "activity_export_to",
     "activity_export_zip",
+    "activity_export_zip_file",
     "activity_import",
     "activity_import_benchmark",
     "activity_import_dataset",
@@ -59,16 +66,21 @@ def activity_import_dataset(
     rows = sum(len(table.rows) for table in dataset.tables.values()) or 1
     tracker = Tracker(progress, rows * (1 if dry_run else 1 + WRITE_WEIGHT))
     check = DatasetCheck(dataset, user, tracker)
-    check.check()
+    # Each file is written once checked, then let go: memory holds one file's records, not
+    # the dataset's. A problem in a later file rolls back what was written before it.
+    writer = None if dry_run else DatasetWriter(check)
+    check.check(write=None if writer is None else writer.write_file)
     report = ImportReport(
         dry_run=dry_run,
         problems=check.sorted_problems(),
         files=check.summaries(),
         new_users=check.new_usernames,
     )
-    if report.ok and not dry_run:
-        DatasetWriter(check).write()
+    if report.ok and writer is not None:
+        writer.finish()
         report.written = True
+    else:
+        transaction.set_rollback(True)
     return report
 
 

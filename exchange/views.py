@@ -1,5 +1,7 @@
+import tempfile
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -9,7 +11,7 @@ from . import jobs, uploads
 from .formats import FILES
 from .forms import ExportForm, ImportForm
 from .samples import SAMPLE_ZIP_NAME, sample_zip
-from .services import activity_export_zip
+from .services import activity_export_zip_file
 
 JOBS_KEY = "exchange_jobs"
 
@@ -116,11 +118,12 @@ def export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, export_form=form)
     year = form.cleaned_data["year"]
-    content = activity_export_zip(year=year)
+    # Written to a temporary file, not memory: the whole history can be large.
+    archive = tempfile.TemporaryFile()  # noqa: SIM115 (closed by FileResponse once sent)
+    activity_export_zip_file(archive, year=year)
+    archive.seek(0)
     name = f"pes21-activite-{year}.zip" if year else "pes21-activite.zip"
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
 
 
 @staff_required

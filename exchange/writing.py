@@ -1,4 +1,5 @@
-"""Writing a checked dataset: accounts, named records, then each file in order, by batches.
+"""Writing a dataset as it is checked: accounts, then each file in order once checked (its
+named records, its rows by batches), while no problem has been found.
 
 Creations and changes go through bulk_create_with_history / bulk_update_with_history, so
 the import appears in each record's history, by the person who ran it. The relations were
@@ -22,7 +23,7 @@ from pes21.roles import STAFF
 from privacy.services import holders_last_contact_refresh
 
 from .checking import DatasetCheck, Row, _as_list
-from .formats import FILES, NAMED, PROJECTS, TERRITORIAL_PROJECTS, FileSpec
+from .formats import NAMED, PROJECTS, TERRITORIAL_PROJECTS, FileSpec
 
 CHANGE_REASON = "Import des données d'activité"
 
@@ -74,27 +75,30 @@ AFTER_WRITE: dict[str, Callable[[list[Row], User | None], None]] = {
 
 
 class DatasetWriter:
+    """Writes each file of a dataset once it is checked (`DatasetCheck.check(write=...)`)."""
+
     def __init__(self, check: DatasetCheck) -> None:
         self.check = check
         self.user = check.user
+        self._users_created = False
 
-    def write(self) -> None:
-        self._create_users()
-        for spec in FILES:
-            rows = self.check.rows.get(spec.name)
-            if rows is None:
-                continue
-            self.check.tracker.step(f"Enregistrement de {spec.name}")
-            self._create_named(spec, rows)
-            if spec.has_ref or spec.key:
-                self._write_ref_rows(spec, rows)
-            else:
-                self._create(spec.model, [row.instance for row in rows if row.is_new])
-            self._write_lists(spec, rows)
-            if spec.name in AFTER_WRITE:
-                AFTER_WRITE[spec.name](rows, self.user)
-            self.check.tracker.step(f"Enregistrement de {spec.name}", len(rows) * WRITE_WEIGHT)
-        # Once every file is written: the holders' last contact (privacy), in one UPDATE.
+    def write_file(self, spec: FileSpec, rows: list[Row]) -> None:
+        if not self._users_created:
+            self._create_users()
+            self._users_created = True
+        self.check.tracker.step(f"Enregistrement de {spec.name}")
+        self._create_named(spec, rows)
+        if spec.has_ref or spec.key:
+            self._write_ref_rows(spec, rows)
+        else:
+            self._create(spec.model, [row.instance for row in rows if row.is_new])
+        self._write_lists(spec, rows)
+        if spec.name in AFTER_WRITE:
+            AFTER_WRITE[spec.name](rows, self.user)
+        self.check.tracker.step(f"Enregistrement de {spec.name}", len(rows) * WRITE_WEIGHT)
+
+    def finish(self) -> None:
+        """Once every file is written: the holders' last contact (privacy), in one UPDATE."""
         holders_last_contact_refresh()
 
     def _history_kwargs(self) -> dict:

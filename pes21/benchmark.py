@@ -34,6 +34,7 @@ class Timing:
     p95_ms: float
     queries: int
     status: int
+    kb: float = 0.0  # size of the page's HTML
 
 
 def measure(client: Client, url: str, repeat: int) -> Timing:
@@ -51,7 +52,13 @@ def measure(client: Client, url: str, repeat: int) -> Timing:
         durations.append((time.perf_counter() - start) * 1000)
     durations.sort()
     p95 = durations[min(len(durations) - 1, round(0.95 * (len(durations) - 1)))]
-    return Timing(statistics.median(durations), p95, queries, response.status_code)
+    return Timing(
+        statistics.median(durations),
+        p95,
+        queries,
+        response.status_code,
+        len(response.content) / 1024,
+    )
 
 
 def peak_mb(func: Callable[[], object]) -> float:
@@ -70,15 +77,16 @@ def run_pages(
 ) -> None:
     # The floor: a logged-in page that renders the base layout and nothing else.
     floor = measure(client, reverse("search"), repeat)
-    out(f"{'page':<44}{'médiane':>9}{'p95':>9}{'SQL':>5}{'×plancher':>11}{'×admin':>8}")
+    out(f"{'page':<44}{'médiane':>9}{'p95':>9}{'SQL':>5}{'Ko':>7}{'×plancher':>11}{'×admin':>8}")
     out(
         f"{'plancher (gabarit de base)':<44}{floor.median_ms:>7.1f}ms{floor.p95_ms:>7.1f}ms"
-        f"{floor.queries:>5}{1:>11.1f}{'':>8}"
+        f"{floor.queries:>5}{floor.kb:>7.0f}{1:>11.1f}{'':>8}"
     )
+    largest = ("", 0.0)
     for page in pages:
         try:
             url = reverse(page.url_name, args=page.args() if page.args else None)
-        except (NoReverseMatch, LookupError, AttributeError) as exc:
+        except (NoReverseMatch, LookupError, AttributeError, IndexError) as exc:
             out(f"{page.label:<44} absente ({exc.__class__.__name__})")
             continue
         who = volunteer_client if page.as_volunteer and volunteer_client else client
@@ -90,8 +98,12 @@ def run_pages(
         flag = "" if timing.status == 200 else f"  (HTTP {timing.status})"
         out(
             f"{page.label:<44}{timing.median_ms:>7.1f}ms{timing.p95_ms:>7.1f}ms"
-            f"{timing.queries:>5}{timing.median_ms / floor.median_ms:>11.1f}{ratio_admin:>8}{flag}"
+            f"{timing.queries:>5}{timing.kb:>7.0f}{timing.median_ms / floor.median_ms:>11.1f}"
+            f"{ratio_admin:>8}{flag}"
         )
+        if timing.kb > largest[1]:
+            largest = (page.label, timing.kb)
+    out(f"Page la plus lourde : {largest[0]}, {largest[1]:.0f} Ko de HTML")
 
 
 def _biggest(model, related: str):
@@ -194,6 +206,50 @@ def pages() -> list[Page]:
         Page("Bénévole (fiche)", "volunteers:volunteer_detail", lambda: _first(Volunteer)),
         Page("Tableau de bord", "reporting:dashboard"),
         Page("Rapport d'activité (page)", "reporting:report", lambda: [last_year]),
+        Page("Conservation des données (RGPD)", "privacy:retention"),
+        *form_pages(),
+    ]
+
+
+def form_pages() -> list[Page]:
+    """Every form page, new and edit, on its largest record where it has one (the forms
+    that only post, such as a meeting or a step added, are in their record's page)."""
+    from accompaniment.models import CollectiveAction, Holder, Meeting, Project
+    from dla.models import Provider, Step, Structure
+    from generateur.models import TerritorialProject, Territory
+
+    return [
+        Page("Projet (nouveau)", "accompaniment:project_create"),
+        Page(
+            "Projet (modifier)", "accompaniment:project_edit", lambda: _biggest(Project, "meetings")
+        ),
+        Page("Rendez-vous (modifier)", "accompaniment:meeting_edit", lambda: _first(Meeting)),
+        Page("Porteur (nouveau)", "accompaniment:holder_create"),
+        Page("Porteur (modifier)", "accompaniment:holder_edit", lambda: _first(Holder)),
+        Page("Action collective (nouvelle)", "accompaniment:action_create"),
+        Page(
+            "Action collective (modifier)",
+            "accompaniment:action_edit",
+            lambda: _first(CollectiveAction),
+        ),
+        Page("Structure (nouvelle)", "dla:structure_create"),
+        Page("Structure (modifier)", "dla:structure_edit", lambda: _biggest(Structure, "steps")),
+        Page("Étape DLA (modifier)", "dla:step_edit", lambda: _first(Step)),
+        Page("Prestataire (nouveau)", "dla:provider_create"),
+        Page("Prestataire (modifier)", "dla:provider_edit", lambda: _first(Provider)),
+        Page("Ingénierie collective (nouvelle)", "dla:collective_create"),
+        Page("Territoire (nouveau)", "generateur:territory_create"),
+        Page("Territoire (modifier)", "generateur:territory_edit", lambda: _first(Territory)),
+        Page("Projet de territoire (nouveau)", "generateur:project_create"),
+        Page(
+            "Projet de territoire (modifier)",
+            "generateur:project_edit",
+            lambda: _first(TerritorialProject),
+        ),
+        Page("Bénévole (nouveau)", "volunteers:volunteer_create"),
+        Page("Dossier bénévole (ouvrir)", "volunteers:case_open", lambda: _first(Project)),
+        Page("Rapport : textes", "reporting:edition_edit", lambda: [timezone_year() - 1]),
+        Page("Rapport : focus (nouveau)", "reporting:focus_add", lambda: [timezone_year() - 1]),
     ]
 
 
@@ -353,6 +409,18 @@ def _empty_database_url() -> tuple[str, Callable[[], None]]:
     return urllib.parse.urlunsplit(url._replace(path=f"/{name}")), drop
 
 
+def _n(number: float) -> str:
+    return f"{number:,.0f}".replace(",", "\u202f")
+
+
+def _csv_rows(path) -> int:
+    """Rows of a CSV file, its header not counted (a quoted cell may span lines)."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+
+
 def run_round_trip() -> list[str]:
     """Export the whole history, import it into an empty database, compare the reports.
 
@@ -363,18 +431,14 @@ def run_round_trip() -> list[str]:
     import tempfile
     from pathlib import Path
 
-    from exchange.services import activity_export
-
     lines = []
     with tempfile.TemporaryDirectory() as folder:
-        start = time.perf_counter()
-        files = activity_export()
-        for name, content in files.items():
-            (Path(folder) / name).write_bytes(content)
-        rows = sum(content.count(b"\n") - 1 for content in files.values())
-        count = f"{rows:,}".replace(",", "\u202f")
+        # The export as `export_activity` runs it, in its own process: its time and memory.
+        seconds, memory, _ = _manage(["export_activity", folder])
+        rows = sum(_csv_rows(path) for path in Path(folder).glob("*.csv"))
         lines.append(
-            f"Export de tout l'historique : {time.perf_counter() - start:.1f} s, {count} lignes"
+            f"Export de tout l'historique : {seconds:.1f} s, {_n(rows)} lignes "
+            f"({_n(rows / seconds)} lignes/s), mémoire résidente maximale {memory}"
         )
         url, drop = _empty_database_url()
         try:
@@ -382,7 +446,7 @@ def run_round_trip() -> list[str]:
             seconds, memory, _ = _manage(["import_activity", folder], url)
             lines.append(
                 f"Import dans une base vide : {seconds:.1f} s (processus séparé), "
-                f"mémoire résidente maximale {memory}"
+                f"{_n(rows / seconds)} lignes/s, mémoire résidente maximale {memory}"
             )
             this_year = timezone_year()
             for year in (this_year - 2, this_year - 1, this_year):

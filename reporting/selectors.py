@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 
 from accompaniment.models import (
     ActionKind,
@@ -25,7 +25,7 @@ from accompaniment.models import (
     Series,
 )
 from dla import selectors as dla_selectors
-from dla.models import Step, StepKind
+from dla.models import Step, StepKind, Structure
 from followups import selectors as followups_selectors
 from generateur.models import TerritorialAction, TerritorialProject
 from pes21.hours import minutes_to_hours, round_hours
@@ -83,6 +83,20 @@ def _number(value) -> int | float:
     return value
 
 
+def _distinct_years(periods: list[Period]) -> None:
+    """Figures grouped by year need one period per year (a period never spans two)."""
+    if len({period.year for period in periods}) != len(periods):
+        raise ValueError("One period per year.")
+
+
+def _any_period(field: str, periods: list[Period]) -> Q:
+    """Dated within one of the periods (each from 1 January to its end)."""
+    within = Q()
+    for period in periods:
+        within |= Q(**{f"{field}__range": (period.start, period.end)})
+    return within
+
+
 # --- DLA -------------------------------------------------------------------------------
 
 
@@ -97,21 +111,66 @@ def _beneficiaries(steps) -> dict:
 
 
 def dla_figures(period: Period) -> dict:
-    """The contract's DLA figures: one aggregate over the steps, one over the beneficiaries."""
-    figures = _steps(period).aggregate(
-        structures_accueillies=Count("structure", filter=Q(kind=StepKind.RECEPTION), distinct=True),
-        diagnostics=Count("pk", filter=Q(kind=StepKind.DIAGNOSIS)),
-        ingenieries_individuelles=Count("pk", filter=Q(kind=StepKind.INDIVIDUAL_ENGINEERING)),
-        ingenieries_collectives=dla_selectors.collective_engineerings_count(),
-        ingenieries_collectives_structures=Count(
-            "structure", filter=Q(kind=StepKind.COLLECTIVE_ENGINEERING), distinct=True
-        ),
-        suivis_post=Count("pk", filter=Q(kind=StepKind.POST_FOLLOW_UP)),
+    """The contract's DLA figures of a period (`dla_figures_by_period`)."""
+    return dla_figures_by_period([period])[period]
+
+
+def dla_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
+    """The contract's DLA figures of several periods, in two queries whatever their number:
+    the steps grouped by year, and the beneficiary structures counted for each period."""
+    _distinct_years(periods)
+    by_year = {
+        row.pop("year"): row
+        for row in Step.objects.filter(_any_period("date", periods))
+        .annotate(year=ExtractYear("date"))
+        .values("year")
+        .order_by("year")
+        .annotate(
+            structures_accueillies=Count(
+                "structure", filter=Q(kind=StepKind.RECEPTION), distinct=True
+            ),
+            diagnostics=Count("pk", filter=Q(kind=StepKind.DIAGNOSIS)),
+            ingenieries_individuelles=Count("pk", filter=Q(kind=StepKind.INDIVIDUAL_ENGINEERING)),
+            ingenieries_collectives=dla_selectors.collective_engineerings_count(),
+            ingenieries_collectives_structures=Count(
+                "structure", filter=Q(kind=StepKind.COLLECTIVE_ENGINEERING), distinct=True
+            ),
+            suivis_post=Count("pk", filter=Q(kind=StepKind.POST_FOLLOW_UP)),
+        )
+    }
+    beneficiaries = _beneficiaries_by_period(periods)
+    empty = dict.fromkeys(
+        [
+            "structures_accueillies",
+            "diagnostics",
+            "ingenieries_individuelles",
+            "ingenieries_collectives",
+            "ingenieries_collectives_structures",
+            "suivis_post",
+        ],
+        0,
     )
-    beneficiaries = _beneficiaries(_steps(period))
-    figures["structures_beneficiaires"] = beneficiaries["n"]
-    figures["emplois_consolides"] = beneficiaries["jobs"]
-    return figures
+    result = {}
+    for period in periods:
+        figures = dict(by_year.get(period.year, empty))
+        figures["structures_beneficiaires"] = beneficiaries[period]["n"]
+        figures["emplois_consolides"] = beneficiaries[period]["jobs"]
+        result[period] = figures
+    return result
+
+
+def _beneficiaries_by_period(periods: list[Period]) -> dict[Period, dict]:
+    """`_beneficiaries` of each period's steps, in one query over the structures."""
+    aggregates = {}
+    for index, period in enumerate(periods):
+        beneficiary = Q(pk__in=_steps(period).beneficiaries().values("pk"))
+        aggregates[f"n{index}"] = Count("pk", filter=beneficiary)
+        aggregates[f"jobs{index}"] = Coalesce(Sum("employees", filter=beneficiary), 0)
+    totals = Structure.objects.aggregate(**aggregates)
+    return {
+        period: {"n": totals[f"n{index}"], "jobs": int(totals[f"jobs{index}"])}
+        for index, period in enumerate(periods)
+    }
 
 
 def dla_engineering_means(period: Period) -> dict:
@@ -146,18 +205,31 @@ def _created(period: Period):
 
 
 def creation_figures(period: Period) -> dict:
-    """The contract's figures: Bénéfices'Créa projects only."""
-    programme = Programme.BENEFICES_CREA
-    created = (
-        _created(period)
-        .in_programme(programme)
-        .aggregate(n=Count("pk"), jobs=Coalesce(Sum("jobs_created"), 0))
-    )
+    """The contract's figures: Bénéfices'Créa projects only (`creation_figures_by_period`)."""
+    return creation_figures_by_period([period])[period]
+
+
+def creation_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
+    """`creation_figures` of several periods in one query: each figure of each period counts
+    the projects of its rule (`_received`, `_accompanied`, `_created`)."""
+    aggregates = {}
+    for index, period in enumerate(periods):
+        created = Q(pk__in=_created(period).values("pk"))
+        aggregates |= {
+            f"received{index}": Count("pk", filter=Q(pk__in=_received(period).values("pk"))),
+            f"accompanied{index}": Count("pk", filter=Q(pk__in=_accompanied(period).values("pk"))),
+            f"created{index}": Count("pk", filter=created),
+            f"jobs{index}": Coalesce(Sum("jobs_created", filter=created), 0),
+        }
+    totals = Project.objects.in_programme(Programme.BENEFICES_CREA).aggregate(**aggregates)
     return {
-        "projets_accueillis": _received(period).in_programme(programme).count(),
-        "projets_accompagnes": _accompanied(period).in_programme(programme).count(),
-        "structures_creees": created["n"],
-        "emplois_crees": int(created["jobs"]),
+        period: {
+            "projets_accueillis": totals[f"received{index}"],
+            "projets_accompagnes": totals[f"accompanied{index}"],
+            "structures_creees": totals[f"created{index}"],
+            "emplois_crees": int(totals[f"jobs{index}"]),
+        }
+        for index, period in enumerate(periods)
     }
 
 
@@ -220,35 +292,49 @@ def _actions(period: Period):
 
 
 def sensibilisation_figures(period: Period) -> dict:
-    by_series = (
-        _actions(period)
-        .workshops()
-        .animated_by_pes()
-        .values_list("series")
-        .annotate(n=Count("pk"))
-        .order_by("series")
-    )
-    series_order = [code for code, _ in Series.choices]
-    per_series = {series or NO_SERIES: n for series, n in by_series if n}
-    ordered = dict(
-        sorted(
-            per_series.items(),
-            key=lambda item: (
-                series_order.index(item[0]) if item[0] in series_order else len(series_order)
-            ),
+    return sensibilisation_figures_by_period([period])[period]
+
+
+def sensibilisation_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
+    """The workshops and trainings of several periods: one query grouped by year and series."""
+    _distinct_years(periods)
+    rows = (
+        CollectiveAction.objects.filter(_any_period("date", periods))
+        .annotate(year=ExtractYear("date"))
+        .values("year", "series")
+        .order_by("year", "series")
+        .annotate(
+            ateliers_pes=Count("pk", filter=Q(kind=ActionKind.WORKSHOP, animated_by_pes=True)),
+            ateliers_collectif=Count("pk", filter=Q(kind=ActionKind.WORKSHOP)),
+            formations=Count("pk", filter=Q(kind=ActionKind.TRAINING)),
         )
     )
-    counts = _actions(period).aggregate(
-        ateliers_pes=Count("pk", filter=Q(kind=ActionKind.WORKSHOP, animated_by_pes=True)),
-        ateliers_collectif=Count("pk", filter=Q(kind=ActionKind.WORKSHOP)),
-        formations=Count("pk", filter=Q(kind=ActionKind.TRAINING)),
-    )
-    return {
-        "ateliers_pes": counts["ateliers_pes"],
-        "ateliers_par_cycle": ordered,
-        "ateliers_collectif": counts["ateliers_collectif"],
-        "formations": counts["formations"],
+    series_order = [code for code, _ in Series.choices]
+    result = {
+        period.year: {
+            "ateliers_pes": 0,
+            "ateliers_par_cycle": {},
+            "ateliers_collectif": 0,
+            "formations": 0,
+        }
+        for period in periods
     }
+    for row in rows:
+        figures = result[row["year"]]
+        for key in ("ateliers_pes", "ateliers_collectif", "formations"):
+            figures[key] += row[key]
+        if row["ateliers_pes"]:
+            figures["ateliers_par_cycle"][row["series"] or NO_SERIES] = row["ateliers_pes"]
+    for figures in result.values():
+        figures["ateliers_par_cycle"] = dict(
+            sorted(
+                figures["ateliers_par_cycle"].items(),
+                key=lambda item: (
+                    series_order.index(item[0]) if item[0] in series_order else len(series_order)
+                ),
+            )
+        )
+    return {period: result[period.year] for period in periods}
 
 
 def collective_action_details(period: Period) -> dict:
@@ -291,7 +377,19 @@ def _territorial_projects(period: Period):
 
 
 def generateur_figures(period: Period) -> dict:
-    return {"projets_accompagnes": _territorial_projects(period).count()}
+    return generateur_figures_by_period([period])[period]
+
+
+def generateur_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
+    totals = TerritorialProject.objects.aggregate(
+        **{
+            f"n{index}": Count("pk", filter=Q(pk__in=_territorial_projects(period).values("pk")))
+            for index, period in enumerate(periods)
+        }
+    )
+    return {
+        period: {"projets_accompagnes": totals[f"n{index}"]} for index, period in enumerate(periods)
+    }
 
 
 def generateur_details(period: Period) -> dict:
@@ -320,7 +418,8 @@ def generateur_by_territory(period: Period) -> list[dict]:
             n_participants=Coalesce(Sum("actions__participants", filter=in_period), 0),
         )
         .select_related("territory")
-        .order_by("territory__name", "name")
+        # The ref breaks ties between namesakes, so the order survives an export and re-import.
+        .order_by("territory__name", "name", "ref")
     )
     return [
         {
@@ -338,9 +437,24 @@ def generateur_by_territory(period: Period) -> list[dict]:
 # --- Associative life ------------------------------------------------------------------
 
 
+def _active_volunteers(period: Period):
+    return Volunteer.objects.active_in(period.year).filter(joined_on__lte=period.end)
+
+
 def vie_associative_figures(period: Period) -> dict:
-    active = Volunteer.objects.active_in(period.year).filter(joined_on__lte=period.end)
-    return {"benevoles_actifs": active.count()}
+    return vie_associative_figures_by_period([period])[period]
+
+
+def vie_associative_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
+    totals = Volunteer.objects.aggregate(
+        **{
+            f"n{index}": Count("pk", filter=Q(pk__in=_active_volunteers(period).values("pk")))
+            for index, period in enumerate(periods)
+        }
+    )
+    return {
+        period: {"benevoles_actifs": totals[f"n{index}"]} for index, period in enumerate(periods)
+    }
 
 
 def volunteer_hours_by_mission(period: Period) -> list[dict]:
@@ -379,12 +493,22 @@ def since_creation_figures(period: Period) -> dict:
 
 def contract_figures(period: Period) -> dict:
     """Exactly the keys of the contract's table, for a period."""
+    return contract_figures_by_period([period])[period]
+
+
+def contract_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
+    """The contract's table for several periods (of different years): a handful of queries
+    whatever their number, each figure family grouped by year or counted per period."""
+    families = {
+        "dla": dla_figures_by_period(periods),
+        "creation": creation_figures_by_period(periods),
+        "sensibilisation": sensibilisation_figures_by_period(periods),
+        "generateur": generateur_figures_by_period(periods),
+        "vie_associative": vie_associative_figures_by_period(periods),
+    }
     return {
-        "dla": dla_figures(period),
-        "creation": creation_figures(period),
-        "sensibilisation": sensibilisation_figures(period),
-        "generateur": generateur_figures(period),
-        "vie_associative": vie_associative_figures(period),
+        period: {section: figures[period] for section, figures in families.items()}
+        for period in periods
     }
 
 
@@ -427,11 +551,14 @@ HISTORY_FIGURES = [
 
 
 def history(year: int, years: int = HISTORY_YEARS) -> list[dict]:
-    """The charted figures for `year` and the years before it, oldest first."""
+    """The charted figures for `year` and the years before it, oldest first; the same
+    queries for any number of years (`contract_figures_by_period`)."""
+    periods = [Period(past) for past in range(year - years + 1, year + 1)]
+    by_period = contract_figures_by_period(periods)
     rows = []
-    for past in range(year - years + 1, year + 1):
-        figures = contract_figures(Period(past))
-        row = {"year": past}
+    for period in periods:
+        figures = by_period[period]
+        row = {"year": period.year}
         for section, key in HISTORY_FIGURES:
             row[f"{section}.{key}"] = figures[section][key]
         rows.append(row)
@@ -449,9 +576,10 @@ def dashboard_figures(today: dt.date) -> dict:
     """The year to date and the same dates last year, by the same rules."""
     current = Period.year_to_date(today)
     previous = current.same_date_previous_year()
+    figures = contract_figures_by_period([current, previous])
     return {
-        "current": {"period": current, **contract_figures(current)},
-        "previous": {"period": previous, **contract_figures(previous)},
+        "current": {"period": current, **figures[current]},
+        "previous": {"period": previous, **figures[previous]},
     }
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from accompaniment.models import Project
 from exchange.services import activity_import
 
 from .conftest import SAMPLE, counts, read_rows, write_rows
@@ -238,3 +239,22 @@ def test_an_unknown_file_name_is_an_error(sample_dir, loaded):
     (sample_dir / "porteur.csv").write_text("ref\n", encoding="utf-8")
 
     _assert_refused(sample_dir, loaded, "porteur.csv, ligne 1 : fichier inconnu")
+
+
+def test_a_problem_found_in_a_late_file_rolls_back_the_files_written_before_it(sample_dir, db):
+    # Files are written as soon as they are checked: porteurs.csv ... dla_etapes.csv are in
+    # the database when benevoles.csv, the last file, turns out wrong; all must go.
+    _edit(sample_dir, "benevoles.csv", 3, "email", "pas-un-courriel")  # a model rule
+    before = counts()
+    seen_written: list[int] = []
+
+    def progress(fraction, label):
+        if label.startswith("Vérification de benevoles.csv"):
+            seen_written.append(Project.objects.count())
+
+    report = activity_import(source=sample_dir, progress=progress)
+
+    assert [(p.file, p.line, p.column) for p in report.problems] == [("benevoles.csv", 3, "email")]
+    assert not report.written
+    assert seen_written and seen_written[0] > before["Project"]  # written, then rolled back
+    assert counts() == before

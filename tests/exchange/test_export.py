@@ -132,3 +132,18 @@ def test_export_zip_holds_every_file():
 
     assert names == {spec.name for spec in FILES}
     assert holders.count("\n") == len(read_rows(SAMPLE / "porteurs.csv")) + 1
+
+
+def test_export_in_small_chunks_writes_the_same_files(tmp_path, monkeypatch):
+    """Rows and their lists (a project's holders) are read a chunk at a time: cutting the
+    records into chunks of two changes nothing in the files, on disk or in a zip."""
+    from exchange import exporting
+
+    activity_import(source=SAMPLE)
+    whole = activity_export()
+    monkeypatch.setattr(exporting, "EXPORT_CHUNK", 2)
+    counts = exporting.activity_export_to(tmp_path)
+    assert {name: (tmp_path / name).read_bytes() for name in whole} == whole
+    assert counts["projets.csv"] == len(read_rows(tmp_path / "projets.csv"))
+    with zipfile.ZipFile(io.BytesIO(activity_export_zip())) as archive:
+        assert {name: archive.read(name) for name in archive.namelist()} == whole

@@ -210,7 +210,8 @@ def test_export_button_downloads_a_zip_of_every_file(staff_client):
 
     assert response["Content-Type"] == "application/zip"
     assert "pes21-activite-2022.zip" in response["Content-Disposition"]
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+    content = b"".join(response.streaming_content)  # streamed from a temporary file
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert set(archive.namelist()) == {spec.name for spec in FILES}
 
 

@@ -29,14 +29,17 @@ def test_every_benchmarked_page_answers_and_is_measured(capsys):
         lines.append,
         volunteer_client=clients["benevole"],
     )
-    measured = lines[2:]
+    measured, largest = lines[2:-1], lines[-1]
     assert len(measured) == len(pages)
     for page, line in zip(pages, measured, strict=True):
         assert line.startswith(page.label)
         # Neither missing (a renamed URL) nor an error page; and its SQL queries were counted.
         assert "absente" not in line and "HTTP" not in line, line
-        queries = int(re.search(r"ms\s+(\d+)\s", line[44:]).group(1))
-        assert queries > 0, line
+        queries, kb = map(int, re.search(r"ms\s+(\d+)\s+(\d+)\s", line[44:]).groups())
+        assert queries > 0 and kb > 0, line
+    sizes = {line[:44].strip(): int(line[44:].split()[3]) for line in measured}
+    label, kb = re.fullmatch(r"Page la plus lourde : (.+), (\d+) Ko de HTML", largest).groups()
+    assert sizes[label] == int(kb) == max(sizes.values())
 
 
 @pytest.mark.django_db

@@ -12,7 +12,13 @@ from django.urls import reverse
 from accompaniment.models import ActionKind
 from dla.models import StepKind
 from dla.selectors import NO_THEME
-from reporting.selectors import Period, dla_figures, period_figures, since_creation_figures
+from reporting.selectors import (
+    Period,
+    dla_figures,
+    generateur_by_territory,
+    period_figures,
+    since_creation_figures,
+)
 from reporting.services import edition_get_or_create, edition_publish
 from tests import factories
 
@@ -122,3 +128,17 @@ def test_a_figure_s_words_come_from_the_one_table_for_the_page_the_pdf_and_the_e
     assert '<span class="tile-label">emplois tenus</span>' in page.content.decode()
     assert '<span class="tile-label">emplois tenus</span>' in html.getvalue()
     assert "Emplois tenus (total)" in csv.content.decode("utf-8-sig")
+
+
+def test_namesake_territorial_projects_keep_their_order_through_an_export(db):
+    """Two projects of one territory with one name are told apart by their ref, not by their
+    database id (which an import into another database changes)."""
+    territory = factories.TerritoryFactory(name="Quetigny")
+    second = factories.TerritorialProjectFactory(territory=territory, name="Garage", ref="GEN-2")
+    first = factories.TerritorialProjectFactory(territory=territory, name="Garage", ref="GEN-1")
+    factories.TerritorialActionFactory(project=second, participants=5)
+    factories.TerritorialActionFactory(project=first, participants=7)
+
+    rows = generateur_by_territory(Period(2022))
+
+    assert [row["participants"] for row in rows] == [7, 5]

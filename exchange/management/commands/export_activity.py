@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from exchange.services import activity_export
+from exchange.services import activity_export_to
 
 
 class Command(BaseCommand):
@@ -17,8 +17,6 @@ class Command(BaseCommand):
         if target.exists() and not target.is_dir():
             raise CommandError(f"{directory} n'est pas un dossier.")
         target.mkdir(parents=True, exist_ok=True)
-        for name, content in activity_export(year=year).items():
-            (target / name).write_bytes(content)
-            rows = max(content.count(b"\n") - 1, 0)
-            self.stdout.write(f"{name} : {rows} ligne(s)")
+        for name, rows in activity_export_to(target, year=year).items():
+            self.stdout.write(f"{name} : {max(rows, 0)} ligne(s)")
         self.stdout.write(self.style.SUCCESS(f"Export écrit dans {target}"))
