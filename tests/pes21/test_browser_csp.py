@@ -1,6 +1,8 @@
 """Under the Content-Security-Policy, htmx and the page behaviours still work, and the browser
 reports no violation (an inline script or style it refused would show here)."""
 
+import re
+
 import pytest
 
 from pes21.models import Attachment
@@ -32,10 +34,15 @@ def test_htmx_search_picker_and_confirmations_work_with_no_csp_violation(
 
     # htmx: the holder picker searches as one types; ticking a result keeps it (app.js).
     page.goto(f"{live_server.url}/accompagnement/projets/nouveau/")
-    page.get_by_label("Chercher un porteur à ajouter").first.fill("Lefè")
-    found = page.locator("#picker-holders-found").get_by_label("Amina Lefèvre", exact=False)
+    page.get_by_role("searchbox", name="Porteurs").fill("Lefè")
+    holders = page.locator("#id_holders-picker")
+    found = holders.get_by_role("group", name="Résultats de la recherche").get_by_role(
+        "checkbox", name=re.compile("Lefèvre")
+    )
     found.check()
-    page.locator("#picker-holders-chosen").get_by_label("Amina Lefèvre", exact=False).wait_for()
+    holders.get_by_role("group", name="Choix actuel").get_by_role(
+        "checkbox", name=re.compile("Lefèvre")
+    ).wait_for()
     shots.take("porteur-choisi")
 
     # A confirmation asked by app.js (no inline onsubmit), then the deletion.
