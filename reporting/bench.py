@@ -84,7 +84,8 @@ def report_build_lines(year: int | None = None) -> list[str]:
         lines.append(
             # CPU time too: on a loaded machine the wall-clock time says more of the machine.
             f"  {label:<5}{row['seconds']:>8.2f} s (CPU {row['cpu']:.2f} s)  "
-            f"pic Python {row['peak_mb']:>7.1f} Mo  {row['queries']:>4} requêtes SQL  {row['bytes'] / 1024:>8.1f} Ko{pages}"
+            f"pic Python {row['peak_mb']:>7.1f} Mo  {row['queries']:>4} requêtes SQL  "
+            f"{row['bytes'] / 1024:>8.1f} Ko{pages}"
         )
     return lines
 
