@@ -2,6 +2,7 @@
 association's own 2023 report, focus, narratives, images), published; the next year published
 too; last year a draft started from the year before (its texts « à relire »)."""
 
+import datetime as dt
 import io
 
 from PIL import Image, ImageDraw
@@ -266,8 +267,20 @@ def _images(edition: ReportEdition, director) -> None:
     )
 
 
+CLUB_DATES = [(5, 3), (7, 12), (10, 10)]
+
+
 def _name_events(year: int) -> None:
-    """The demo's club and Mois de l'ESS events get the titles the 2023 report gives them."""
+    """The demo's club and Mois de l'ESS events get the titles the 2023 report gives them; the
+    club meets on the report's three dates (events of the year: no figure changes)."""
+    club = list(
+        CollectiveAction.objects.in_year(year)
+        .filter(series__in=[Series.CLUB_ENTREPRENEURS, Series.MOIS_ESS], kind="evenement")
+        .order_by("series", "date")[: len(CLUB_DATES)]
+    )
+    for action, (month, day) in zip(club, CLUB_DATES, strict=False):
+        action.series, action.date = Series.CLUB_ENTREPRENEURS, dt.date(year, month, day)
+        action.save(update_fields=["series", "date"])
     for series, titles in (
         (Series.CLUB_ENTREPRENEURS, CLUB_EVENTS),
         (Series.MOIS_ESS, MOIS_ESS_EVENTS),
