@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 
-from pes21.models import User
-
 from .charts import bar_chart, chart_alt, chart_data_uri
 from .models import Focus, FocusSection, ImageKind, ReportEdition, ReportImage
 from .presentation import (
@@ -26,7 +24,7 @@ from .presentation import (
     series_label,
     tile_words,
 )
-from .selectors import HISTORY_FIGURES, report_figures
+from .selectors import HISTORY_FIGURES, report_figures, staff_team
 
 
 @dataclass
@@ -228,8 +226,11 @@ def _territorial_projects(figures: dict, edition: ReportEdition | None) -> list[
     return projects
 
 
-def _team() -> list:
-    return list(User.objects.staff_members().exclude(job_title=""))
+def _team(figures: dict, edition: ReportEdition | None) -> list[dict]:
+    """The team frozen with a published edition, today's otherwise."""
+    if edition is not None and edition.is_published and "equipe" in figures:
+        return figures["equipe"]
+    return staff_team()
 
 
 def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = False) -> dict:
@@ -259,7 +260,7 @@ def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = 
     charts = _charts(figures)
     extra = figures.get("complements", {})
     images = _images(edition, for_pdf=for_pdf)
-    team = _team()
+    team = _team(figures, edition)
     missions = _missions(figures)
     dijon_events = (extra.get("dijon") or {}).get("evenements") or []
     club_events = (extra.get("club") or {}).get("evenements") or []

@@ -567,3 +567,11 @@ def volunteers_by_mission(period: Period) -> dict[str, int]:
     )
     counts = {row["mission"]: row["n"] for row in rows}
     return {code: counts.get(code, 0) for code in Mission.values}
+
+
+def staff_team() -> list[dict]:
+    """The staff team as the report prints it: active staff and direction with a job title."""
+    return [
+        {"nom": user.get_full_name() or user.username, "fonction": user.job_title}
+        for user in User.objects.staff_members().exclude(job_title="")
+    ]

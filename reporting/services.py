@@ -16,7 +16,7 @@ from .models import (
     ReportImage,
     TerritoryNarrative,
 )
-from .selectors import report_figures
+from .selectors import report_figures, staff_team
 
 LOCKED_MESSAGE = "Ce rapport est publié : ses textes et ses chiffres sont figés."
 
@@ -72,6 +72,8 @@ def edition_publish(*, edition: ReportEdition, user) -> ReportEdition:
         current.frozen_figures = json.loads(
             json.dumps(report_figures(current.year), cls=DjangoJSONEncoder)
         )
+        # The team as printed on the day of publication (not a figure: no line in the exports).
+        current.frozen_figures["equipe"] = staff_team()
         current.status = EditionStatus.PUBLISHED
         current.published_at = timezone.now()
         current.published_by = user

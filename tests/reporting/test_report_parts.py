@@ -236,6 +236,14 @@ def test_the_staff_team_is_listed_with_job_titles(director):
     assert "Paul Roux" in html and "Chargé de mission" in html
 
 
+def test_a_published_edition_keeps_the_team_of_its_publication_day(director):
+    member = staff_user(username="paul", first_name="Paul", last_name="Roux", job_title="DLA")
+    edition_publish(edition=edition_start(year=Y, user=director), user=director)
+    member.job_title = "Coordinateur"
+    member.save()
+    assert {"nom": "Paul Roux", "fonction": "DLA"} in report_context(Y)["team"]
+
+
 def test_a_territorial_project_prints_its_narrative_and_its_actions(director, director_client):
     project = TerritorialProjectFactory(name="Recyclerie")
     TerritorialActionFactory(project=project, date=dt.date(Y, 5, 17), title="Atelier gouvernance")
