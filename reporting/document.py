@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 
+from generateur.models import TerritorialProject
+
 from .charts import bar_chart, chart_alt, chart_data_uri
 from .models import Focus, FocusSection, ImageKind, ReportEdition, ReportImage
 from .presentation import (
@@ -24,7 +26,13 @@ from .presentation import (
     series_label,
     tile_words,
 )
-from .selectors import HISTORY_FIGURES, report_figures, staff_team
+from .selectors import (
+    DIJON_SERIES,
+    HISTORY_FIGURES,
+    report_figures,
+    staff_team,
+    territorial_project_key,
+)
 
 
 @dataclass
@@ -206,30 +214,48 @@ def _missions(figures: dict) -> list[dict]:
     ]
 
 
-def _territorial_projects(figures: dict, edition: ReportEdition | None) -> list[dict]:
+def _territorial_projects(figures: dict, edition: ReportEdition | None, year: int) -> list[dict]:
+    """The year's territorial projects with their narrative and actions; `pk` (today's record of
+    that name, for the narrative's edit link) is None when no record has that name any more."""
     extra = figures.get("complements", {}).get("generateur", {})
     actions = extra.get("actions_par_projet") or {}
+    rows = extra.get("par_territoire") or []
+    if not rows:
+        return []
+    records = {
+        territorial_project_key(territory, name): pk
+        for pk, territory, name in TerritorialProject.objects.active_in(year).values_list(
+            "pk", "territory__name", "name"
+        )
+    }
     narratives = {}
     if edition is not None and edition.pk:
-        narratives = {n.territorial_project_id: n for n in edition.narratives.all()}
+        narratives = {
+            territorial_project_key(
+                n.territorial_project.territory.name, n.territorial_project.name
+            ): n
+            for n in edition.narratives.select_related("territorial_project__territory")
+        }
     projects = []
-    for row in extra.get("par_territoire") or []:
-        narrative = narratives.get(row.get("projet_id"))
+    for row in rows:
+        key = territorial_project_key(row["territoire"], row["projet"])
+        narrative = narratives.get(key)
         projects.append(
             {
                 **row,
+                "pk": records.get(key),
                 "subtitle": narrative.subtitle if narrative else "",
                 "html": render_markdown(narrative.text) if narrative else "",
-                "actions": actions.get(str(row.get("projet_id")), []),
+                "actions": actions.get(key, []),
             }
         )
     return projects
 
 
-def _team(figures: dict, edition: ReportEdition | None) -> list[dict]:
+def _team(edition: ReportEdition | None) -> list[dict]:
     """The team frozen with a published edition, today's otherwise."""
-    if edition is not None and edition.is_published and "equipe" in figures:
-        return figures["equipe"]
+    if edition is not None and edition.is_published and edition.frozen_team is not None:
+        return edition.frozen_team
     return staff_team()
 
 
@@ -260,7 +286,7 @@ def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = 
     charts = _charts(figures)
     extra = figures.get("complements", {})
     images = _images(edition, for_pdf=for_pdf)
-    team = _team(figures, edition)
+    team = _team(edition)
     missions = _missions(figures)
     dijon_events = (extra.get("dijon") or {}).get("evenements") or []
     club_events = (extra.get("club") or {}).get("evenements") or []
@@ -319,8 +345,14 @@ def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = 
         "images": images,
         "team": team,
         "missions": missions,
-        "territorial_projects": _territorial_projects(figures, edition),
+        "territorial_projects": _territorial_projects(figures, edition, year),
         "dijon_events": dijon_events,
+        # One list per series, in the order the Métropole's actions are presented.
+        "dijon_groups": [
+            (series_label(code), [e for e in dijon_events if e["serie"] == code])
+            for code in DIJON_SERIES
+            if any(e["serie"] == code for e in dijon_events)
+        ],
         "club_events": club_events,
         "for_pdf": for_pdf,
     }

@@ -59,6 +59,8 @@ class ReportEdition(models.Model):
         "coordonnées", blank=True, help_text="Adresse, téléphone et courriel de l'association."
     )
     frozen_figures = models.JSONField("chiffres figés", null=True, blank=True, editable=False)
+    # The staff team as printed on the day of publication (names and job titles change).
+    frozen_team = models.JSONField("équipe figée", null=True, blank=True, editable=False)
     published_at = models.DateTimeField("publié le", null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

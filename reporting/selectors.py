@@ -324,7 +324,6 @@ def generateur_by_territory(period: Period) -> list[dict]:
     )
     return [
         {
-            "projet_id": project.pk,
             "territoire": project.territory.name,
             "projet": project.name,
             "phase": project.get_phase_display(),
@@ -539,19 +538,28 @@ def events_of_series(period: Period, series: list[str]) -> list[dict]:
     ]
 
 
+def territorial_project_key(territory: str, project: str) -> str:
+    """A territorial project as the figures name it: no database id, so the figures survive an
+    export and import of the history (and match the rows of `generateur_by_territory`)."""
+    return f"{territory} / {project}"
+
+
 def territorial_actions_by_project(period: Period) -> dict[str, list[dict]]:
-    """The period's actions of each territorial project (keyed by the project's id as text,
-    as the frozen JSON keeps it), by date."""
+    """The period's actions of each territorial project, by date, keyed by
+    `territorial_project_key`."""
     rows = (
         TerritorialAction.objects.in_year(period.year)
         .filter(date__lte=period.end)
-        .order_by("project_id", "date", "pk")
-        .values("project_id", "date", "kind", "title")[: EVENTS_SHOWN * 4]
+        .order_by("project__territory__name", "project__name", "date", "pk")
+        .values("project__territory__name", "project__name", "date", "kind", "title")[
+            : EVENTS_SHOWN * 4
+        ]
     )
     labels = dict(TerritorialAction._meta.get_field("kind").choices)
     actions: dict[str, list[dict]] = {}
     for row in rows:
-        actions.setdefault(str(row["project_id"]), []).append(
+        key = territorial_project_key(row["project__territory__name"], row["project__name"])
+        actions.setdefault(key, []).append(
             {"date": row["date"], "titre": row["title"] or labels.get(row["kind"], row["kind"])}
         )
     return actions

@@ -72,8 +72,7 @@ def edition_publish(*, edition: ReportEdition, user) -> ReportEdition:
         current.frozen_figures = json.loads(
             json.dumps(report_figures(current.year), cls=DjangoJSONEncoder)
         )
-        # The team as printed on the day of publication (not a figure: no line in the exports).
-        current.frozen_figures["equipe"] = staff_team()
+        current.frozen_team = staff_team()
         current.status = EditionStatus.PUBLISHED
         current.published_at = timezone.now()
         current.published_by = user
@@ -91,6 +90,7 @@ def edition_reopen(*, edition: ReportEdition, user) -> ReportEdition:
             raise ValidationError("Ce rapport n'est pas publié.")
         current.status = EditionStatus.DRAFT
         current.frozen_figures = None
+        current.frozen_team = None
         current.published_at = None
         current.published_by = None
         current.version += 1

@@ -210,8 +210,12 @@ def test_the_metropole_part_lists_the_years_events_of_its_series_by_date(directo
     )
     CollectiveActionFactory(series="osez_entreprendre", date=dt.date(Y, 3, 2), title="Osez 1")
     CollectiveActionFactory(series="paroles_expert", date=dt.date(Y, 3, 3), title="Hors sujet")
-    events = report_context(Y)["dijon_events"]
-    assert [event["titre"] for event in events] == ["Osez 1", "Table ronde RH"]
+    context = report_context(Y)
+    assert [event["titre"] for event in context["dijon_events"]] == ["Osez 1", "Table ronde RH"]
+    assert [label for label, _ in context["dijon_groups"]] == [
+        "Osez entreprendre autrement",
+        "Mois de l'ESS",
+    ]
 
 
 def test_volunteer_missions_show_their_volunteers_and_hours(director):
