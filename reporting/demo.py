@@ -281,6 +281,12 @@ def _name_events(year: int) -> None:
     for action, (month, day) in zip(club, CLUB_DATES, strict=False):
         action.series, action.date = Series.CLUB_ENTREPRENEURS, dt.date(year, month, day)
         action.save(update_fields=["series", "date"])
+    # Trainings name their organisation, as the report counts them by organisation.
+    for training in CollectiveAction.objects.in_year(year).filter(
+        kind="formation", organisation=""
+    ):
+        training.organisation = training.title.rsplit("– ", 1)[-1]
+        training.save(update_fields=["organisation"])
     for series, titles in (
         (Series.CLUB_ENTREPRENEURS, CLUB_EVENTS),
         (Series.MOIS_ESS, MOIS_ESS_EVENTS),
