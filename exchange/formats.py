@@ -291,6 +291,8 @@ ACTIONS = FileSpec(
         Column("animated_by_pes", BOOL),
         Column("participants", INT),
         Column("hours", DECIMAL),
+        # The event's description the yearly report prints (Club, Métropole and Ville de Dijon).
+        Column("notes"),
     ),
     ref_prefix="action-",
     date_column="date",

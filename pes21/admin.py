@@ -9,8 +9,15 @@ admin.site.site_title = "PES 21"
 
 @admin.register(User)
 class PesUserAdmin(UserAdmin):
-    list_display = ("username", "first_name", "last_name", "email", "is_active")
+    list_display = ("username", "first_name", "last_name", "job_title", "email", "is_active")
     list_filter = ("groups", "is_active", "is_superuser")
+    # The job title is printed under the name in the yearly report's staff team.
+    fieldsets = [
+        (name, {**options, "fields": (*options["fields"], "job_title")})
+        if options["fields"] == ("first_name", "last_name", "email")
+        else (name, options)
+        for name, options in UserAdmin.fieldsets
+    ]
 
 
 @admin.register(Attachment)

@@ -47,6 +47,9 @@ class User(AbstractUser):
         "récapitulatif par courriel", choices=Weekday.choices, null=True, blank=True
     )
 
+    # Printed under the staff member's name in the yearly report's team list.
+    job_title = models.CharField("fonction", max_length=150, blank=True)
+
     class Meta:
         verbose_name = "utilisateur"
         verbose_name_plural = "utilisateurs"

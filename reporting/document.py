@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 
-from .charts import bar_chart
-from .models import Focus, FocusSection, ReportEdition
+from generateur.models import TerritorialProject
+
+from .charts import bar_chart, chart_alt, chart_data_uri
+from .models import Focus, FocusSection, ImageKind, ReportEdition, ReportImage
 from .presentation import (
+    MISSION_DESCRIPTIONS,
+    MISSION_TITLES,
     NNBSP,
     differences,
     figure_label,
@@ -22,7 +26,13 @@ from .presentation import (
     series_label,
     tile_words,
 )
-from .selectors import HISTORY_FIGURES, report_figures
+from .selectors import (
+    DIJON_SERIES,
+    HISTORY_FIGURES,
+    report_figures,
+    staff_team,
+    territorial_project_key,
+)
 
 
 @dataclass
@@ -113,11 +123,143 @@ def _charts(figures: dict) -> list:
     for section, key in HISTORY_FIGURES:
         dotted = f"{section}.{key}"
         points = [(str(row["year"]), row.get(dotted, 0)) for row in rows]
-        charts.append({"section": section, "svg": bar_chart(figure_label(dotted), points)})
+        # No bar for the years before anything of the kind was recorded.
+        while len(points) > 1 and not points[0][1]:
+            points.pop(0)
+        title = figure_label(dotted)
+        charts.append(
+            {
+                "section": section,
+                "svg": bar_chart(title, points),
+                "title": title,
+                "alt": chart_alt(title, points),
+                "data_uri": chart_data_uri(title, points),
+            }
+        )
     return charts
 
 
-def report_context(year: int, *, with_differences: bool = True) -> dict:
+# The report's parts in order: (anchor, title in the contents). A part shows when it has text,
+# figures, focus or images (`_shown`), never empty.
+PARTS = [
+    ("rapport-moral", "Rapport moral"),
+    ("edito", "Édito"),
+    ("vie-associative", "Vie associative et salariés"),
+    ("projet-associatif", "Projet associatif"),
+    ("generateur", "Générateur : accompagnement des territoires"),
+    ("dla", "Activité du DLA"),
+    ("creation", "Création et reprise de structures de l'ESS"),
+    ("sensibilisation", "Sensibilisation et formations"),
+    ("dijon", "Partenariat avec la Métropole et la Ville de Dijon"),
+    ("club", "Club des entrepreneurs de l'ESS"),
+    ("depuis-creation", "Depuis la création du Pôle"),
+    ("perspectives", "Temps forts et perspectives"),
+    ("partenaires", "Nos partenaires"),
+]
+
+TEXT_FIELDS = (
+    "rapport_moral",
+    "edito",
+    "vie_associative",
+    "volunteer_missions_intro",
+    "team_text",
+    "projet_associatif",
+    "text_generateur",
+    "text_dla",
+    "text_creation",
+    "text_sensibilisation",
+    "text_dijon",
+    "text_club",
+    "perspectives",
+)
+
+
+def _images(edition: ReportEdition | None, *, for_pdf: bool) -> dict:
+    """The edition's images by place; `src` is a URL of the login-protected view on the page,
+    a `report-image:` address the PDF's url_fetcher resolves from the database."""
+    found: dict = {"logo": None, "cover": None, "team": None, "sections": {}}
+    found["partners"], found["memberships"] = [], []
+    if edition is None or edition.pk is None:
+        return found
+    for image in edition.images.defer("data"):
+        image.src = f"report-image:{image.pk}" if for_pdf else image.get_absolute_url()
+        if image.kind == ImageKind.LOGO:
+            found["logo"] = image
+        elif image.kind == ImageKind.COVER:
+            found["cover"] = image
+        elif image.kind == ImageKind.TEAM:
+            found["team"] = image
+        elif image.kind == ImageKind.SECTION:
+            found["sections"][image.section] = image
+        elif image.kind == ImageKind.PARTNER:
+            found["partners"].append(image)
+        else:
+            found["memberships"].append(image)
+    return found
+
+
+def _missions(figures: dict) -> list[dict]:
+    extra = figures.get("complements", {}).get("vie_associative", {})
+    hours = {row["mission"]: row["heures"] for row in extra.get("heures_par_mission") or []}
+    volunteers = extra.get("benevoles_par_mission") or {}
+    return [
+        {
+            "code": code,
+            "label": label,
+            "description": MISSION_DESCRIPTIONS.get(code, ""),
+            "volunteers": volunteers.get(code),
+            "hours": hours.get(code, 0),
+        }
+        for code, label in MISSION_TITLES.items()
+    ]
+
+
+def _territorial_projects(figures: dict, edition: ReportEdition | None, year: int) -> list[dict]:
+    """The year's territorial projects with their narrative and actions; `pk` (today's record of
+    that name, for the narrative's edit link) is None when no record has that name any more."""
+    extra = figures.get("complements", {}).get("generateur", {})
+    actions = extra.get("actions_par_projet") or {}
+    rows = extra.get("par_territoire") or []
+    if not rows:
+        return []
+    records = {
+        territorial_project_key(territory, name): pk
+        for pk, territory, name in TerritorialProject.objects.active_in(year).values_list(
+            "pk", "territory__name", "name"
+        )
+    }
+    narratives = {}
+    if edition is not None and edition.pk:
+        narratives = {
+            territorial_project_key(
+                n.territorial_project.territory.name, n.territorial_project.name
+            ): n
+            for n in edition.narratives.select_related("territorial_project__territory")
+        }
+    projects = []
+    for row in rows:
+        key = territorial_project_key(row["territoire"], row["projet"])
+        narrative = narratives.get(key)
+        projects.append(
+            {
+                **row,
+                "pk": records.get(key),
+                "subtitle": narrative.subtitle if narrative else "",
+                "html": render_markdown(narrative.text) if narrative else "",
+                "actions": actions.get(key, []),
+            }
+        )
+    return projects
+
+
+def _team(edition: ReportEdition | None) -> list[dict]:
+    """The team frozen with a published edition, today's otherwise."""
+    if edition is not None and edition.is_published and edition.frozen_team is not None:
+        return edition.frozen_team
+    return staff_team()
+
+
+def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = False) -> dict:
     """Everything the report's templates need for `year`.
 
     A published edition shows its frozen figures; the web page also lists the figures that
@@ -133,49 +275,52 @@ def report_context(year: int, *, with_differences: bool = True) -> dict:
     focuses: dict[str, list[Focus]] = {code: [] for code in FocusSection.values}
     if edition:
         for focus in edition.focuses.select_related(
-            "project", "structure", "territorial_project__territory"
+            "project", "structure", "territorial_project__territory", "volunteer"
         ):
             focus.html = render_markdown(focus.text)
             focuses[focus.section].append(focus)
     texts = {}
     if edition:
-        for field in (
-            "rapport_moral",
-            "edito",
-            "vie_associative",
-            "projet_associatif",
-            "text_generateur",
-            "text_dla",
-            "text_creation",
-            "text_sensibilisation",
-            "perspectives",
-        ):
-            texts[field] = render_markdown(getattr(edition, field))
+        for field in TEXT_FIELDS:
+            texts[field] = render_markdown(getattr(edition, field), anchor=field)
     charts = _charts(figures)
-    toc = [
-        (anchor, title)
-        for anchor, title, shown in [
-            ("rapport-moral", "Rapport moral", bool(texts.get("rapport_moral"))),
-            ("edito", "Édito", bool(texts.get("edito"))),
-            ("vie-associative", "Vie associative et salariés", True),
-            ("projet-associatif", "Projet associatif", bool(texts.get("projet_associatif"))),
-            ("generateur", "Générateur : accompagnement des territoires", True),
-            ("dla", "Activité du DLA", True),
-            ("creation", "Création et reprise de structures de l'ESS", True),
-            ("sensibilisation", "Sensibilisation et formations", True),
-            ("depuis-creation", "Depuis la création du Pôle", True),
-            ("perspectives", "Temps forts et perspectives", bool(texts.get("perspectives"))),
-            ("partenaires", "Nos partenaires", True),
-        ]
-        if shown
-    ]
+    extra = figures.get("complements", {})
+    images = _images(edition, for_pdf=for_pdf)
+    team = _team(edition)
+    missions = _missions(figures)
+    dijon_events = (extra.get("dijon") or {}).get("evenements") or []
+    club_events = (extra.get("club") or {}).get("evenements") or []
+    partners = edition.partner_list if edition else []
+    memberships = edition.membership_list if edition else []
+    shown = {
+        "rapport_moral": bool(texts.get("rapport_moral")),
+        "edito": bool(texts.get("edito")),
+        "vie_associative": True,
+        "projet_associatif": bool(texts.get("projet_associatif") or focuses["projet_associatif"]),
+        "generateur": True,
+        "dla": True,
+        "creation": True,
+        "sensibilisation": True,
+        "dijon": bool(texts.get("text_dijon") or dijon_events or focuses["dijon"]),
+        "club": bool(texts.get("text_club") or club_events or focuses["club"]),
+        "depuis_creation": bool(figures.get("depuis_creation")),
+        "perspectives": bool(texts.get("perspectives") or focuses["perspectives"]),
+        "partenaires": bool(
+            partners
+            or memberships
+            or images["partners"]
+            or images["memberships"]
+            or (edition and edition.contact)
+        ),
+    }
+    toc = [(anchor, title) for anchor, title in PARTS if shown[anchor.replace("-", "_")]]
     return {
         "toc": toc,
         # A string: the templates' number formatting would write the year "2 023".
         "year": str(year),
         "edition": edition,
         "figures": figures,
-        "extra": figures.get("complements", {}),
+        "extra": extra,
         "volunteer_hours": [
             row
             for row in figures.get("complements", {})
@@ -194,21 +339,68 @@ def report_context(year: int, *, with_differences: bool = True) -> dict:
         "differences": changed,
         "focuses": focuses,
         "texts": texts,
-        "partners": edition.partner_list if edition else [],
+        "partners": partners,
+        "memberships": memberships,
+        "shown": shown,
+        "images": images,
+        "team": team,
+        "missions": missions,
+        "territorial_projects": _territorial_projects(figures, edition, year),
+        "dijon_events": dijon_events,
+        # One list per series, in the order the Métropole's actions are presented.
+        "dijon_groups": [
+            (series_label(code), [e for e in dijon_events if e["serie"] == code])
+            for code in DIJON_SERIES
+            if any(e["serie"] == code for e in dijon_events)
+        ],
+        "club_events": club_events,
+        "for_pdf": for_pdf,
     }
 
 
 def report_html(year: int) -> str:
     """The self-contained HTML the PDF is printed from (also `build_report --format html`)."""
     return render_to_string(
-        "reporting/pdf/report.html", report_context(year, with_differences=False)
+        "reporting/pdf/report.html", report_context(year, with_differences=False, for_pdf=True)
     )
 
 
-def report_pdf(year: int) -> bytes:
+def report_document(year: int):
+    """The report laid out in pages (WeasyPrint's Document): `make bench` counts its pages."""
     # WeasyPrint narrates every step at INFO (even on import); only its warnings matter.
     for name in ("weasyprint", "weasyprint.progress"):
         logging.getLogger(name).setLevel(logging.WARNING)
     from weasyprint import HTML  # heavy import, only when a PDF is asked for
 
-    return HTML(string=report_html(year), base_url=None).write_pdf()
+    return HTML(string=report_html(year), base_url=None, url_fetcher=_image_fetcher()).render(
+        pdf_variant=PDF_VARIANT
+    )
+
+
+def report_pdf(year: int) -> bytes:
+    return report_document(year).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+# Tagged PDF for screen readers: structure, reading order, language, alternative texts.
+PDF_VARIANT = "pdf/ua-1"
+
+
+def _image_fetcher():
+    """The PDF reads its images from the database (and its charts from data: addresses), never
+    from the network or the disk."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ReportImageFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if not url.startswith("report-image:"):
+                raise ValueError(f"Ressource refusée dans le PDF : {url[:80]}")
+            image = ReportImage.objects.only("data", "content_type").get(
+                pk=int(url.split(":", 1)[1])
+            )
+            return URLFetcherResponse(
+                url, bytes(image.data), headers={"Content-Type": image.content_type}
+            )
+
+    return ReportImageFetcher(allowed_protocols={"data", "report-image"})

@@ -89,6 +89,32 @@ FIGURES: dict[str, tuple[str, str]] = {
 # The follow-up figures' labels are built by their app from its own parts of a sentence.
 FIGURES.update({key: (label, "") for key, label in FOLLOW_UP_FIGURE_LABELS.items()})
 
+# The volunteers' four missions as the report presents them (issue 15, after the 2023 report).
+MISSION_TITLES = {
+    "accueil_amont": "Accueil de projets en amont",
+    "co_accompagnement": "Co-accompagnement",
+    "post_accompagnement": "Post-accompagnement",
+    "vie_associative": "Vie associative",
+}
+MISSION_DESCRIPTIONS = {
+    "accueil_amont": (
+        "Écouter, échanger avec les porteurs de projets dont le projet n'est pas encore assez "
+        "« mûr » pour entrer dans un accompagnement classique."
+    ),
+    "co_accompagnement": (
+        "Avec le chargé de mission à la création d'entreprises de l'ESS, co-accompagner les "
+        "projets pour lesquels les bénévoles ont une sensibilité, des compétences, un réseau."
+    ),
+    "post_accompagnement": (
+        "Une fois l'accompagnement terminé, faire le bilan avec les porteurs de projets, "
+        "le point sur leurs souhaits, évoquer d'autres besoins."
+    ),
+    "vie_associative": (
+        "Événements du PES 21, moments conviviaux, réunions partenariales et représentation "
+        "du Pôle aux événements extérieurs."
+    ),
+}
+
 SERIES_LABELS = dict(Series.choices) | {NO_SERIES: "Sans cycle"}
 
 
@@ -186,18 +212,41 @@ _ALLOWED_TAGS = {
     "sup",
     "sub",
     "hr",
+    "div",
 }
 
 
-def render_markdown(text: str) -> SafeString:
-    """Markdown written by the director, sanitised: no script, no style, no raw HTML."""
+def render_markdown(text: str, *, anchor: str = "") -> SafeString:
+    """Markdown written by the director, sanitised: no script, no style, no raw HTML.
+
+    Numbered footnotes (`texte[^1]` … `[^1]: https://…`) print as a numbered list after the
+    text; `anchor` keeps the footnotes of two texts of one page from sharing an id.
+    """
     if not text:
         return mark_safe("")
-    html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+    html = markdown.markdown(
+        text,
+        extensions=["sane_lists", "footnotes"],
+        extension_configs={
+            "footnotes": {"BACKLINK_TEXT": "↩", "BACKLINK_TITLE": "Retour au texte"}
+        },
+        output_format="html",
+    )
+    if anchor:
+        html = _FOOTNOTE_ID.sub(rf"\1{anchor}-\2", html)
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
+        attributes={
+            "a": {"href", "title", "class"},
+            "sup": {"id"},
+            "li": {"id"},
+            "div": {"class"},
+        },
         url_schemes={"http", "https", "mailto"},
     )
     return mark_safe(french_typography(clean))  # noqa: S308 - sanitised by nh3 above
+
+
+# The ids and links Markdown's footnotes write: id="fn:1", href="#fnref:1".
+_FOOTNOTE_ID = re.compile(r'((?:id="|href="#))(fn(?:ref)?:)')

@@ -31,7 +31,7 @@ from generateur.models import TerritorialAction, TerritorialProject
 from pes21.hours import minutes_to_hours, round_hours
 from pes21.models import User
 from volunteers import selectors as volunteers_selectors
-from volunteers.models import Mission, Volunteer
+from volunteers.models import Contribution, Mission, Volunteer
 
 # Workshops with no series are grouped under this key in `ateliers_par_cycle`.
 NO_SERIES = "sans_cycle"
@@ -526,8 +526,16 @@ def period_figures(period: Period) -> dict:
             **generateur_details(period),
             "par_territoire": generateur_by_territory(period),
         },
-        "vie_associative": {"heures_par_mission": volunteer_hours_by_mission(period)},
+        "vie_associative": {
+            "heures_par_mission": volunteer_hours_by_mission(period),
+            "benevoles_par_mission": volunteers_by_mission(period),
+        },
+        "dijon": {"evenements": events_of_series(period, DIJON_SERIES)},
+        "club": {"evenements": events_of_series(period, [CLUB_SERIES])},
     }
+    figures["complements"]["generateur"]["actions_par_projet"] = territorial_actions_by_project(
+        period
+    )
     # Outcome follow-ups: survival and jobs years later (rules in the followups app).
     figures["complements"]["creation"].update(
         followups_selectors.creation_follow_up_figures(period)
@@ -628,3 +636,78 @@ def next_steps_due(today: dt.date, *, staff=None, limit: int = 50):
 
 def follow_ups_due(today: dt.date, *, limit: int = 50):
     return dla_selectors.follow_ups_due(today=today)[:limit]
+
+
+# --- The report's lists (issue 15): events by series, territorial actions, missions ---------
+
+# The series of the actions the Métropole and the Ville de Dijon fund, in the report's order.
+DIJON_SERIES = ["osez_entreprendre", "crdva", "mois_ess"]
+CLUB_SERIES = "club_entrepreneurs"
+# A report lists a year's events; a cap keeps the page bounded if a year is imported twice.
+EVENTS_SHOWN = 60
+
+
+def events_of_series(period: Period, series: list[str]) -> list[dict]:
+    """The period's collective actions of these series, by date: what the report lists."""
+    rows = (
+        _actions(period)
+        .filter(series__in=series)
+        .order_by("date", "pk")
+        .values("date", "series", "title", "notes")[:EVENTS_SHOWN]
+    )
+    return [
+        {
+            "date": row["date"],
+            "serie": row["series"],
+            "titre": row["title"],
+            "description": row["notes"],
+        }
+        for row in rows
+    ]
+
+
+def territorial_project_key(territory: str, project: str) -> str:
+    """A territorial project as the figures name it: no database id, so the figures survive an
+    export and import of the history (and match the rows of `generateur_by_territory`)."""
+    return f"{territory} / {project}"
+
+
+def territorial_actions_by_project(period: Period) -> dict[str, list[dict]]:
+    """The period's actions of each territorial project, by date, keyed by
+    `territorial_project_key`."""
+    rows = (
+        TerritorialAction.objects.in_year(period.year)
+        .filter(date__lte=period.end)
+        .order_by("project__territory__name", "project__name", "date", "pk")
+        .values("project__territory__name", "project__name", "date", "kind", "title")[
+            : EVENTS_SHOWN * 4
+        ]
+    )
+    labels = dict(TerritorialAction._meta.get_field("kind").choices)
+    actions: dict[str, list[dict]] = {}
+    for row in rows:
+        key = territorial_project_key(row["project__territory__name"], row["project__name"])
+        actions.setdefault(key, []).append(
+            {"date": row["date"], "titre": row["title"] or labels.get(row["kind"], row["kind"])}
+        )
+    return actions
+
+
+def volunteers_by_mission(period: Period) -> dict[str, int]:
+    """Volunteers who gave time to each mission in the period (every mission, zero included)."""
+    rows = (
+        Contribution.objects.between(period.start, period.end)
+        .values("mission")
+        .annotate(n=Count("volunteer", distinct=True))
+        .order_by()
+    )
+    counts = {row["mission"]: row["n"] for row in rows}
+    return {code: counts.get(code, 0) for code in Mission.values}
+
+
+def staff_team() -> list[dict]:
+    """The staff team as the report prints it: active staff and direction with a job title."""
+    return [
+        {"nom": user.get_full_name() or user.username, "fonction": user.job_title}
+        for user in User.objects.staff_members().exclude(job_title="")
+    ]

@@ -14,16 +14,28 @@ from pes21.roles import director_required, is_director, staff_required
 from . import selectors
 from .document import report_context, report_pdf, shown_figures
 from .exports import figures_csv, figures_json, figures_xlsx
-from .forms import EditionForm, FocusForm
-from .models import Focus, ReportEdition
-from .presentation import figure_label, flatten
+from .forms import (
+    PLAIN_FIELDS,
+    TEXT_SECTION_FIELDS,
+    TEXT_SECTIONS,
+    FocusForm,
+    ImageForm,
+    NarrativeForm,
+    edition_section_form,
+)
+from .models import Focus, ReportEdition, ReportImage, TerritoryNarrative
+from .presentation import figure_label, flatten, render_markdown
 from .services import (
-    edition_get_or_create,
+    edition_draft,
     edition_publish,
     edition_reopen,
-    edition_update,
+    edition_save_texts,
+    edition_start,
     focus_delete,
     focus_save,
+    image_add,
+    image_delete,
+    narrative_save,
 )
 
 FIRST_YEAR = 2003  # the association has run the DLA of the Côte-d'Or since 2003
@@ -56,32 +68,60 @@ def report(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @director_required
-def edition_edit(request: HttpRequest, year: int) -> HttpResponse:
-    edition = edition_get_or_create(year=_check_year(year))
+def edition_edit(request: HttpRequest, year: int, section: str = "") -> HttpResponse:
+    """One part of the report's texts; opening it records nothing, « Aperçu » saves nothing."""
+    section = section or TEXT_SECTIONS[0][0]
+    if section not in TEXT_SECTION_FIELDS:
+        raise Http404("Pas de telle partie du rapport.")
+    edition = edition_draft(year=_check_year(year))
     if edition.is_published:
         messages.error(request, "Ce rapport est publié : rouvrez-le pour modifier ses textes.")
         return redirect(edition)
-    form = EditionForm(request.POST or None, instance=edition)
+    form = edition_section_form(section)(request.POST or None, instance=edition)
+    previews = []
     if request.method == "POST" and form.is_valid():
-        try:
-            edition_update(
-                edition=edition,
-                data=form.cleaned_data,
-                version=form.cleaned_data["version"],
-                user=request.user,
-            )
-        except ValidationError as exc:
-            refuse_on_form(form, exc)
+        if "preview" in request.POST:
+            previews = [
+                (form[name].label, render_markdown(form.cleaned_data[name], anchor=name))
+                for name in TEXT_SECTION_FIELDS[section]
+                if name not in PLAIN_FIELDS and form.cleaned_data.get(name)
+            ]
         else:
-            messages.success(request, "Textes du rapport enregistrés (brouillon).")
-            return redirect(edition)
-    return render(request, "reporting/edition_form.html", {"form": form, "edition": edition})
+            data = {name: form.cleaned_data[name] for name in TEXT_SECTION_FIELDS[section]}
+            try:
+                edition_save_texts(
+                    year=year, data=data, version=form.cleaned_data["version"], user=request.user
+                )
+            except ValidationError as exc:
+                refuse_on_form(form, exc)
+            else:
+                messages.success(request, "Textes du rapport enregistrés (brouillon).")
+                return redirect("reporting:edition_edit_section", year=year, section=section)
+    context = {
+        "form": form,
+        "edition": edition,
+        "year": year,
+        "sections": TEXT_SECTIONS,
+        "section": section,
+        "previews": previews,
+        "to_review": [form[name].label for name in edition.to_review if name in form.fields],
+    }
+    return render(request, "reporting/edition_form.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @director_required
 def edition_publish_view(request: HttpRequest, year: int) -> HttpResponse:
-    edition = edition_get_or_create(year=_check_year(year))
+    """GET: what publishing will freeze, and the button; POST: publish."""
+    edition = edition_draft(year=_check_year(year))
+    if request.method == "GET":
+        context = {"edition": edition, "year": year}
+        if edition.pk:
+            context["focus_count"] = edition.focuses.count()
+            context["image_count"] = edition.images.count()
+            context["narrative_count"] = edition.narratives.count()
+        return render(request, "reporting/publish_confirm.html", context)
+    edition = edition_start(year=year, user=request.user)
     try:
         edition_publish(edition=edition, user=request.user)
     except ValidationError as exc:
@@ -110,7 +150,7 @@ def edition_reopen_view(request: HttpRequest, year: int) -> HttpResponse:
 @director_required
 def focus_edit(request: HttpRequest, year: int, pk: int | None = None) -> HttpResponse:
     if pk is None:
-        focus = Focus(edition=edition_get_or_create(year=_check_year(year)))
+        focus = Focus(edition=edition_draft(year=_check_year(year)))
     else:
         focus = _get_focus_for_director(request, year, pk)
     if focus.edition.is_published:
@@ -119,6 +159,8 @@ def focus_edit(request: HttpRequest, year: int, pk: int | None = None) -> HttpRe
     form = FocusForm(request.POST or None, instance=focus, year=year)
     if request.method == "POST" and form.is_valid():
         try:
+            if form.instance.edition.pk is None:
+                form.instance.edition = edition_start(year=year, user=request.user)
             focus_save(focus=form.instance, user=request.user)
         except ValidationError as exc:
             refuse_on_form(form, exc)
@@ -186,3 +228,93 @@ def _dashboard_rows(figures: dict) -> list[dict]:
         }
         for key in dict.fromkeys([*current, *previous])
     ]
+
+
+# --- Images and narratives of the edition (issue 15) ------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@director_required
+def images(request: HttpRequest, year: int) -> HttpResponse:
+    edition = edition_draft(year=_check_year(year))
+    form = ImageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if edition.pk is None:
+            edition = edition_start(year=year, user=request.user)
+        try:
+            image_add(
+                edition=edition,
+                kind=form.cleaned_data["kind"],
+                section=form.cleaned_data["section"],
+                alt=form.cleaned_data["alt"],
+                upload=form.cleaned_data["file"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("file" if "image" in str(exc).lower() else None, exc)
+        else:
+            messages.success(request, "Image ajoutée au rapport.")
+            return redirect("reporting:images", year=year)
+    shown = edition.images.defer("data") if edition.pk else []
+    return render(
+        request,
+        "reporting/images.html",
+        {"form": form, "edition": edition, "year": year, "images": shown},
+    )
+
+
+@staff_required
+def image(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    found = get_object_or_404(ReportImage, pk=pk, edition__year=year)
+    response = HttpResponse(bytes(found.data), content_type=found.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@director_required
+def image_delete_view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    found = get_object_or_404(
+        ReportImage.objects.select_related("edition"), pk=pk, edition__year=year
+    )
+    try:
+        image_delete(image=found, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Image retirée du rapport.")
+    return redirect("reporting:images", year=year)
+
+
+@require_http_methods(["GET", "POST"])
+@director_required
+def narrative_edit(request: HttpRequest, year: int, project_pk: int) -> HttpResponse:
+    from generateur.models import TerritorialProject
+
+    project = get_object_or_404(
+        TerritorialProject.objects.active_in(_check_year(year)), pk=project_pk
+    )
+    edition = edition_draft(year=year)
+    if edition.is_published:
+        messages.error(request, "Ce rapport est publié : ses récits ne changent plus.")
+        return redirect(edition)
+    narrative = TerritoryNarrative.objects.filter(
+        edition__year=year, territorial_project=project
+    ).first() or TerritoryNarrative(territorial_project=project)
+    form = NarrativeForm(request.POST or None, instance=narrative)
+    if request.method == "POST" and form.is_valid():
+        if form.instance.edition_id is None:
+            form.instance.edition = edition_start(year=year, user=request.user)
+        try:
+            narrative_save(narrative=form.instance, user=request.user)
+        except ValidationError as exc:
+            refuse_on_form(form, exc)
+        else:
+            messages.success(request, "Récit du projet de territoire enregistré.")
+            return redirect(f"{edition.get_absolute_url()}#generateur")
+    return render(
+        request,
+        "reporting/narrative_form.html",
+        {"form": form, "project": project, "year": year},
+    )

@@ -1,5 +1,8 @@
+import datetime as dt
+
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from reporting.presentation import flatten, format_number, series_label, tile_words
 
@@ -50,3 +53,14 @@ def dashboard_summary(context) -> dict:
         for key in SUMMARY_FIGURES
     ]
     return {"rows": rows, "today": today}
+
+
+@register.filter
+def report_date(value) -> str:
+    """« 3 mai 2023 », from a date or the ISO text a frozen edition keeps."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return date_format(value, "j F Y") if value else ""

@@ -1,5 +1,6 @@
-"""Issue #10, journey 3: the director writes the year's report texts, publishes the report and
-downloads its PDF."""
+"""Issue #10, journey 3 (extended by issue #15): the director uploads the logo, writes a text
+with a footnote and previews it, adds two testimonials, publishes the report after its
+confirmation page and downloads its PDF."""
 
 import datetime as dt
 import io
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 from pypdf import PdfReader
 
 from dla.models import StepKind
@@ -33,6 +35,12 @@ def _pdf_text(pdf: bytes) -> str:
     # Narrow and ordinary no-break spaces read as plain spaces; lines joined.
     # The typographic apostrophe reads as a plain one.
     return re.sub(r"[\u202f\u00a0\s]+", " ", text).replace("\u2019", "'")
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 240), "#1d6b4b").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 @phone_and_desktop
@@ -81,27 +89,61 @@ def test_director_writes_publishes_and_downloads_the_report(page, shots, live_se
     assert f"sur 5 structures créées en {YEAR - 3}" in survival_text
     assert "1 sans réponse à ce jour" in survival_text
 
+    # The logo, checked and resized by the server, printed on the cover and in the footer.
+    page.get_by_role("link", name="Images").click()
+    page.get_by_role("heading", name=f"Images du rapport {YEAR}").wait_for()
+    page.get_by_label(_label("Image")).select_option(label="Logo de l'association")
+    page.get_by_label(_label("Ce que montre l'image")).fill("Logo du Pôle")
+    page.get_by_label(_label("Fichier")).set_input_files(
+        {"name": "logo.png", "mimeType": "image/png", "buffer": _png()}
+    )
+    page.get_by_role("button", name="Déposer l'image").click()
+    page.get_by_role("alert").filter(has_text="Image ajoutée au rapport.").wait_for()
+    assert page.get_by_role("img", name="Logo du Pôle").is_visible()
+    shots.take("logo-depose")
+    page.get_by_role("link", name="Retour au rapport").click()
+
     page.get_by_role("link", name="Modifier les textes").click()
     page.get_by_role("heading", name=f"Textes du rapport {YEAR}").wait_for()
     page.get_by_label(_label("Rapport moral")).fill(
-        "Une année de **coopération** entre les acteurs du territoire."
+        "Une année de **coopération** entre les acteurs du territoire[^1].\n\n"
+        "[^1]: <https://www.ess-france.org/>"
     )
     page.get_by_label(_label("Édito")).fill("Merci aux bénévoles de la Côte-d'Or.")
     page.get_by_label(_label("Signature de l'édito")).fill("Claire, directrice")
-    shots.take("textes-saisis")
-    page.get_by_role("button", name="Enregistrer le brouillon").click()
-    page.get_by_role("heading", name=f"Rapport d'activité {YEAR}").wait_for()
+    page.get_by_role("button", name="Aperçu").click()
+    preview = page.get_by_role("region", name="Aperçu (non enregistré)")
+    preview.wait_for()
+    assert preview.locator("sup a", has_text="1").is_visible()
+    assert preview.get_by_role("link", name="https://www.ess-france.org/").is_visible()
+    shots.take("apercu")
+    assert not ReportEdition.objects.get(year=YEAR).rapport_moral  # a preview records nothing
+    page.get_by_role("button", name="Enregistrer cette partie").click()
+    page.get_by_role("alert").filter(has_text="Textes du rapport enregistrés").wait_for()
     shots.take("textes-enregistres")
-    assert (
-        page.get_by_role("alert")
-        .filter(has_text="Textes du rapport enregistrés (brouillon).")
-        .is_visible()
-    )
+    page.get_by_role("link", name="Retour au rapport").click()
+    page.get_by_role("heading", name=f"Rapport d'activité {YEAR}").wait_for()
     # The web report shows the text as written, its Markdown rendered.
     assert page.locator("strong", has_text="coopération").first.is_visible()
     assert page.get_by_text("Merci aux bénévoles de la Côte-d'Or.").first.is_visible()
 
-    page.get_by_role("button", name="Publier (fige les chiffres)").click()
+    for section, title in (
+        ("Création et reprise", "le projet Burn Out Dijon"),
+        ("DLA", "la fonction employeur dans l'ESS"),
+    ):
+        page.get_by_role("link", name="Ajouter un focus").click()
+        page.get_by_label(_label("Rubrique")).select_option(label=section)
+        page.get_by_label(_label("Titre")).fill(title)
+        page.get_by_label(_label("Témoignage")).fill("« Un soutien précieux. »")
+        page.get_by_role("button", name="Enregistrer").click()
+        page.get_by_role("alert").filter(has_text="Focus enregistré.").wait_for()
+    shots.take("deux-focus")
+
+    page.get_by_role("link", name="Publier…").click()
+    page.get_by_role("heading", name=f"Publier le rapport {YEAR} ?").wait_for()
+    assert page.get_by_text("2 focus").is_visible()
+    shots.take("confirmation-publication")
+    page.get_by_role("button", name="Publier et figer le rapport").click()
     page.get_by_role("alert").filter(has_text=f"Rapport {YEAR} publié").wait_for()
     shots.take("rapport-publie")
     assert (
@@ -123,12 +165,17 @@ def test_director_writes_publishes_and_downloads_the_report(page, shots, live_se
     shots.take("apres-telechargement")
     assert pdf.startswith(b"%PDF")
     text = _pdf_text(pdf)
-    assert "Une année de coopération entre les acteurs du territoire." in text
+    assert re.search(r"Une année de coopération entre les acteurs du territoire ?1\.", text)
     assert "Merci aux bénévoles de la Côte-d'Or." in text
     assert re.search(r"13 ?projets accueillis", text)
     assert "1 234 emplois consolidés" in text
     assert "4 400 €" in text
     assert "Taux de survie à 3 ans : 75,0 % des 4 structures suivies" in text
+    assert "Focus sur : le projet Burn Out Dijon" in text
+    assert "Focus sur : la fonction employeur dans l'ESS" in text
+    assert "https://www.ess-france.org/" in text
+    cover = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert len(cover.images) == 1  # the logo
 
     edition = ReportEdition.objects.get(year=YEAR)
     assert edition.is_published

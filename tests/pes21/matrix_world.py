@@ -1,13 +1,15 @@
 """One record of every kind, and one user of every role, for the permission matrix."""
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from pes21.models import Attachment, User
-from reporting.models import Focus, ReportEdition
+from reporting.models import Focus, ReportEdition, ReportImage
 from tests import factories
 from volunteers.models import Case, Contribution
 
@@ -19,6 +21,12 @@ class World:
 
     def __getitem__(self, key):
         return self.objects[key]
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "green").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def build_world() -> World:
@@ -68,6 +76,15 @@ def build_world() -> World:
     )
     edition = ReportEdition.objects.create(year=2022)
     focus = Focus.objects.create(edition=edition, section="creation", title="Focus", text="Texte")
+    report_image = ReportImage.objects.create(
+        edition=edition,
+        kind="logo",
+        alt="Logo",
+        content_type="image/png",
+        data=_png(),
+        width=2,
+        height=2,
+    )
     attachment = Attachment.objects.create(
         target=project, title="Budget", file=SimpleUploadedFile("budget.pdf", b"%PDF-1")
     )
@@ -95,6 +112,7 @@ def build_world() -> World:
             "volunteer": profile,
             "edition": edition,
             "focus": focus,
+            "report_image": report_image,
             "attachment": attachment,
             # Someone who never logs in here, so their reset token stays valid.
             "reset_user": factories.UserFactory(username="m-oubli"),

@@ -36,11 +36,16 @@ def test_director_saves_a_draft_and_everyone_on_staff_reads_it(director_client, 
         _form_data(
             edition_get_or_create(year=Y),
             rapport_moral="Une année **riche** : merci !",
-            partners="Région BFC\nDijon Métropole\n",
         ),
     )
     assert response.status_code == 302
     edition = ReportEdition.objects.get(year=Y)
+    response = director_client.post(
+        reverse("reporting:edition_edit_section", args=[Y, "fin"]),
+        _form_data(edition, partners="Région BFC\nDijon Métropole\n"),
+    )
+    assert response.status_code == 302
+    edition.refresh_from_db()
     assert edition.rapport_moral == "Une année **riche** : merci !"
     assert edition.partner_list == ["Région BFC", "Dijon Métropole"]
     assert not edition.is_published

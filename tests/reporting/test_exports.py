@@ -72,7 +72,9 @@ def test_build_report_html_is_the_pdf_source(year_data, tmp_path):
     call_command("build_report", year=Y, format="html", output=str(target), stderr=io.StringIO())
     html = target.read_text(encoding="utf-8")
     assert "target-counter(attr(href), page)" in html
-    assert "<svg" in html
+    # Charts print as SVG images carrying their figures in the alternative text (PDF/UA).
+    assert '<img src="data:image/svg+xml;base64,' in html
+    assert 'alt="Structures bénéficiaires du DLA par année' in html
 
 
 def test_build_report_refuses_a_nonsense_year():

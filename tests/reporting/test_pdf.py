@@ -10,7 +10,7 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from dla.models import StepKind
-from reporting.document import report_pdf
+from reporting.document import report_html, report_pdf
 from reporting.services import edition_get_or_create, edition_publish, edition_update
 from tests.factories import (
     CollectiveActionFactory,
@@ -48,6 +48,7 @@ def small_year():
 
 
 def test_pdf_has_cover_contents_sections_and_figures_as_text(small_year):
+    ProjectFactory(received_on=dt.date(Y - 2, 6, 1))  # the first project ever recorded
     pdf = report_pdf(Y)
     assert pdf.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(pdf))
@@ -61,8 +62,13 @@ def test_pdf_has_cover_contents_sections_and_figures_as_text(small_year):
     assert "1 234 emplois consolidés" in text.replace("\n", " ")
     assert "4 400 €" in text
     assert "Paroles d'Experts : 7" in text.replace("\n", " ")
-    # The charts' labels are text too.
-    assert "2018" in text and "2021" in text
+    # The charts' labels are text too; no bar before the first recorded activity.
+    assert "2020" in text and "2021" in text
+    # Each chart's alternative text states its figures, from the first recorded year on.
+    assert (
+        "Projets accueillis (Bénéfices&#x27;Créa) par année – 2020 : 1, 2021 : 0, 2022 : 13."
+        in report_html(Y)
+    )
 
 
 def test_contents_give_the_page_number_of_each_section(small_year):
