@@ -246,7 +246,7 @@ def _territorial_projects(figures: dict, edition: ReportEdition | None, year: in
                 "pk": records.get(key),
                 "subtitle": narrative.subtitle if narrative else "",
                 "html": render_markdown(narrative.text) if narrative else "",
-                "actions": actions.get(key, []),
+                "dated_actions": actions.get(key, []),
             }
         )
     return projects

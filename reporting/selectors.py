@@ -644,7 +644,9 @@ def follow_ups_due(today: dt.date, *, limit: int = 50):
 DIJON_SERIES = ["osez_entreprendre", "crdva", "mois_ess"]
 CLUB_SERIES = "club_entrepreneurs"
 # A report lists a year's events; a cap keeps the page bounded if a year is imported twice.
-EVENTS_SHOWN = 60
+EVENTS_SHOWN = 40
+# The real year holds a few dozen territorial actions; the cap keeps the page under 150 KB.
+TERRITORIAL_ACTIONS_SHOWN = 100
 
 
 def events_of_series(period: Period, series: list[str]) -> list[dict]:
@@ -680,7 +682,7 @@ def territorial_actions_by_project(period: Period) -> dict[str, list[dict]]:
         .filter(date__lte=period.end)
         .order_by("project__territory__name", "project__name", "date", "pk")
         .values("project__territory__name", "project__name", "date", "kind", "title")[
-            : EVENTS_SHOWN * 4
+            : TERRITORIAL_ACTIONS_SHOWN
         ]
     )
     labels = dict(TerritorialAction._meta.get_field("kind").choices)
