@@ -682,7 +682,7 @@ def territorial_actions_by_project(period: Period) -> dict[str, list[dict]]:
         .filter(date__lte=period.end)
         .order_by("project__territory__name", "project__name", "date", "pk")
         .values("project__territory__name", "project__name", "date", "kind", "title")[
-            : TERRITORIAL_ACTIONS_SHOWN
+            :TERRITORIAL_ACTIONS_SHOWN
         ]
     )
     labels = dict(TerritorialAction._meta.get_field("kind").choices)
