@@ -99,7 +99,7 @@ def test_director_writes_publishes_and_downloads_the_report(page, shots, live_se
     )
     page.get_by_role("button", name="Déposer l'image").click()
     page.get_by_role("alert").filter(has_text="Image ajoutée au rapport.").wait_for()
-    assert page.get_by_role("img", name="Logo du Pôle").is_visible()
+    page.get_by_role("img", name="Logo du Pôle").wait_for()  # visible once loaded
     shots.take("logo-depose")
     page.get_by_role("link", name="Retour au rapport").click()
 
