@@ -64,6 +64,28 @@ class Row:
     links: dict[Composite, models.Model] = field(default_factory=dict)  # composites resolved
 
 
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    """A present column with what checking asks of it on every row, looked up once."""
+
+    column: Column
+    name: str
+    attr: str
+    field: models.Field
+    many: bool  # a many-to-many list
+    relation: bool
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What checking a file's rows needs, computed once per file rather than once per row."""
+
+    cells: tuple[_Cell, ...]
+    # Model fields clean_fields() leaves alone on every row: relations, and what no cell fills.
+    exclude: frozenset[str]
+    by_name: dict[str, _Cell]
+
+
 def _as_list(value) -> list:
     if value in (None, ""):
         return []
@@ -100,11 +122,37 @@ class DatasetCheck:
         self._new_candidates: dict[Composite, dict[tuple, models.Model]] = {}
         self._summaries: list[FileSummary] = []
         self._new_usernames: set[str] = set()
+        self._plans: dict[str, _Plan] = {}
 
     @property
     def new_usernames(self) -> list[str]:
         # Known once the dataset is read; they keep being new once written.
         return sorted(self._new_usernames)
+
+    def _plan(self, spec: FileSpec) -> _Plan:
+        if spec.name not in self._plans:
+            cells_ = tuple(
+                _Cell(
+                    column=column,
+                    name=column.name,
+                    attr=column.attr,
+                    field=(model_field := spec.model_field(column)),
+                    many=model_field.many_to_many,
+                    relation=model_field.is_relation,
+                )
+                for column in self.present[spec.name]
+            )
+            filled = {cell.attr for cell in cells_}
+            self._plans[spec.name] = _Plan(
+                cells=cells_,
+                exclude=frozenset(
+                    f.name
+                    for f in spec.model._meta.concrete_fields
+                    if f.is_relation or f.name not in filled
+                ),
+                by_name={cell.name: cell for cell in cells_},
+            )
+        return self._plans[spec.name]
 
     def problem(self, spec: FileSpec, line: int, column: str, message: str) -> None:
         self.problems.append(Problem(spec.name, line, column, message))
@@ -328,45 +376,39 @@ class DatasetCheck:
 
     def _apply(self, spec: FileSpec, row: Row) -> None:
         """Put the row's values on its instance and note what differs from the database."""
-        instance = row.instance
-        for column in self.present[spec.name]:
-            if column.name in row.bad or column.name not in row.values:
+        instance, values, bad, is_new = row.instance, row.values, row.bad, row.is_new
+        for cell in self._plan(spec).cells:
+            name = cell.name
+            if name in bad or name not in values:
                 continue
-            value = row.values[column.name]
-            model_field = spec.model_field(column)
-            if model_field.many_to_many:
-                if not row.is_new:
-                    current = self.linked.get((spec.name, column.name), {}).get(instance.pk, [])
+            value = values[name]
+            if cell.many:
+                if not is_new:
+                    current = self.linked.get((spec.name, name), {}).get(instance.pk, [])
                     if set(current) != set(value):
-                        row.m2m_changed.add(column.name)
-            elif model_field.is_relation:
-                if column.composite:
-                    target = row.links.get(column.composite)
+                        row.m2m_changed.add(name)
+            elif cell.relation:
+                if cell.column.composite:
+                    target = row.links.get(cell.column.composite)
                 else:
-                    target = self.target(column, value)
-                current_id = getattr(instance, model_field.attname)
-                differs = row.is_new or target is None or target.pk != current_id
+                    target = self.target(cell.column, value)
+                current_id = getattr(instance, cell.field.attname)
+                differs = is_new or target is None or target.pk != current_id
                 if differs and (value is not None or current_id is not None):
-                    setattr(instance, column.attr, target)
-                    row.changed.add(column.attr)
-            elif row.is_new or getattr(instance, column.attr) != value:
-                setattr(instance, column.attr, value)
-                row.changed.add(column.attr)
+                    setattr(instance, cell.attr, target)
+                    row.changed.add(cell.attr)
+            elif is_new or getattr(instance, cell.attr) != value:
+                setattr(instance, cell.attr, value)
+                row.changed.add(cell.attr)
 
     def _validate(self, spec: FileSpec, row: Row) -> None:
         """The model's own rules: field validators (SIRET, choices, lengths), clean(), checks."""
         instance = row.instance
-        checked = {
-            column.attr
-            for column in self.present[spec.name]
-            if column.name not in row.bad and column.name in row.values
+        plan = self._plan(spec)
+        checked = {cell.attr for cell in plan.cells if cell.name in row.values} - {
+            plan.by_name[name].attr for name in row.bad if name in plan.by_name
         }
-        by_attr = {column.attr: column.name for column in spec.columns}
-        exclude = [
-            f.name
-            for f in spec.model._meta.concrete_fields
-            if f.is_relation or f.name not in checked
-        ]
+        exclude = plan.exclude | {cell.attr for cell in plan.cells if cell.attr not in checked}
         errors: dict[str, list[str]] = {}
         if spec.prepare is not None and not row.bad:
             before = {f.attname: getattr(instance, f.attname) for f in spec.model._meta.fields}
@@ -379,7 +421,7 @@ class DatasetCheck:
                     if getattr(instance, f.attname) != before[f.attname]
                 }
         if "email" in checked and getattr(instance, "email", ""):
-            exclude.append("email")
+            exclude |= {"email"}
             try:
                 validate_international_email(instance.email)
             except ValidationError as exc:
@@ -399,6 +441,7 @@ class DatasetCheck:
             for rule in spec.rules:
                 for name, message in rule(instance).items():
                     errors.setdefault(name, []).append(message)
+        by_attr = spec.by_attr
         for name, messages in errors.items():
             column = by_attr.get(name, spec.columns[0].name if name == NON_FIELD_ERRORS else name)
             row.bad.add(column)

@@ -134,6 +134,10 @@ class FileSpec:
         return {column.name: column for column in self.columns}
 
     @property
+    def by_attr(self) -> dict[str, str]:
+        return {column.attr: column.name for column in self.columns}
+
+    @property
     def required(self) -> list[str]:
         return [column.name for column in self.columns if column.required]
 

@@ -1,8 +1,9 @@
 """Writing a dataset as it is checked: accounts, then each file in order once checked (its
 named records, its rows by batches), while no problem has been found.
 
-Creations and changes go through bulk_create_with_history / bulk_update_with_history, so
-the import appears in each record's history, by the person who ran it. The relations were
+Creations go through `pes21.bulk.insert_records` (their history rows with them), changes
+through bulk_update_with_history, so the import appears in each record's history, by the
+person who ran it. The relations were
 set while checking (to unsaved records when new): bulk_create fills their ids once the
 records they point to are saved, which the order of FILES guarantees.
 """
@@ -13,11 +14,12 @@ from collections.abc import Callable
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from accompaniment.models import StatusChange
 from accompaniment.services import project_status_date
 from generateur.models import Phase, PhaseChange
+from pes21.bulk import insert_records
 from pes21.models import User
 from pes21.roles import STAFF
 from privacy.services import holders_last_contact_refresh
@@ -34,16 +36,19 @@ WRITE_WEIGHT = 3
 def _status_changes(rows: list[Row], user: User | None) -> None:
     """A new project, or a status the import changed, gets its line in the status history."""
     today = timezone.localdate()
-    StatusChange.objects.bulk_create(
-        StatusChange(
-            project=row.instance,
-            status=row.instance.status,
-            changed_on=project_status_date(row.instance, today=today),
-            changed_by=user,
-            note=CHANGE_REASON,
-        )
-        for row in rows
-        if row.is_new or "status" in row.changed
+    insert_records(
+        StatusChange,
+        [
+            StatusChange(
+                project=row.instance,
+                status=row.instance.status,
+                changed_on=project_status_date(row.instance, today=today),
+                changed_by=user,
+                note=CHANGE_REASON,
+            )
+            for row in rows
+            if row.is_new or "status" in row.changed
+        ],
     )
 
 
@@ -64,7 +69,7 @@ def _phase_changes(rows: list[Row], user: User | None) -> None:
                     note=CHANGE_REASON,
                 )
             )
-    PhaseChange.objects.bulk_create(changes)
+    insert_records(PhaseChange, changes)
 
 
 # What a file's rows leave besides themselves, once written.
@@ -106,12 +111,7 @@ class DatasetWriter:
 
     def _create(self, model: type[models.Model], objects: list[models.Model]) -> None:
         """Save new records; those pointing to them get their ids from these same objects."""
-        if not objects:
-            return
-        if hasattr(model, "history"):
-            bulk_create_with_history(objects, model, **self._history_kwargs())
-        else:
-            model.objects.bulk_create(objects)
+        insert_records(model, objects, user=self.user, reason=CHANGE_REASON)
 
     def _create_users(self) -> None:
         users = [self.check.users[name] for name in self.check.new_usernames]
@@ -186,13 +186,16 @@ class DatasetWriter:
             through.objects.filter(
                 **{f"{owner}_id__in": [row.instance.pk for row in affected if not row.is_new]}
             ).delete()
-            through.objects.bulk_create(
-                through(
-                    **{
-                        f"{owner}_id": row.instance.pk,
-                        f"{other}_id": self.check.target(column, value).pk,
-                    }
-                )
-                for row in affected
-                for value in row.values.get(column.name, [])
+            insert_records(
+                through,
+                [
+                    through(
+                        **{
+                            f"{owner}_id": row.instance.pk,
+                            f"{other}_id": self.check.target(column, value).pk,
+                        }
+                    )
+                    for row in affected
+                    for value in row.values.get(column.name, [])
+                ],
             )
