@@ -11,12 +11,15 @@ that record. Importing the same data again therefore changes nothing; a correcte
 those files is a new record (there is no key to tell which one it corrects).
 """
 
+import contextlib
 import datetime as dt
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import models
@@ -27,7 +30,6 @@ from . import cells
 from .formats import (
     COMPOSITES,
     FILES,
-    NAMED,
     SPECS,
     Column,
     Composite,
@@ -35,7 +37,7 @@ from .formats import (
     Named,
     linked_values,
 )
-from .sources import Dataset, Problem
+from .sources import Dataset, Problem, Table
 from .summary import FileSummary
 
 # Told how far the import has gone (0 to 1) and what it is doing, in French.
@@ -105,7 +107,6 @@ class DatasetCheck:
         self.user = user if user is not None and user.pk else None
         self.tracker = tracker
         self.problems: list[Problem] = list(dataset.problems)
-        self.rows: dict[str, list[Row]] = {}
         self.present: dict[str, list[Column]] = {}
         # ref -> record, per ref file; records the dataset creates are unsaved.
         self.objects: dict[str, dict[str, models.Model]] = {}
@@ -123,6 +124,13 @@ class DatasetCheck:
         self._summaries: list[FileSummary] = []
         self._new_usernames: set[str] = set()
         self._plans: dict[str, _Plan] = {}
+        # What a file's rows name and the chunk creating it uses: named -> key -> rows' values.
+        self.naming: dict[Named, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+        self._empties: dict[str, dict] = {}
+        self._unnamed: dict[str, set[int]] = {}
+        # Refs already looked up in the database, per file (found or not).
+        self._asked: dict[str, set[str]] = {}
+        self._candidate_refs: dict[Composite, set] = {}
 
     @property
     def new_usernames(self) -> list[str]:
@@ -163,54 +171,60 @@ class DatasetCheck:
         )
 
     def check(self, write: Callable[[FileSpec, list[Row]], None] | None = None) -> None:
-        """Check each file in the order of FILES; `write`, when given, saves a file's rows as
-        soon as they are checked, as long as no problem has been found (the caller rolls the
-        transaction back if a later file has one).
+        """Check each file in the order of FILES, a chunk of rows at a time; `write`, when
+        given, saves each chunk as soon as it is checked, as long as no problem has been found
+        (the caller rolls the transaction back if a later row has one).
 
-        Once a file is checked (and written), its rows and their records are let go: what the
-        later files need of it is kept by key only (`_let_go`), so the records of every file
-        are never in memory together.
+        Once a chunk is checked (and written), its rows are let go: what later rows need of
+        it is kept by key only (`_let_go`), so memory holds one chunk of rows, not a file's,
+        whatever the size of the dataset.
         """
         for spec in FILES:
             table = self.dataset.tables.get(spec.name)
-            if table is not None:
-                self._read_table(spec, table)
-        self._load_existing()
-        for spec in FILES:
-            if spec.name in self.rows:
-                self.tracker.step(f"Vérification de {spec.name}")
+            if table is None:
+                continue
+            label = f"Vérification de {spec.name}"
+            self.tracker.step(label)
+            positions = self._read_header(spec, table)
+            self._read_named_rows(spec, table, positions)
+            summary = FileSummary(spec.name, str(spec.model._meta.verbose_name_plural))
+            state = _FileState()
+            for chunk in _chunks(table.rows(), _chunk_rows()):
+                rows = self._read_rows(spec, table, positions, chunk)
+                self._load_existing(spec, rows)
                 if spec.has_ref:
-                    self._check_ref_rows(spec)
+                    self._check_ref_rows(spec, rows, state)
                 elif spec.key:
-                    self._check_keyed_rows(spec)
+                    self._check_keyed_rows(spec, rows, state)
                 else:
-                    self._check_natural_rows(spec)
-                rows = self.rows[spec.name]
-                self.tracker.step(f"Vérification de {spec.name}", len(rows))
-                self._summaries.append(_summary(spec, rows))
+                    self._check_natural_rows(spec, rows, state)
+                _count(summary, rows)
+                self.tracker.step(label, len(rows))
                 if write is not None and not self.problems:
                     write(spec, rows)
-                self._let_go(spec)
+                self._let_go(spec, rows)
+            self._summaries.append(summary)
+            self.naming.clear()
 
-    def _let_go(self, spec: FileSpec) -> None:
-        """Keep of a checked file what later files look up, by key, and drop its rows.
+    def _let_go(self, spec: FileSpec, rows: list[Row]) -> None:
+        """Keep of a checked chunk what later rows look up, by key; its rows go.
 
         Kept: the refs it defines (a set of strings), its records by ref (`objects`, already
         there: later rows point to them), and the new records a composite of a later file may
         name (by their key cells). Each grows with the distinct keys, not with the rows: a
         file without ref (meetings, steps...) leaves nothing but its steps a follow-up names.
         """
-        rows = self.rows[spec.name]
         if spec.has_ref:
-            self._defined[spec.name] = {row.values["ref"] for row in rows if row.values.get("ref")}
+            self._defined.setdefault(spec.name, set()).update(
+                row.values["ref"] for row in rows if row.values.get("ref")
+            )
         for composite in COMPOSITES:
             if composite.file == spec.name:
-                self._new_candidates[composite] = {
-                    tuple(row.values.get(theirs) for _, theirs in composite.parts): row.instance
+                self._new_candidates.setdefault(composite, {}).update(
+                    (tuple(row.values.get(theirs) for _, theirs in composite.parts), row.instance)
                     for row in rows
                     if row.is_new and not row.bad and row.values.get("kind") in composite.kinds
-                }
-        self.rows[spec.name] = []
+                )
 
     def target(self, column: Column, value) -> models.Model | None:
         """The record a relation cell points to; unsaved when the dataset creates it."""
@@ -219,29 +233,28 @@ class DatasetCheck:
         if column.kind == cells.USER:
             return self.users.get(value)
         if column.target:
-            return self.objects[column.target].get(value)
-        return self.named[column.named].get(value)
+            return self.objects.get(column.target, {}).get(value)
+        return self.named.get(column.named, {}).get(value)
 
     def summaries(self) -> list[FileSummary]:
         return list(self._summaries)
 
     # --- reading --------------------------------------------------------------------------
 
-    def _read_table(self, spec: FileSpec, table) -> None:
+    def _read_header(self, spec: FileSpec, table: Table) -> list[tuple[Column, int]]:
+        """The known columns of the file and their positions; problems for the others."""
         columns = spec.by_name
         seen: set[str] = set()
         positions: list[tuple[Column, int]] = []
+        self._unnamed[spec.name] = set()
         for index, name in enumerate(table.header):
             if name in seen:
                 self.problem(spec, 1, name, "colonne en double.")
             elif name not in columns:
-                if name or any(index < len(cells_) and cells_[index] for _, cells_ in table.rows):
-                    self.problem(
-                        spec,
-                        1,
-                        name or f"n° {index + 1}",
-                        "colonne inconnue ; colonnes possibles : " + ", ".join(columns) + ".",
-                    )
+                if name:
+                    self._unknown_column(spec, name)
+                else:  # told only if a row has a value there (`_read_rows`)
+                    self._unnamed[spec.name].add(index)
             else:
                 positions.append((columns[name], index))
             seen.add(name)
@@ -249,20 +262,41 @@ class DatasetCheck:
             if name not in seen:
                 self.problem(spec, 1, name, "colonne obligatoire absente.")
         self.present[spec.name] = [column for column, _ in positions]
-        empties = {column.name: self._empty(spec, column) for column, _ in positions}
-        rows = self.rows[spec.name] = []
+        self._empties[spec.name] = {
+            column.name: self._empty(spec, column) for column, _ in positions
+        }
+        return positions
+
+    def _unknown_column(self, spec: FileSpec, name: str) -> None:
+        self.problem(
+            spec,
+            1,
+            name,
+            "colonne inconnue ; colonnes possibles : " + ", ".join(spec.by_name) + ".",
+        )
+
+    def _read_rows(
+        self,
+        spec: FileSpec,
+        table: Table,
+        positions: list[tuple[Column, int]],
+        chunk: list[tuple[int, list[str]]],
+    ) -> list[Row]:
+        empties = self._empties[spec.name]
+        unnamed = self._unnamed[spec.name]
         width = len(table.header)
-        # The text cells are let go as each row is read: only the read values stay.
-        unread, table.rows = table.rows, []
-        unread.reverse()
-        while unread:
-            line, row_cells = unread.pop()
+        rows = []
+        for line, row_cells in chunk:
             row = Row(line, {})
             for index in range(width, len(row_cells)):
                 if row_cells[index]:
                     self.problem(
                         spec, line, f"n° {index + 1}", "valeur hors des colonnes de l'en-tête."
                     )
+            for index in sorted(unnamed):
+                if index < len(row_cells) and row_cells[index]:
+                    unnamed.discard(index)
+                    self._unknown_column(spec, f"n° {index + 1}")
             for column, index in positions:
                 text = row_cells[index] if index < len(row_cells) else ""
                 try:
@@ -271,6 +305,32 @@ class DatasetCheck:
                     row.bad.add(column.name)
                     self.problem(spec, line, column.name, str(exc))
             rows.append(row)
+        return rows
+
+    def _read_named_rows(
+        self, spec: FileSpec, table: Table, positions: list[tuple[Column, int]]
+    ) -> None:
+        """The rows naming a record created with values of its rows (a collective
+        engineering takes its earliest row's consultant), read before the chunks: whichever
+        chunk creates it, it takes the values of all its rows in the file."""
+        naming = [column for column, _ in positions if column.named and column.named.defaults]
+        if not naming:
+            return
+        empties = self._empties[spec.name]
+        rows = []
+        for line, row_cells in table.rows():
+            values = {}
+            for column, index in positions:
+                text = row_cells[index] if index < len(row_cells) else ""
+                with contextlib.suppress(cells.CellError):  # told when the row is checked
+                    values[column.name] = cells.read_cell(column, text, empties[column.name])
+            keys = [(c.named, key) for c in naming for key in _as_list(values.get(c.name))]
+            for named, key in keys:
+                self.naming[named][key].append(values)
+            if keys:
+                rows.append(Row(line, values))
+        # What those rows name (a consultant) is there when the record takes its values.
+        self._load_existing(spec, rows)
 
     @staticmethod
     def _empty(spec: FileSpec, column: Column):
@@ -281,44 +341,57 @@ class DatasetCheck:
             return model_field.get_default()
         return None if model_field.null else ""
 
-    def _load_existing(self) -> None:
-        """One query per model for every record the dataset defines, points to or names."""
+    def _load_existing(self, spec: FileSpec, rows: list[Row]) -> None:
+        """One query per model for the records a chunk defines, points to or names and that
+        no earlier chunk asked for."""
         wanted: dict[str, set[str]] = defaultdict(set)
         usernames: set[str] = set()
         names: dict[Named, set[str]] = defaultdict(set)
-        for spec in FILES:
-            for row in self.rows.get(spec.name, ()):
-                for column in self.present[spec.name]:
-                    values = _as_list(row.values.get(column.name))
-                    if spec.has_ref and column.name == "ref":
-                        wanted[spec.name].update(values)
-                    elif column.target:
-                        wanted[column.target].update(values)
-                    elif column.kind == cells.USER:
-                        usernames.update(values)
-                    elif column.named:
-                        names[column.named].update(values)
-        for spec in FILES:
-            if spec.has_ref:
-                refs = wanted.get(spec.name, set())
-                self.objects[spec.name] = (
-                    spec.model.objects.in_bulk(refs, field_name="ref") if refs else {}
-                )
-        self.users = User.objects.in_bulk(usernames, field_name="username") if usernames else {}
-        for username in usernames - set(self.users):
-            self.users[username] = User(username=username)
-            self._new_usernames.add(username)
-        for named in NAMED:
-            keys = names.get(named, set())
-            found = named.model.objects.in_bulk(keys, field_name=named.key) if keys else {}
-            self.named[named] = found | {
-                key: named.model(**{named.key: key}) for key in keys - set(found)
-            }
-        for spec in FILES:
-            existing = [obj.pk for obj in self.objects.get(spec.name, {}).values()]
-            for column in self.present.get(spec.name, ()):
+        for column in self.present[spec.name]:
+            if spec.has_ref and column.name == "ref":
+                into = wanted[spec.name]
+            elif column.target:
+                into = wanted[column.target]
+            elif column.kind == cells.USER:
+                into = usernames
+            elif column.named:
+                into = names[column.named]
+            else:
+                continue
+            for row in rows:
+                into.update(_as_list(row.values.get(column.name)))
+        for name, refs in wanted.items():
+            asked = self._asked.setdefault(name, set())
+            records = self.objects.setdefault(name, {})
+            refs -= asked
+            refs -= records.keys()
+            if refs:
+                records.update(SPECS[name].model.objects.in_bulk(refs, field_name="ref"))
+                asked |= refs
+        usernames -= self.users.keys()
+        if usernames:
+            self.users |= User.objects.in_bulk(usernames, field_name="username")
+            for username in usernames - self.users.keys():
+                self.users[username] = User(username=username)
+                self._new_usernames.add(username)
+        for named, keys in names.items():
+            registry = self.named.setdefault(named, {})
+            keys -= registry.keys()
+            if keys:
+                registry |= named.model.objects.in_bulk(keys, field_name=named.key)
+                registry |= {key: named.model(**{named.key: key}) for key in keys - registry.keys()}
+        if spec.has_ref:
+            records = self.objects.get(spec.name, {})
+            existing = [
+                record.pk
+                for row in rows
+                if (record := records.get(row.values.get("ref"))) is not None and record.pk
+            ]
+            for column in self.present[spec.name]:
                 if existing and spec.model_field(column).many_to_many:
-                    self.linked[spec.name, column.name] = linked_values(spec, column, existing)
+                    self.linked.setdefault((spec.name, column.name), {}).update(
+                        linked_values(spec, column, existing)
+                    )
 
     # --- checking -------------------------------------------------------------------------
 
@@ -348,10 +421,10 @@ class DatasetCheck:
                         f"{column.named.max_length} caractères au plus (ici {len(value)}).",
                     )
 
-    def _check_ref_rows(self, spec: FileSpec) -> None:
-        records = self.objects[spec.name]
-        first_line: dict[str, int] = {}
-        for row in self.rows[spec.name]:
+    def _check_ref_rows(self, spec: FileSpec, rows: list[Row], state: "_FileState") -> None:
+        records = self.objects.setdefault(spec.name, {})
+        first_line = state.first_line
+        for row in rows:
             self._check_references(spec, row)
             ref = row.values.get("ref")
             if not ref:
@@ -456,6 +529,7 @@ class DatasetCheck:
                 self.problem(spec, row.line, end, _constraint_message(spec.model, constraint_name))
 
     def _check_composites(self, spec: FileSpec, row: Row) -> None:
+        # The candidates of the row's chunk are loaded first (`_load_candidates`).
         """Resolve the cells that name a record together (a structure's ref and a date)."""
         for composite in {c.composite for c in self.present[spec.name] if c.composite}:
             names = composite.columns
@@ -472,7 +546,7 @@ class DatasetCheck:
                 self.problem(spec, row.line, name, f"valeur manquante : elle va avec {given}.")
             if missing:
                 continue
-            record = self._composite_candidates(spec, composite).get(values)
+            record = self._candidates[composite].get(values)
             if record is None:
                 row.bad.add(names[-1])
                 shown = ", ".join(_shown(value) for value in values)
@@ -485,34 +559,38 @@ class DatasetCheck:
             else:
                 row.links[composite] = record
 
-    def _composite_candidates(self, spec: FileSpec, composite: Composite) -> dict:
-        """The records the composite's cells may name: the database's, then the new rows of
-        its file; on equal keys the latest entered wins (the later one overwrites)."""
-        if composite in self._candidates:
-            return self._candidates[composite]
-        target = SPECS[composite.file]
-        paths = [target.by_name[theirs].path for _, theirs in composite.parts]
-        first = composite.parts[0][0]
-        refs = {row.values.get(first) for row in self.rows[spec.name]} - {None, ""}
-        records = (
-            target.model.objects.filter(kind__in=composite.kinds, **{f"{paths[0]}__in": refs})
-            .order_by("pk")
-            .values_list("pk", *paths)
-        )
-        pks: dict[tuple, int] = {}
-        for pk, *values in records:
-            pks[tuple(values)] = pk
-        by_pk = target.model.objects.in_bulk(pks.values()) if pks else {}
-        found = {values: by_pk[pk] for values, pk in pks.items()}
-        # Written already when the import writes as it checks: the same records, again.
-        found |= self._new_candidates.get(composite, {})
-        self._candidates[composite] = found
-        return found
+    def _load_candidates(self, spec: FileSpec, rows: list[Row]) -> None:
+        """The records a chunk's composite cells may name: the database's, then the new rows
+        of its file; on equal keys the latest entered wins (the new rows over the database,
+        the later record over the earlier)."""
+        for composite in {c.composite for c in self.present[spec.name] if c.composite}:
+            found = self._candidates.setdefault(
+                composite, dict(self._new_candidates.get(composite, {}))
+            )
+            asked = self._candidate_refs.setdefault(composite, set())
+            target = SPECS[composite.file]
+            paths = [target.by_name[theirs].path for _, theirs in composite.parts]
+            first = composite.parts[0][0]
+            refs = {row.values.get(first) for row in rows} - {None, ""} - asked
+            if not refs:
+                continue
+            asked |= refs
+            records = (
+                target.model.objects.filter(kind__in=composite.kinds, **{f"{paths[0]}__in": refs})
+                .order_by("pk")
+                .values_list("pk", *paths)
+            )
+            pks: dict[tuple, int] = {}
+            for pk, *values in records:
+                pks[tuple(values)] = pk
+            by_pk = target.model.objects.in_bulk(pks.values()) if pks else {}
+            for values, pk in pks.items():
+                found.setdefault(values, by_pk[pk])
 
-    def _check_keyed_rows(self, spec: FileSpec) -> None:
+    def _check_keyed_rows(self, spec: FileSpec, rows: list[Row], state: "_FileState") -> None:
         """Rows keyed by some attributes (a follow-up: what it follows, and its year): a row
         with the key of a record in the database updates it."""
-        rows = self.rows[spec.name]
+        self._load_candidates(spec, rows)
         for row in rows:
             self._check_references(spec, row)
             self._check_composites(spec, row)
@@ -520,7 +598,7 @@ class DatasetCheck:
             self._apply(spec, row)
         keyed = [row for row in rows if not row.bad]
         existing = self._existing_by_key(spec, [row.instance for row in keyed])
-        first_line: dict[tuple, int] = {}
+        first_line = state.first_line
         for row in keyed:
             key = _record_key(spec, row.instance)
             if key in first_line:
@@ -553,18 +631,23 @@ class DatasetCheck:
             return {}
         return {_record_key(spec, record): record for record in spec.model.objects.filter(wanted)}
 
-    def _check_natural_rows(self, spec: FileSpec) -> None:
+    def _check_natural_rows(self, spec: FileSpec, rows: list[Row], state: "_FileState") -> None:
         present = self.present[spec.name]
         parent = spec.parent()
         if parent not in present:
             return
-        refs = {row.values.get(parent.name) for row in self.rows[spec.name]} - {None}
-        existing = Counter(
-            spec.model.objects.filter(**{f"{parent.path}__in": refs}).values_list(
-                *[column.path for column in present]
+        # The database's rows of the parents this chunk names, unless an earlier chunk
+        # loaded them: an equal row matches one of them once, across the whole file.
+        refs = {row.values.get(parent.name) for row in rows} - {None} - state.parents
+        if refs:
+            state.parents |= refs
+            state.existing.update(
+                spec.model.objects.filter(**{f"{parent.path}__in": refs}).values_list(
+                    *[column.path for column in present]
+                )
             )
-        )
-        for row in self.rows[spec.name]:
+        existing = state.existing
+        for row in rows:
             self._check_references(spec, row)
             row.instance = spec.model()
             row.is_new = True
@@ -577,8 +660,27 @@ class DatasetCheck:
                 row.changed = set()
 
 
-def _summary(spec: FileSpec, rows: list[Row]) -> FileSummary:
-    summary = FileSummary(spec.name, str(spec.model._meta.verbose_name_plural), rows=len(rows))
+@dataclass
+class _FileState:
+    """What checking a file keeps from one chunk to the next."""
+
+    first_line: dict = field(default_factory=dict)  # key -> line of the first row with it
+    parents: set = field(default_factory=set)  # parent refs whose records are loaded
+    existing: Counter = field(default_factory=Counter)  # the database's rows not yet matched
+
+
+def _chunk_rows() -> int:
+    return getattr(settings, "IMPORT_CHUNK_ROWS", 5000)
+
+
+def _chunks(rows: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _count(summary: FileSummary, rows: list[Row]) -> None:
+    summary.rows += len(rows)
     for row in rows:
         if row.is_new:
             summary.created += 1
@@ -586,7 +688,6 @@ def _summary(spec: FileSpec, rows: list[Row]) -> FileSummary:
             summary.updated += 1
         else:
             summary.unchanged += 1
-    return summary
 
 
 def _shown(value) -> str:

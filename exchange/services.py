@@ -63,7 +63,7 @@ def activity_import_dataset(
     progress: Progress | None = None,
 ) -> ImportReport:
     # Checked and written in one transaction: what was checked is what gets written.
-    rows = sum(len(table.rows) for table in dataset.tables.values()) or 1
+    rows = sum(table.count for table in dataset.tables.values()) or 1
     tracker = Tracker(progress, rows * (1 if dry_run else 1 + WRITE_WEIGHT))
     check = DatasetCheck(dataset, user, tracker)
     # Each file is written once checked, then let go: memory holds one file's records, not

@@ -37,9 +37,35 @@ class Problem:
 
 @dataclass
 class Table:
+    """A file's header, how many rows it has, and its rows read again on demand.
+
+    A CSV file is kept as its bytes (a few megabytes) and its rows parsed each time they are
+    asked for: the import checks and writes them a chunk at a time, so the cells of the whole
+    dataset are never in memory together. A workbook's sheet keeps its rows as read.
+    """
+
     spec: FileSpec
     header: list[str]
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    count: int = 0
+    content: bytes = b""
+    delimiter: str = ","
+    sheet_rows: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(line, stripped cells) of every row with a value; the header is line 1."""
+        if not self.content:
+            yield from self.sheet_rows
+            return
+        text = io.TextIOWrapper(io.BytesIO(self.content), encoding="utf-8-sig", newline="")
+        reader = csv.reader(text, delimiter=self.delimiter)
+        next(reader)
+        line = reader.line_num + 1
+        for cells in reader:
+            if any(cells):
+                cells = [restore_cell(cell.strip()) for cell in cells]
+                if any(cells):
+                    yield line, cells
+            line = reader.line_num + 1
 
 
 @dataclass
@@ -241,21 +267,27 @@ def _add_csv(dataset: Dataset, name: str, content: bytes) -> None:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    del text
     table: Table | None = None
     line = 1
+    # Read through once for what makes the file unfit as a whole; its rows are read again,
+    # a chunk at a time, when checked (Table.rows).
+    has_nul = b"\x00" in content
     try:
         for cells in reader:
-            # The exporter neutralised formulas ("'=x"): read back the text it was given.
-            cells = [restore_cell(cell.strip()) for cell in cells]
             if table is None:
-                table = Table(spec, [cell.lower() for cell in cells])
+                # The exporter neutralised formulas ("'=x"): read back the text it was given.
+                cells = [restore_cell(cell.strip()) for cell in cells]
+                table = Table(spec, [cell.lower() for cell in cells], content=content)
+                table.delimiter = delimiter
                 dataset.problems += _nul_problems(spec.name, table.header, line, cells)
-            elif any(cells):
-                if len(table.rows) >= _max_rows():
+            elif any(cell.strip() for cell in cells):
+                if table.count >= _max_rows():
                     dataset.problems.append(_too_many_rows(spec.name, line))
                     return
-                dataset.problems += _nul_problems(spec.name, table.header, line, cells)
-                table.rows.append((line, cells))
+                if has_nul:
+                    dataset.problems += _nul_problems(spec.name, table.header, line, cells)
+                table.count += 1
             # A quoted cell may span lines: the next row starts after the reader's position.
             line = reader.line_num + 1
     except csv.Error:
@@ -355,11 +387,12 @@ def _read_sheet(dataset: Dataset, sheet, title: str) -> None:
             table = Table(spec, [cell.lower() for cell in cells])
             dataset.problems += _nul_problems(spec.name, table.header, line, cells)
         elif any(cells):
-            if len(table.rows) >= _max_rows():
+            if table.count >= _max_rows():
                 dataset.problems.append(_too_many_rows(spec.name, line))
                 return
             dataset.problems += _nul_problems(spec.name, table.header, line, cells)
-            table.rows.append((line, cells))
+            table.sheet_rows.append((line, cells))
+            table.count += 1
     if table is None:
         dataset.problems.append(
             Problem(

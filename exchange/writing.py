@@ -8,7 +8,6 @@ set while checking (to unsaved records when new): bulk_create fills their ids on
 records they point to are saved, which the order of FILES guarantees.
 """
 
-from collections import defaultdict
 from collections.abc import Callable
 
 from django.contrib.auth.models import Group
@@ -85,12 +84,10 @@ class DatasetWriter:
     def __init__(self, check: DatasetCheck) -> None:
         self.check = check
         self.user = check.user
-        self._users_created = False
 
     def write_file(self, spec: FileSpec, rows: list[Row]) -> None:
-        if not self._users_created:
-            self._create_users()
-            self._users_created = True
+        """Write a checked chunk of a file's rows."""
+        self._create_users()
         self.check.tracker.step(f"Enregistrement de {spec.name}")
         self._create_named(spec, rows)
         if spec.has_ref or spec.key:
@@ -114,7 +111,8 @@ class DatasetWriter:
         insert_records(model, objects, user=self.user, reason=CHANGE_REASON)
 
     def _create_users(self) -> None:
-        users = [self.check.users[name] for name in self.check.new_usernames]
+        """The accounts the rows name and the base lacks (known to the chunks so far)."""
+        users = [user for user in self.check.users.values() if user.pk is None]
         if not users:
             return
         for user in users:
@@ -134,17 +132,23 @@ class DatasetWriter:
 
         for named in NAMED:
             columns = [column for column in present if column.named is named]
-            naming: dict[str, list[dict]] = defaultdict(list)
-            for row in rows:
-                for column in columns:
-                    for key in _as_list(row.values.get(column.name)):
-                        naming[key].append(row.values)
-            registry = self.check.named[named]
-            new = {key: registry[key] for key in sorted(naming) if registry[key].pk is None}
+            keys = {
+                key for row in rows for c in columns for key in _as_list(row.values.get(c.name))
+            }
+            registry = self.check.named.get(named, {})
+            new = {key: registry[key] for key in sorted(keys) if registry[key].pk is None}
             if named.defaults is not None:
+                # Every row of the file naming it, not only this chunk's (`_read_named_rows`).
+                naming = self.check.naming[named]
+                pointed: dict[int, models.Model] = {}
                 for key, record in new.items():
                     for attr, value in named.defaults(naming[key], resolve).items():
                         setattr(record, attr, value)
+                        if isinstance(value, models.Model) and value.pk is None:
+                            pointed[id(value)] = value
+                # A consultant only a later chunk names, taken from its rows: saved first.
+                for model in {type(record) for record in pointed.values()}:
+                    self._create(model, [r for r in pointed.values() if type(r) is model])
             self._create(named.model, list(new.values()))
 
     def _write_ref_rows(self, spec: FileSpec, rows: list[Row]) -> None:
