@@ -86,6 +86,46 @@ class _Plan:
     # Model fields clean_fields() leaves alone on every row: relations, and what no cell fills.
     exclude: frozenset[str]
     by_name: dict[str, _Cell]
+    # The fields clean_fields() judges on a row with no unreadable cell, with what each said
+    # of the values met so far: most cells repeat (a kind, a date, a duration).
+    judged: tuple[tuple[models.Field, dict], ...] = ()
+
+
+# Values whose equality says they are the same cell (unlike 1.0 and 1.00, or True and 1).
+_MEMO_TYPES = (str, int, dt.date)
+_MEMO_SIZE = 4096
+_FAILED = object()
+
+
+def _clean_fields(plan: _Plan, instance: models.Model, exclude: set[str]) -> dict[str, list]:
+    """Model.clean_fields(exclude), each field's verdict on a value remembered for the file.
+
+    Field.clean() asks nothing of the rest of the instance for the fields judged here (no
+    relation, no unique check), so the same value always gets the same verdict.
+    """
+    errors: dict[str, list] = {}
+    for model_field, memo in plan.judged:
+        if model_field.name in exclude:
+            continue
+        raw = getattr(instance, model_field.attname)
+        if model_field.blank and raw in model_field.empty_values:
+            continue
+        known = memo.get(raw, _FAILED) if type(raw) in _MEMO_TYPES else _FAILED
+        if known is _FAILED:
+            try:
+                known = model_field.clean(raw, instance)
+            except ValidationError as exc:
+                errors[model_field.name] = exc.messages
+                if type(raw) in _MEMO_TYPES and len(memo) < _MEMO_SIZE:
+                    memo[raw] = exc
+                continue
+            if type(raw) in _MEMO_TYPES and len(memo) < _MEMO_SIZE:
+                memo[raw] = known
+        elif isinstance(known, ValidationError):
+            errors[model_field.name] = known.messages
+            continue
+        setattr(instance, model_field.attname, known)
+    return errors
 
 
 def _as_list(value) -> list:
@@ -151,14 +191,20 @@ class DatasetCheck:
                 for column in self.present[spec.name]
             )
             filled = {cell.attr for cell in cells_}
+            exclude = frozenset(
+                f.name
+                for f in spec.model._meta.concrete_fields
+                if f.is_relation or f.name not in filled
+            )
             self._plans[spec.name] = _Plan(
                 cells=cells_,
-                exclude=frozenset(
-                    f.name
-                    for f in spec.model._meta.concrete_fields
-                    if f.is_relation or f.name not in filled
-                ),
+                exclude=exclude,
                 by_name={cell.name: cell for cell in cells_},
+                judged=tuple(
+                    (f, {})
+                    for f in spec.model._meta.fields
+                    if f.name not in exclude and not f.generated
+                ),
             )
         return self._plans[spec.name]
 
@@ -499,11 +545,8 @@ class DatasetCheck:
                 validate_international_email(instance.email)
             except ValidationError as exc:
                 errors["email"] = exc.messages
-        try:
-            instance.clean_fields(exclude=exclude)
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                errors.setdefault(name, []).extend(messages)
+        for name, messages in _clean_fields(plan, instance, exclude).items():
+            errors.setdefault(name, []).extend(messages)
         if not errors:
             try:
                 instance.clean()
