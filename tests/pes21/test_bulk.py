@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -422,3 +422,21 @@ def test_queries_do_not_grow_with_the_records_but_by_batch(monkeypatch):
     # driver's cursor, so Django does not list it); on SQLite one executemany per batch.
     growth = tables * batches if connection.vendor == "sqlite" else 0
     assert _insert_queries(project, many) == _insert_queries(project, few) + growth
+
+
+@pytest.mark.django_db(transaction=True)
+def test_records_are_not_kept_without_their_history(monkeypatch):
+    """Called outside any transaction too, the records and their history rows go together."""
+    write = bulk._insert
+    history_table = Holder.history.model._meta.db_table
+
+    def history_fails(connection, table, objects):
+        if table.db_table == history_table:
+            raise DatabaseError("écriture de l'historique impossible")
+        write(connection, table, objects)
+
+    monkeypatch.setattr(bulk, "_insert", history_fails)
+    assert transaction.get_autocommit()
+    with pytest.raises(DatabaseError):
+        insert_records(Holder, [factories.HolderFactory.build() for _ in range(3)])
+    assert not Holder.objects.exists()
