@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from operator import attrgetter
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 BATCH = 2000
@@ -62,22 +62,25 @@ def insert_records(
         value = now.date() if field.get_internal_type() == "DateField" else now
         for obj in objects:
             setattr(obj, field.attname, value)
-    for obj, pk in zip(objects, _reserve_ids(connection, model, len(objects)), strict=True):
-        obj.pk = pk
-        for field in computed:
-            field.pre_save(obj, add=True)
-        obj._state.adding = False
-        obj._state.db = using
-    _insert(connection, _Table(model, connection), objects)
-    if hasattr(model, "history"):
-        history = model.history.model
-        constants = {
-            "history_date": now,
-            "history_change_reason": reason or None,
-            "history_type": "+",
-            "history_user_id": getattr(user, "pk", None),
-        }
-        _insert(connection, _Table(history, connection, constants), objects)
+    # Like bulk_create: the ids reserved stay locked until used (SQLite), and records are
+    # never kept without their history rows, whether or not the caller opened a transaction.
+    with transaction.atomic(using=using, savepoint=False):
+        for obj, pk in zip(objects, _reserve_ids(connection, model, len(objects)), strict=True):
+            obj.pk = pk
+            for field in computed:
+                field.pre_save(obj, add=True)
+            obj._state.adding = False
+            obj._state.db = using
+        _insert(connection, _Table(model, connection), objects)
+        if hasattr(model, "history"):
+            history = model.history.model
+            constants = {
+                "history_date": now,
+                "history_change_reason": reason or None,
+                "history_type": "+",
+                "history_user_id": getattr(user, "pk", None),
+            }
+            _insert(connection, _Table(history, connection, constants), objects)
 
 
 def _link_saved_relations(obj: models.Model, relations: list[models.Field]) -> None:
