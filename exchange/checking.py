@@ -91,6 +91,9 @@ class _Plan:
     judged: tuple[tuple[models.Field, dict], ...] = ()
 
 
+# Kinds of cell read into an immutable value, remembered by their text for the file.
+_REMEMBERED_CELLS = {cells.DATE, cells.INT, cells.DECIMAL, cells.BOOL, cells.CHOICE, cells.USER}
+
 # Values whose equality says they are the same cell (unlike 1.0 and 1.00, or True and 1).
 _MEMO_TYPES = (str, int, dt.date)
 _MEMO_SIZE = 4096
@@ -171,6 +174,7 @@ class DatasetCheck:
         # Refs already looked up in the database, per file (found or not).
         self._asked: dict[str, set[str]] = {}
         self._candidate_refs: dict[Composite, set] = {}
+        self._cell_memos: dict[str, dict[str, dict]] = {}
 
     @property
     def new_usernames(self) -> list[str]:
@@ -330,6 +334,16 @@ class DatasetCheck:
     ) -> list[Row]:
         empties = self._empties[spec.name]
         unnamed = self._unnamed[spec.name]
+        # The same text in the same column reads the same (a date, a kind, a username): once.
+        memos = self._cell_memos.setdefault(
+            spec.name,
+            {
+                column.name: {}
+                for column, _ in positions
+                if column.kind in _REMEMBERED_CELLS
+                and not isinstance(empties[column.name], (list, dict))
+            },
+        )
         width = len(table.header)
         rows = []
         for line, row_cells in chunk:
@@ -345,11 +359,20 @@ class DatasetCheck:
                     self._unknown_column(spec, f"n° {index + 1}")
             for column, index in positions:
                 text = row_cells[index] if index < len(row_cells) else ""
-                try:
-                    row.values[column.name] = cells.read_cell(column, text, empties[column.name])
-                except cells.CellError as exc:
+                memo = memos.get(column.name)
+                value = _FAILED if memo is None else memo.get(text, _FAILED)
+                if value is _FAILED:
+                    try:
+                        value = cells.read_cell(column, text, empties[column.name])
+                    except cells.CellError as exc:
+                        value = exc
+                    if memo is not None and len(memo) < _MEMO_SIZE:
+                        memo[text] = value
+                if isinstance(value, cells.CellError):
                     row.bad.add(column.name)
-                    self.problem(spec, line, column.name, str(exc))
+                    self.problem(spec, line, column.name, str(value))
+                else:
+                    row.values[column.name] = value
             rows.append(row)
         return rows
 

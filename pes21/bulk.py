@@ -59,7 +59,8 @@ def insert_records(
     stamped, computed = _pre_saved(model)
     # One instant for the whole insert, so its database value is computed once.
     for field in stamped:
-        value = now.date() if field.get_internal_type() == "DateField" else now
+        # A date is the day in Paris, as Django gives it (timezone.localdate), not in UTC.
+        value = timezone.localdate(now) if field.get_internal_type() == "DateField" else now
         for obj in objects:
             setattr(obj, field.attname, value)
     # Like bulk_create: the ids reserved stay locked until used (SQLite), and records are
