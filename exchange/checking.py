@@ -89,6 +89,7 @@ class _Plan:
     # The fields clean_fields() judges on a row with no unreadable cell, with what each said
     # of the values met so far: most cells repeat (a kind, a date, a duration).
     judged: tuple[tuple[models.Field, dict], ...] = ()
+    references: tuple[Column, ...] = ()  # the columns naming other records
 
 
 # Kinds of cell read into an immutable value, remembered by their text for the file.
@@ -204,6 +205,9 @@ class DatasetCheck:
                 cells=cells_,
                 exclude=exclude,
                 by_name={cell.name: cell for cell in cells_},
+                references=tuple(
+                    cell.column for cell in cells_ if cell.column.target or cell.column.named
+                ),
                 judged=tuple(
                     (f, {})
                     for f in spec.model._meta.fields
@@ -469,7 +473,7 @@ class DatasetCheck:
         return ref in self.objects.get(target, {}) or ref in self._defined.get(target, ())
 
     def _check_references(self, spec: FileSpec, row: Row) -> None:
-        for column in self.present[spec.name]:
+        for column in self._plan(spec).references:
             if column.name in row.bad:
                 continue
             for value in _as_list(row.values.get(column.name)):

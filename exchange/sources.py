@@ -47,16 +47,19 @@ class Table:
     spec: FileSpec
     header: list[str]
     count: int = 0
-    content: bytes = b""
+    # The file's bytes, compressed: text shrinks five- to tenfold, and is unpacked far faster
+    # than it is parsed.
+    packed: bytes = b""
     delimiter: str = ","
     sheet_rows: list[tuple[int, list[str]]] = field(default_factory=list)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(line, stripped cells) of every row with a value; the header is line 1."""
-        if not self.content:
+        if not self.packed:
             yield from self.sheet_rows
             return
-        text = io.TextIOWrapper(io.BytesIO(self.content), encoding="utf-8-sig", newline="")
+        content = io.BytesIO(zlib.decompress(self.packed))
+        text = io.TextIOWrapper(content, encoding="utf-8-sig", newline="")
         reader = csv.reader(text, delimiter=self.delimiter)
         next(reader)
         line = reader.line_num + 1
@@ -206,7 +209,7 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -
 
 
 def _max_rows() -> int:
-    return getattr(settings, "IMPORT_MAX_ROWS", 200_000)
+    return getattr(settings, "IMPORT_MAX_ROWS", 1_000_000)
 
 
 def _too_many_rows(name: str, line: int) -> Problem:
@@ -278,8 +281,7 @@ def _add_csv(dataset: Dataset, name: str, content: bytes) -> None:
             if table is None:
                 # The exporter neutralised formulas ("'=x"): read back the text it was given.
                 cells = [restore_cell(cell.strip()) for cell in cells]
-                table = Table(spec, [cell.lower() for cell in cells], content=content)
-                table.delimiter = delimiter
+                table = Table(spec, [cell.lower() for cell in cells], delimiter=delimiter)
                 dataset.problems += _nul_problems(spec.name, table.header, line, cells)
             elif any(cell.strip() for cell in cells):
                 if table.count >= _max_rows():
@@ -301,6 +303,7 @@ def _add_csv(dataset: Dataset, name: str, content: bytes) -> None:
             )
         )
         return
+    table.packed = zlib.compress(content, 1)
     dataset.tables[spec.name] = table
 
 

@@ -319,7 +319,7 @@ LOGGING = {
 
 # Rows read from one file of an activity import at most: the whole dataset is held in memory
 # while it is checked, so a file of millions of rows is refused instead of exhausting it.
-IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 1_000_000)
 
 # How long personal data is kept after the last contact (CNIL: two years for people
 # supported by the social sector).
