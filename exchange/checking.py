@@ -66,6 +66,10 @@ class Row:
     links: dict[Composite, models.Model] = field(default_factory=dict)  # composites resolved
 
 
+# A record a dataset names, as kept between chunks: itself while unsaved, else its id.
+Kept = models.Model | int
+
+
 @dataclass(frozen=True, slots=True)
 class _Cell:
     """A present column with what checking asks of it on every row, looked up once."""
@@ -152,8 +156,11 @@ class DatasetCheck:
         self.tracker = tracker
         self.problems: list[Problem] = list(dataset.problems)
         self.present: dict[str, list[Column]] = {}
-        # ref -> record, per ref file; records the dataset creates are unsaved.
-        self.objects: dict[str, dict[str, models.Model]] = {}
+        # ref -> record, per ref file; records the dataset creates are unsaved. A saved
+        # record is kept by its id only (`Kept`), and read again for the chunks naming it.
+        self.objects: dict[str, dict[str, Kept]] = {}
+        # The saved records the current chunk names, by model and id (`_record`).
+        self._chunk_records: dict[type[models.Model], dict[int, models.Model]] = {}
         # key -> record, per kind of named record (consultants, skills, collectives).
         self.named: dict[Named, dict[str, models.Model]] = {}
         # username -> account; an unknown username is an unsaved account to create.
@@ -162,9 +169,9 @@ class DatasetCheck:
         self.linked: dict[tuple[str, str], dict[int, list[str]]] = {}
         self._defined: dict[str, set[str]] = {}
         # (ref, values...) -> record, per composite: what its cells may name.
-        self._candidates: dict[Composite, dict[tuple, models.Model]] = {}
+        self._candidates: dict[Composite, dict[tuple, Kept]] = {}
         # The new records of a checked file a composite may name, by their key cells.
-        self._new_candidates: dict[Composite, dict[tuple, models.Model]] = {}
+        self._new_candidates: dict[Composite, dict[tuple, Kept]] = {}
         self._summaries: list[FileSummary] = []
         self._new_usernames: set[str] = set()
         self._plans: dict[str, _Plan] = {}
@@ -245,6 +252,7 @@ class DatasetCheck:
             state = _FileState()
             for chunk in _chunks(table.rows(), _chunk_rows()):
                 rows = self._read_rows(spec, table, positions, chunk)
+                self._chunk_records = {}
                 self._load_existing(spec, rows)
                 if spec.has_ref:
                     self._check_ref_rows(spec, rows, state)
@@ -254,31 +262,61 @@ class DatasetCheck:
                     self._check_natural_rows(spec, rows, state)
                 _count(summary, rows)
                 self.tracker.step(label, len(rows))
-                if write is not None and not self.problems:
+                written = write is not None and not self.problems
+                if written:
                     write(spec, rows)
-                self._let_go(spec, rows)
+                self._let_go(spec, rows, written)
             self._summaries.append(summary)
             self.naming.clear()
 
-    def _let_go(self, spec: FileSpec, rows: list[Row]) -> None:
+    def _let_go(self, spec: FileSpec, rows: list[Row], written: bool) -> None:
         """Keep of a checked chunk what later rows look up, by key; its rows go.
 
-        Kept: the refs it defines (a set of strings), its records by ref (`objects`, already
-        there: later rows point to them), and the new records a composite of a later file may
-        name (by their key cells). Each grows with the distinct keys, not with the rows: a
-        file without ref (meetings, steps...) leaves nothing but its steps a follow-up names.
+        Kept: the refs it defines (a set of strings), its records by ref (`objects`: later
+        rows point to them), and the new records a composite of a later file may name (by
+        their key cells). A record once written is kept by its id only. Each grows with the
+        distinct keys, not with the rows: a file without ref (meetings, steps...) leaves
+        nothing but its steps a follow-up names.
         """
+
+        def kept(record: models.Model) -> Kept:
+            return record.pk if written and record.pk is not None else record
+
         if spec.has_ref:
-            self._defined.setdefault(spec.name, set()).update(
-                row.values["ref"] for row in rows if row.values.get("ref")
-            )
+            records = self.objects.setdefault(spec.name, {})
+            for row in rows:
+                ref = row.values.get("ref")
+                if ref:
+                    self._defined.setdefault(spec.name, set()).add(ref)
+                    if records.get(ref) is row.instance:
+                        records[ref] = kept(row.instance)
         for composite in COMPOSITES:
             if composite.file == spec.name:
                 self._new_candidates.setdefault(composite, {}).update(
-                    (tuple(row.values.get(theirs) for _, theirs in composite.parts), row.instance)
+                    (
+                        tuple(row.values.get(theirs) for _, theirs in composite.parts),
+                        kept(row.instance),
+                    )
                     for row in rows
                     if row.is_new and not row.bad and row.values.get("kind") in composite.kinds
                 )
+
+    def _record(self, model: type[models.Model], kept: Kept | None) -> models.Model | None:
+        """The record kept as itself, or by its id when saved: read with the chunk naming it
+        (`_load_existing`, `_load_candidates`), else on its own."""
+        if kept is None or isinstance(kept, models.Model):
+            return kept
+        loaded = self._chunk_records.setdefault(model, {})
+        if kept not in loaded:
+            loaded |= model.objects.in_bulk([kept])
+        return loaded[kept]
+
+    def _read_kept(self, model: type[models.Model], kept: Iterable[Kept | None]) -> None:
+        """Read, in one query, the saved records a chunk names that it has not read yet."""
+        loaded = self._chunk_records.setdefault(model, {})
+        ids = {k for k in kept if k is not None and not isinstance(k, models.Model)} - loaded.keys()
+        if ids:
+            loaded |= model.objects.in_bulk(ids)
 
     def target(self, column: Column, value) -> models.Model | None:
         """The record a relation cell points to; unsaved when the dataset creates it."""
@@ -287,7 +325,8 @@ class DatasetCheck:
         if column.kind == cells.USER:
             return self.users.get(value)
         if column.target:
-            return self.objects.get(column.target, {}).get(value)
+            kept = self.objects.get(column.target, {}).get(value)
+            return self._record(SPECS[column.target].model, kept)
         return self.named.get(column.named, {}).get(value)
 
     def summaries(self) -> list[FileSummary]:
@@ -436,11 +475,15 @@ class DatasetCheck:
         for name, refs in wanted.items():
             asked = self._asked.setdefault(name, set())
             records = self.objects.setdefault(name, {})
-            refs -= asked
-            refs -= records.keys()
-            if refs:
-                records.update(SPECS[name].model.objects.in_bulk(refs, field_name="ref"))
-                asked |= refs
+            model = SPECS[name].model
+            loaded = self._chunk_records.setdefault(model, {})
+            unknown = refs - asked - records.keys()
+            if unknown:
+                found = model.objects.in_bulk(unknown, field_name="ref")
+                records.update((ref, record.pk) for ref, record in found.items())
+                loaded.update((record.pk, record) for record in found.values())
+                asked |= unknown
+            self._read_kept(model, (records.get(ref) for ref in refs))
         usernames -= self.users.keys()
         if usernames:
             self.users |= User.objects.in_bulk(usernames, field_name="username")
@@ -456,9 +499,7 @@ class DatasetCheck:
         if spec.has_ref:
             records = self.objects.get(spec.name, {})
             existing = [
-                record.pk
-                for row in rows
-                if (record := records.get(row.values.get("ref"))) is not None and record.pk
+                kept for row in rows if isinstance(kept := records.get(row.values.get("ref")), int)
             ]
             for column in self.present[spec.name]:
                 if existing and spec.model_field(column).many_to_many:
@@ -511,7 +552,7 @@ class DatasetCheck:
                 )
                 continue
             first_line[ref] = row.line
-            instance = records.get(ref)
+            instance = self._record(spec.model, records.get(ref))
             row.is_new = instance is None
             row.instance = spec.model() if row.is_new else instance
             if row.is_new:
@@ -599,8 +640,8 @@ class DatasetCheck:
                 self.problem(spec, row.line, end, _constraint_message(spec.model, constraint_name))
 
     def _check_composites(self, spec: FileSpec, row: Row) -> None:
-        # The candidates of the row's chunk are loaded first (`_load_candidates`).
-        """Resolve the cells that name a record together (a structure's ref and a date)."""
+        """Resolve the cells that name a record together (a structure's ref and a date); the
+        candidates of the row's chunk are loaded first (`_load_candidates`)."""
         for composite in {c.composite for c in self.present[spec.name] if c.composite}:
             names = composite.columns
             if any(name in row.bad for name in names):
@@ -616,7 +657,9 @@ class DatasetCheck:
                 self.problem(spec, row.line, name, f"valeur manquante : elle va avec {given}.")
             if missing:
                 continue
-            record = self._candidates[composite].get(values)
+            record = self._record(
+                SPECS[composite.file].model, self._candidates[composite].get(values)
+            )
             if record is None:
                 row.bad.add(names[-1])
                 shown = ", ".join(_shown(value) for value in values)
@@ -642,20 +685,24 @@ class DatasetCheck:
             paths = [target.by_name[theirs].path for _, theirs in composite.parts]
             first = composite.parts[0][0]
             refs = {row.values.get(first) for row in rows} - {None, ""} - asked
-            if not refs:
-                continue
-            asked |= refs
-            records = (
-                target.model.objects.filter(kind__in=composite.kinds, **{f"{paths[0]}__in": refs})
-                .order_by("pk")
-                .values_list("pk", *paths)
+            if refs:
+                asked |= refs
+                records = (
+                    target.model.objects.filter(
+                        kind__in=composite.kinds, **{f"{paths[0]}__in": refs}
+                    )
+                    .order_by("pk")
+                    .values_list("pk", *paths)
+                )
+                pks: dict[tuple, int] = {}
+                for pk, *values in records:
+                    pks[tuple(values)] = pk
+                for values, pk in pks.items():
+                    found.setdefault(values, pk)
+            self._read_kept(
+                target.model,
+                (found.get(tuple(row.values.get(n) for n in composite.columns)) for row in rows),
             )
-            pks: dict[tuple, int] = {}
-            for pk, *values in records:
-                pks[tuple(values)] = pk
-            by_pk = target.model.objects.in_bulk(pks.values()) if pks else {}
-            for values, pk in pks.items():
-                found.setdefault(values, by_pk[pk])
 
     def _check_keyed_rows(self, spec: FileSpec, rows: list[Row], state: "_FileState") -> None:
         """Rows keyed by some attributes (a follow-up: what it follows, and its year): a row

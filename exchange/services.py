@@ -64,19 +64,21 @@ def activity_import_dataset(
 ) -> ImportReport:
     # Checked and written in one transaction: what was checked is what gets written.
     rows = sum(table.count for table in dataset.tables.values()) or 1
-    tracker = Tracker(progress, rows * (1 if dry_run else 1 + WRITE_WEIGHT))
+    tracker = Tracker(progress, rows * (1 + WRITE_WEIGHT))
     check = DatasetCheck(dataset, user, tracker)
-    # Each file is written once checked, then let go: memory holds one file's records, not
-    # the dataset's. A problem in a later file rolls back what was written before it.
-    writer = None if dry_run else DatasetWriter(check)
-    check.check(write=None if writer is None else writer.write_file)
+    # Each chunk of rows is written once checked, then let go: memory holds one chunk's
+    # records, not the dataset's. A problem in a later chunk rolls back what was written
+    # before it. A dry run writes too, then rolls back: it tells exactly what the import
+    # would, in the same bounded memory.
+    writer = DatasetWriter(check, trial=dry_run)
+    check.check(write=writer.write_file)
     report = ImportReport(
         dry_run=dry_run,
         problems=check.sorted_problems(),
         files=check.summaries(),
         new_users=check.new_usernames,
     )
-    if report.ok and writer is not None:
+    if report.ok and not dry_run:
         writer.finish()
         report.written = True
     else:

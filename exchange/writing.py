@@ -81,14 +81,17 @@ AFTER_WRITE: dict[str, Callable[[list[Row], User | None], None]] = {
 class DatasetWriter:
     """Writes each file of a dataset once it is checked (`DatasetCheck.check(write=...)`)."""
 
-    def __init__(self, check: DatasetCheck) -> None:
+    def __init__(self, check: DatasetCheck, *, trial: bool = False) -> None:
         self.check = check
         self.user = check.user
+        # A dry run's writes are part of its checking, and rolled back: told as checking.
+        self.label = "Vérification de {}" if trial else "Enregistrement de {}"
 
     def write_file(self, spec: FileSpec, rows: list[Row]) -> None:
         """Write a checked chunk of a file's rows."""
         self._create_users()
-        self.check.tracker.step(f"Enregistrement de {spec.name}")
+        label = self.label.format(spec.name)
+        self.check.tracker.step(label)
         self._create_named(spec, rows)
         if spec.has_ref or spec.key:
             self._write_ref_rows(spec, rows)
@@ -97,7 +100,7 @@ class DatasetWriter:
         self._write_lists(spec, rows)
         if spec.name in AFTER_WRITE:
             AFTER_WRITE[spec.name](rows, self.user)
-        self.check.tracker.step(f"Enregistrement de {spec.name}", len(rows) * WRITE_WEIGHT)
+        self.check.tracker.step(label, len(rows) * WRITE_WEIGHT)
 
     def finish(self) -> None:
         """Once every file is written: the holders' last contact (privacy), in one UPDATE."""
