@@ -23,9 +23,12 @@ from accompaniment.models import (
     Project,
     ProjectStatus,
     Series,
+    active_in_year,
+    created_in_year,
+    received_in_year,
 )
 from dla import selectors as dla_selectors
-from dla.models import Step, StepKind, Structure
+from dla.models import Step, StepKind
 from followups import selectors as followups_selectors
 from generateur.models import TerritorialAction, TerritorialProject
 from pes21.hours import minutes_to_hours, round_hours
@@ -160,13 +163,16 @@ def dla_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
 
 
 def _beneficiaries_by_period(periods: list[Period]) -> dict[Period, dict]:
-    """`_beneficiaries` of each period's steps, in one query over the structures."""
+    """`_beneficiaries` of each period's steps, in one query over the structures that are
+    beneficiaries in one of the periods (not every structure ever recorded)."""
     aggregates = {}
     for index, period in enumerate(periods):
-        beneficiary = Q(pk__in=_steps(period).beneficiaries().values("pk"))
+        beneficiary = Q(pk__in=_steps(period).beneficiary_structure_ids())
         aggregates[f"n{index}"] = Count("pk", filter=beneficiary)
         aggregates[f"jobs{index}"] = Coalesce(Sum("employees", filter=beneficiary), 0)
-    totals = Structure.objects.aggregate(**aggregates)
+    totals = (
+        Step.objects.filter(_any_period("date", periods)).beneficiaries().aggregate(**aggregates)
+    )
     return {
         period: {"n": totals[f"n{index}"], "jobs": int(totals[f"jobs{index}"])}
         for index, period in enumerate(periods)
@@ -192,16 +198,28 @@ def dla_engineerings_by_theme(period: Period) -> list[dict]:
 # --- Creation and take-over ------------------------------------------------------------
 
 
+def _received_rule(period: Period) -> Q:
+    return received_in_year(period.year) & Q(received_on__lte=period.end)
+
+
+def _accompanied_rule(period: Period) -> Q:
+    return active_in_year(period.year) & Q(started_on__lte=period.end)
+
+
+def _created_rule(period: Period) -> Q:
+    return created_in_year(period.year) & Q(created_on__lte=period.end)
+
+
 def _received(period: Period):
-    return Project.objects.received_in(period.year).filter(received_on__lte=period.end)
+    return Project.objects.filter(_received_rule(period))
 
 
 def _accompanied(period: Period):
-    return Project.objects.active_in(period.year).filter(started_on__lte=period.end)
+    return Project.objects.filter(_accompanied_rule(period))
 
 
 def _created(period: Period):
-    return Project.objects.created_in(period.year).filter(created_on__lte=period.end)
+    return Project.objects.filter(_created_rule(period))
 
 
 def creation_figures(period: Period) -> dict:
@@ -210,14 +228,14 @@ def creation_figures(period: Period) -> dict:
 
 
 def creation_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
-    """`creation_figures` of several periods in one query: each figure of each period counts
-    the projects of its rule (`_received`, `_accompanied`, `_created`)."""
+    """`creation_figures` of several periods in one pass over the projects: each figure of
+    each period counts the projects that meet its rule (`_received_rule`, ...)."""
     aggregates = {}
     for index, period in enumerate(periods):
-        created = Q(pk__in=_created(period).values("pk"))
+        created = _created_rule(period)
         aggregates |= {
-            f"received{index}": Count("pk", filter=Q(pk__in=_received(period).values("pk"))),
-            f"accompanied{index}": Count("pk", filter=Q(pk__in=_accompanied(period).values("pk"))),
+            f"received{index}": Count("pk", filter=_received_rule(period)),
+            f"accompanied{index}": Count("pk", filter=_accompanied_rule(period)),
             f"created{index}": Count("pk", filter=created),
             f"jobs{index}": Coalesce(Sum("jobs_created", filter=created), 0),
         }
@@ -512,9 +530,12 @@ def contract_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
     }
 
 
-def period_figures(period: Period) -> dict:
-    """The contract's figures and the report's other figures for a period."""
-    figures = {"year": period.year, **contract_figures(period)}
+def period_figures(period: Period, *, contract: dict | None = None) -> dict:
+    """The contract's figures and the report's other figures for a period (`contract`: its
+    contract figures when already computed with other periods')."""
+    if contract is None:
+        contract = contract_figures(period)
+    figures = {"year": period.year, **contract}
     figures["complements"] = {
         "dla": {**dla_engineering_means(period), "themes": dla_engineerings_by_theme(period)},
         "creation": {
@@ -558,11 +579,11 @@ HISTORY_FIGURES = [
 ]
 
 
-def history(year: int, years: int = HISTORY_YEARS) -> list[dict]:
-    """The charted figures for `year` and the years before it, oldest first; the same
-    queries for any number of years (`contract_figures_by_period`)."""
-    periods = [Period(past) for past in range(year - years + 1, year + 1)]
-    by_period = contract_figures_by_period(periods)
+def _history_periods(year: int, years: int) -> list[Period]:
+    return [Period(past) for past in range(year - years + 1, year + 1)]
+
+
+def _history_rows(periods: list[Period], by_period: dict[Period, dict]) -> list[dict]:
     rows = []
     for period in periods:
         figures = by_period[period]
@@ -573,10 +594,20 @@ def history(year: int, years: int = HISTORY_YEARS) -> list[dict]:
     return rows
 
 
+def history(year: int, years: int = HISTORY_YEARS) -> list[dict]:
+    """The charted figures for `year` and the years before it, oldest first; the same
+    queries for any number of years (`contract_figures_by_period`)."""
+    periods = _history_periods(year, years)
+    return _history_rows(periods, contract_figures_by_period(periods))
+
+
 def report_figures(year: int) -> dict:
     """Every figure of the yearly report (1 January – 31 December), as JSON-ready data."""
-    figures = period_figures(Period(year))
-    figures["historique"] = history(year)
+    # The history's last year is the report's: its contract figures are counted once.
+    periods = _history_periods(year, HISTORY_YEARS)
+    by_period = contract_figures_by_period(periods)
+    figures = period_figures(Period(year), contract=by_period[Period(year)])
+    figures["historique"] = _history_rows(periods, by_period)
     return figures
 
 
