@@ -274,7 +274,8 @@ class Step(models.Model):
         verbose_name_plural = "étapes DLA"
         ordering = ["date", "pk"]
         indexes = [
-            models.Index(fields=["kind", "date"]),
+            # The structure read from the index alone: the report's beneficiary structures.
+            models.Index(fields=["kind", "date", "structure"]),
             models.Index(fields=["date"]),
             # Follow-ups due: an engineering's end (its end, else its date) within a window...
             models.Index(Coalesce("ended_on", "date"), F("kind"), name="dla_step_engineering_end"),

@@ -497,7 +497,9 @@ def since_creation_figures(period: Period) -> dict:
     )
     dla = _beneficiaries(Step.objects.filter(date__lte=end))
     return {
-        "porteurs_accueillis": projects.values("holders").distinct().count(),
+        # COUNT(DISTINCT) rather than counting the rows of a DISTINCT: no set of holders
+        # to build, and a project without holders adds no phantom holder.
+        "porteurs_accueillis": projects.aggregate(n=Count("holders", distinct=True))["n"],
         "projets_accueillis": projects.count(),
         "structures_creees": created["n"],
         "emplois_crees": int(created["jobs"]),
@@ -631,11 +633,12 @@ def staff_workload(today: dt.date) -> list[dict]:
     """For each staff member: open projects they refer, next steps due, DLA follow-ups due."""
     horizon = today + dt.timedelta(days=NEXT_STEPS_HORIZON_DAYS)
     open_projects = Project.objects.open().filter(referent__isnull=False)
-    cases = dict(open_projects.values_list("referent").annotate(n=Count("pk")))
+    # COUNT(*), not of the ids: the referents are counted from the open projects' index alone.
+    cases = dict(open_projects.values_list("referent").annotate(n=Count("*")))
     due = dict(
         open_projects.filter(next_step_on__lte=horizon)
         .values_list("referent")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     follow_ups = dla_selectors.follow_ups_due(today=today)
     follow_ups_by_staff = dict(follow_ups.order_by().values_list("staff").annotate(n=Count("pk")))
