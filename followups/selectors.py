@@ -278,60 +278,48 @@ def _number(value) -> int | float:
     return value
 
 
-def _outcomes(rows: QuerySet, cohorts: dict[int, Q], *, target: str, jobs_before: str) -> dict:
-    """Per cohort, in one aggregate over `rows`: followed, alive, stopped, jobs before and
-    `years` after. `cohorts` maps `years` to the condition that puts a row in that cohort.
+def _outcomes(cohort: QuerySet, *, target: str, years: int, jobs_before: str) -> dict:
+    """One aggregate over a cohort: followed, alive, stopped, jobs before and `years` after.
 
     Followed: answered at `years`, or known stopped by an earlier answer (a stopped structure
     stays stopped). Alive: active or taken over. Jobs are compared on the followed structures
     only; a stopped one counts its jobs before and none after.
     """
-    annotations, aggregates = {}, {}
-    for years, cohort in cohorts.items():
-        answer, stopped_before = f"answer_{years}", f"stopped_before_{years}"
-        # A join, not a subquery per column: the answer at `years` is unique per target
-        # (follow_up_once_per_*_year), so each row meets at most one answer, and the
-        # database reads it once instead of once per figure that tests it.
-        annotations[answer] = FilteredRelation(
-            "follow_ups", condition=Q(follow_ups__years_after=years)
-        )
-        annotations[stopped_before] = Exists(
-            FollowUp.objects.stopped().filter(**{target: OuterRef("pk")}, years_after__lt=years)
-        )
-        outcome = f"{answer}__outcome"
-        alive = cohort & Q(**{f"{outcome}__in": ALIVE})
-        stopped = cohort & (
-            Q(**{outcome: Outcome.STOPPED})
-            | Q(**{f"{outcome}__isnull": True, stopped_before: True})
-        )
-        aggregates |= {
-            f"structures_{years}": Count("pk", filter=cohort or None),
-            f"followed_{years}": Count("pk", filter=alive | stopped),
-            f"active_{years}": Count("pk", filter=cohort & Q(**{outcome: Outcome.ACTIVE})),
-            f"taken_over_{years}": Count("pk", filter=cohort & Q(**{outcome: Outcome.TAKEN_OVER})),
-            f"stopped_{years}": Count("pk", filter=stopped),
-            f"jobs_before_{years}": Sum(jobs_before, filter=alive | stopped),
-            f"jobs_after_{years}": Sum(f"{answer}__headcount", filter=alive),
-            f"fte_after_{years}": Sum(f"{answer}__fte", filter=alive),
-        }
-    totals = rows.annotate(**annotations).aggregate(**aggregates)
-    return {years: _cohort_figures(totals, years) for years in cohorts}
-
-
-def _cohort_figures(totals: dict, years: int) -> dict:
-    structures, followed = totals[f"structures_{years}"], totals[f"followed_{years}"]
-    active, taken_over = totals[f"active_{years}"], totals[f"taken_over_{years}"]
+    stopped_before = FollowUp.objects.stopped().filter(
+        **{target: OuterRef("pk")}, years_after__lt=years
+    )
+    # A join, not a subquery per column: the answer at `years` is unique per target
+    # (follow_up_once_per_*_year), so each cohort row meets at most one answer, and the
+    # database reads it once instead of once per figure that tests it.
+    rows = cohort.annotate(
+        answer=FilteredRelation("follow_ups", condition=Q(follow_ups__years_after=years)),
+        stopped_before=Exists(stopped_before),
+    )
+    alive = Q(answer__outcome__in=ALIVE)
+    stopped = Q(answer__outcome=Outcome.STOPPED) | Q(
+        answer__outcome__isnull=True, stopped_before=True
+    )
+    totals = rows.aggregate(
+        structures=Count("pk"),
+        followed=Count("pk", filter=alive | stopped),
+        active=Count("pk", filter=Q(answer__outcome=Outcome.ACTIVE)),
+        taken_over=Count("pk", filter=Q(answer__outcome=Outcome.TAKEN_OVER)),
+        stopped=Count("pk", filter=stopped),
+        jobs_before=Sum(jobs_before, filter=alive | stopped),
+        jobs_after=Sum("answer__headcount", filter=alive),
+        fte_after=Sum("answer__fte", filter=alive),
+    )
     return {
-        "structures": structures,
-        "suivies": followed,
-        "non_renseignees": structures - followed,
-        "actives": active,
-        "reprises": taken_over,
-        "arretees": totals[f"stopped_{years}"],
-        "taux_survie": _percent(active + taken_over, followed),
-        "emplois_avant": _number(totals[f"jobs_before_{years}"]),
-        "emplois_apres": _number(totals[f"jobs_after_{years}"]),
-        "etp_apres": _number(totals[f"fte_after_{years}"]),
+        "structures": totals["structures"],
+        "suivies": totals["followed"],
+        "non_renseignees": totals["structures"] - totals["followed"],
+        "actives": totals["active"],
+        "reprises": totals["taken_over"],
+        "arretees": totals["stopped"],
+        "taux_survie": _percent(totals["active"] + totals["taken_over"], totals["followed"]),
+        "emplois_avant": _number(totals["jobs_before"]),
+        "emplois_apres": _number(totals["jobs_after"]),
+        "etp_apres": _number(totals["fte_after"]),
     }
 
 
@@ -341,28 +329,22 @@ def creation_survival(period) -> dict:
     cohort_year = period.year - CREATION_SURVIVAL_YEARS
     cohort = Project.objects.created_in(cohort_year)
     figures = _outcomes(
-        cohort, {CREATION_SURVIVAL_YEARS: Q()}, target="project", jobs_before="jobs_created"
+        cohort, target="project", years=CREATION_SURVIVAL_YEARS, jobs_before="jobs_created"
     )
-    return {"annee_de_creation": cohort_year, **figures[CREATION_SURVIVAL_YEARS]}
-
-
-def dla_survivals(period, years_after: tuple[int, ...]) -> dict[int, dict]:
-    """For each of `years_after`: the DLA structures whose latest engineering ended in the
-    period's year minus those years, still alive that many years on, their jobs then against
-    their recorded headcount. One query for all: the latest engineerings are found once."""
-    cohorts = {years: Q(engineering_ended_on__year=period.year - years) for years in years_after}
-    rows = latest_engineerings(until=period.end).filter(
-        engineering_ended_on__year__in=[period.year - years for years in years_after]
-    )
-    figures = _outcomes(rows, cohorts, target="engineering", jobs_before="structure__employees")
-    return {
-        years: {"annee_ingenierie": period.year - years, **figures[years]} for years in years_after
-    }
+    return {"annee_de_creation": cohort_year, **figures}
 
 
 def dla_survival(period, years: int) -> dict:
-    """`dla_survivals` for one number of years."""
-    return dla_survivals(period, (years,))[years]
+    """The DLA structures whose latest engineering ended in the period's year minus `years`:
+    still alive `years` years on, their jobs then against their recorded headcount."""
+    engineering_year = period.year - years
+    cohort = latest_engineerings(until=period.end).filter(
+        engineering_ended_on__year=engineering_year
+    )
+    figures = _outcomes(
+        cohort, target="engineering", years=years, jobs_before="structure__employees"
+    )
+    return {"annee_ingenierie": engineering_year, **figures}
 
 
 def creation_follow_up_figures(period) -> dict:
@@ -372,9 +354,8 @@ def creation_follow_up_figures(period) -> dict:
 
 def dla_follow_up_figures(period) -> dict:
     """The follow-up part of the report's DLA section."""
-    figures = dla_survivals(period, DLA_FOLLOW_UP_YEARS)
     return {
-        f"suivi_{years}_an{'s' if years > 1 else ''}": figures[years]
+        f"suivi_{years}_an{'s' if years > 1 else ''}": dla_survival(period, years)
         for years in DLA_FOLLOW_UP_YEARS
     }
 

@@ -210,18 +210,6 @@ def _created_rule(period: Period) -> Q:
     return created_in_year(period.year) & Q(created_on__lte=period.end)
 
 
-def _received(period: Period):
-    return Project.objects.filter(_received_rule(period))
-
-
-def _accompanied(period: Period):
-    return Project.objects.filter(_accompanied_rule(period))
-
-
-def _created(period: Period):
-    return Project.objects.filter(_created_rule(period))
-
-
 def creation_figures(period: Period) -> dict:
     """The contract's figures: Bénéfices'Créa projects only (`creation_figures_by_period`)."""
     return creation_figures_by_period([period])[period]
@@ -252,14 +240,24 @@ def creation_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
 
 
 def creation_by_programme(period: Period) -> list[dict]:
-    """Received, accompanied, created and jobs for every programme (one query each)."""
-    received = dict(_received(period).values_list("programme").annotate(n=Count("pk")))
-    accompanied = dict(_accompanied(period).values_list("programme").annotate(n=Count("pk")))
-    created = {
+    """Received, accompanied, created and jobs for every programme: one pass over the
+    projects of any of the three rules, one over the meetings."""
+    received, accompanied, created = (
+        _received_rule(period),
+        _accompanied_rule(period),
+        _created_rule(period),
+    )
+    projects = {
         row["programme"]: row
-        for row in _created(period)
+        for row in Project.objects.filter(received | accompanied | created)
         .values("programme")
-        .annotate(n=Count("pk"), jobs=Coalesce(Sum("jobs_created"), 0))
+        .order_by()
+        .annotate(
+            received=Count("pk", filter=received),
+            accompanied=Count("pk", filter=accompanied),
+            created=Count("pk", filter=created),
+            jobs=Coalesce(Sum("jobs_created", filter=created), 0),
+        )
     }
     meetings = {
         row["project__programme"]: row
@@ -272,10 +270,10 @@ def creation_by_programme(period: Period) -> list[dict]:
         row = {
             "programme": code,
             "libelle": label,
-            "projets_accueillis": received.get(code, 0),
-            "projets_accompagnes": accompanied.get(code, 0),
-            "structures_creees": created.get(code, {}).get("n", 0),
-            "emplois_crees": int(created.get(code, {}).get("jobs", 0)),
+            "projets_accueillis": projects.get(code, {}).get("received", 0),
+            "projets_accompagnes": projects.get(code, {}).get("accompanied", 0),
+            "structures_creees": projects.get(code, {}).get("created", 0),
+            "emplois_crees": int(projects.get(code, {}).get("jobs", 0)),
             "rendez_vous": meetings.get(code, {}).get("n", 0),
             "heures": _number(minutes_to_hours(meetings.get(code, {}).get("minutes"))),
         }
@@ -435,20 +433,29 @@ def generateur_by_territory(period: Period) -> list[dict]:
             n_actions=Count("actions", filter=in_period),
             n_participants=Coalesce(Sum("actions__participants", filter=in_period), 0),
         )
-        .select_related("territory")
         # The ref breaks ties between namesakes, so the order survives an export and re-import.
         .order_by("territory__name", "name", "ref")
+        # Values, not instances: a report lists every project of the year.
+        .values(
+            "territory__name",
+            "name",
+            "phase",
+            "created_structure_name",
+            "n_actions",
+            "n_participants",
+        )
     )
+    phases = dict(TerritorialProject._meta.get_field("phase").flatchoices)
     return [
         {
-            "territoire": project.territory.name,
-            "projet": project.name,
-            "phase": project.get_phase_display(),
-            "actions": project.n_actions,
-            "participants": int(project.n_participants),
-            "structure_creee": project.created_structure_name,
+            "territoire": row["territory__name"],
+            "projet": row["name"],
+            "phase": phases.get(row["phase"], row["phase"]),
+            "actions": row["n_actions"],
+            "participants": int(row["n_participants"]),
+            "structure_creee": row["created_structure_name"],
         }
-        for project in rows
+        for row in rows
     ]
 
 
