@@ -118,44 +118,49 @@ class Holder(models.Model):
         return reverse("accompaniment:holder_detail", args=[self.pk])
 
 
+def received_in_year(year: int) -> Q:
+    """Came in during the year. The rules of the yearly figures are conditions on one project,
+    so the report can count several years' figures in one pass (`ProjectQuerySet` uses them)."""
+    return Q(received_on__range=year_bounds(year))
+
+
+def active_in_year(year: int) -> Q:
+    """Accompaniment (started_on–ended_on) overlapping the year."""
+    start, end = year_bounds(year)
+    return Q(started_on__isnull=False, started_on__lte=end) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+    )
+
+
+def created_in_year(year: int) -> Q:
+    """Closed « créé », its structure created during the year."""
+    return Q(status=ProjectStatus.CREATED, created_on__range=year_bounds(year))
+
+
 class ProjectQuerySet(models.QuerySet):
     def in_programme(self, programme: str) -> "ProjectQuerySet":
         return self.filter(programme=programme)
 
     def received_in(self, year: int) -> "ProjectQuerySet":
-        return self.filter(received_on__range=year_bounds(year))
+        return self.filter(received_in_year(year))
 
     def active_in(self, year: int) -> "ProjectQuerySet":
-        """Accompaniment (started_on–ended_on) overlapping the year."""
-        start, end = year_bounds(year)
-        return self.filter(started_on__isnull=False, started_on__lte=end).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=start)
-        )
+        return self.filter(active_in_year(year))
 
     def received_or_active_in(self, year: int) -> "ProjectQuerySet":
         """What a "year" filter means on the project list: came in, or was followed, that year."""
-        start, end = year_bounds(year)
-        return self.filter(
-            Q(received_on__range=(start, end))
-            | (
-                Q(started_on__isnull=False, started_on__lte=end)
-                & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-            )
-        )
+        return self.filter(received_in_year(year) | active_in_year(year))
 
     def with_holders_in(self, commune: str) -> "ProjectQuerySet":
         matching = self.model.objects.filter(holders__commune__icontains=commune).values("pk")
         return self.filter(pk__in=matching)
 
     def created_in(self, year: int) -> "ProjectQuerySet":
-        return self.filter(status=ProjectStatus.CREATED, created_on__range=year_bounds(year))
+        return self.filter(created_in_year(year))
 
     def of_report_year(self, year: int) -> "ProjectQuerySet":
         """The projects a report's focus may tell about: came in, followed or created that year."""
-        start, end = year_bounds(year)
-        return self.received_or_active_in(year) | self.filter(
-            status=ProjectStatus.CREATED, created_on__range=(start, end)
-        )
+        return self.filter(received_in_year(year) | active_in_year(year) | created_in_year(year))
 
     def open(self) -> "ProjectQuerySet":
         return self.exclude(status__in=CLOSED_STATUSES)

@@ -197,7 +197,12 @@ class StepQuerySet(models.QuerySet):
     def beneficiaries(self) -> "StructureQuerySet":
         """The structures these steps made DLA beneficiaries: an engineering (individual or
         collective) or a post-accompaniment follow-up; each structure once."""
-        return Structure.objects.filter(pk__in=self.of_kind(*BENEFICIARY_KINDS).values("structure"))
+        return Structure.objects.filter(pk__in=self.beneficiary_structure_ids())
+
+    def beneficiary_structure_ids(self) -> "StepQuerySet":
+        """The ids of the structures `beneficiaries` returns, repeated when several steps
+        count: a subquery to test a structure against without joining the structures."""
+        return self.of_kind(*BENEFICIARY_KINDS).values("structure")
 
     def with_rank(self) -> "StepQuerySet":
         return self.annotate(
@@ -269,12 +274,21 @@ class Step(models.Model):
         verbose_name_plural = "étapes DLA"
         ordering = ["date", "pk"]
         indexes = [
-            models.Index(fields=["kind", "date"]),
+            # The structure read from the index alone: the report's beneficiary structures.
+            models.Index(fields=["kind", "date", "structure"]),
             models.Index(fields=["date"]),
             # Follow-ups due: an engineering's end (its end, else its date) within a window...
             models.Index(Coalesce("ended_on", "date"), F("kind"), name="dla_step_engineering_end"),
             # ...and no post follow-up of the same structure since.
             models.Index(fields=["structure", "kind", "date"]),
+            # A structure's latest engineering (follow-ups, survival figures): no later one of
+            # the same structure, found by one probe per engineering instead of a scan of all.
+            models.Index(
+                F("structure"),
+                Coalesce("ended_on", "date"),
+                name="dla_step_latest_engineering",
+                condition=Q(kind__in=ENGINEERING_KINDS),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

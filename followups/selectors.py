@@ -14,11 +14,11 @@ from django.db.models import (
     DateField,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -285,27 +285,29 @@ def _outcomes(cohort: QuerySet, *, target: str, years: int, jobs_before: str) ->
     stays stopped). Alive: active or taken over. Jobs are compared on the followed structures
     only; a stopped one counts its jobs before and none after.
     """
-    answer = FollowUp.objects.filter(**{target: OuterRef("pk")}, years_after=years)
     stopped_before = FollowUp.objects.stopped().filter(
         **{target: OuterRef("pk")}, years_after__lt=years
     )
+    # A join, not a subquery per column: the answer at `years` is unique per target
+    # (follow_up_once_per_*_year), so each cohort row meets at most one answer, and the
+    # database reads it once instead of once per figure that tests it.
     rows = cohort.annotate(
-        outcome_then=Subquery(answer.values("outcome")[:1]),
-        headcount_then=Subquery(answer.values("headcount")[:1]),
-        fte_then=Subquery(answer.values("fte")[:1]),
+        answer=FilteredRelation("follow_ups", condition=Q(follow_ups__years_after=years)),
         stopped_before=Exists(stopped_before),
     )
-    alive = Q(outcome_then__in=ALIVE)
-    stopped = Q(outcome_then=Outcome.STOPPED) | Q(outcome_then__isnull=True, stopped_before=True)
+    alive = Q(answer__outcome__in=ALIVE)
+    stopped = Q(answer__outcome=Outcome.STOPPED) | Q(
+        answer__outcome__isnull=True, stopped_before=True
+    )
     totals = rows.aggregate(
         structures=Count("pk"),
         followed=Count("pk", filter=alive | stopped),
-        active=Count("pk", filter=Q(outcome_then=Outcome.ACTIVE)),
-        taken_over=Count("pk", filter=Q(outcome_then=Outcome.TAKEN_OVER)),
+        active=Count("pk", filter=Q(answer__outcome=Outcome.ACTIVE)),
+        taken_over=Count("pk", filter=Q(answer__outcome=Outcome.TAKEN_OVER)),
         stopped=Count("pk", filter=stopped),
         jobs_before=Sum(jobs_before, filter=alive | stopped),
-        jobs_after=Sum("headcount_then", filter=alive),
-        fte_after=Sum("fte_then", filter=alive),
+        jobs_after=Sum("answer__headcount", filter=alive),
+        fte_after=Sum("answer__fte", filter=alive),
     )
     return {
         "structures": totals["structures"],

@@ -5,6 +5,7 @@ way of being written everywhere.
 """
 
 import re
+import threading
 from decimal import Decimal
 
 import markdown
@@ -216,6 +217,24 @@ _ALLOWED_TAGS = {
 }
 
 
+_converters = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    # Building a converter (its extensions and patterns) costs more than converting a text,
+    # and a report page converts a dozen: one per thread, reset between texts.
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(
+            extensions=["sane_lists", "footnotes"],
+            extension_configs={
+                "footnotes": {"BACKLINK_TEXT": "↩", "BACKLINK_TITLE": "Retour au texte"}
+            },
+            output_format="html",
+        )
+    return converter.reset()
+
+
 def render_markdown(text: str, *, anchor: str = "") -> SafeString:
     """Markdown written by the director, sanitised: no script, no style, no raw HTML.
 
@@ -224,14 +243,7 @@ def render_markdown(text: str, *, anchor: str = "") -> SafeString:
     """
     if not text:
         return mark_safe("")
-    html = markdown.markdown(
-        text,
-        extensions=["sane_lists", "footnotes"],
-        extension_configs={
-            "footnotes": {"BACKLINK_TEXT": "↩", "BACKLINK_TITLE": "Retour au texte"}
-        },
-        output_format="html",
-    )
+    html = _converter().convert(text)
     if anchor:
         html = _FOOTNOTE_ID.sub(rf"\1{anchor}-\2", html)
     clean = nh3.clean(

@@ -23,9 +23,12 @@ from accompaniment.models import (
     Project,
     ProjectStatus,
     Series,
+    active_in_year,
+    created_in_year,
+    received_in_year,
 )
 from dla import selectors as dla_selectors
-from dla.models import Step, StepKind, Structure
+from dla.models import Step, StepKind
 from followups import selectors as followups_selectors
 from generateur.models import TerritorialAction, TerritorialProject
 from pes21.hours import minutes_to_hours, round_hours
@@ -160,13 +163,16 @@ def dla_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
 
 
 def _beneficiaries_by_period(periods: list[Period]) -> dict[Period, dict]:
-    """`_beneficiaries` of each period's steps, in one query over the structures."""
+    """`_beneficiaries` of each period's steps, in one query over the structures that are
+    beneficiaries in one of the periods (not every structure ever recorded)."""
     aggregates = {}
     for index, period in enumerate(periods):
-        beneficiary = Q(pk__in=_steps(period).beneficiaries().values("pk"))
+        beneficiary = Q(pk__in=_steps(period).beneficiary_structure_ids())
         aggregates[f"n{index}"] = Count("pk", filter=beneficiary)
         aggregates[f"jobs{index}"] = Coalesce(Sum("employees", filter=beneficiary), 0)
-    totals = Structure.objects.aggregate(**aggregates)
+    totals = (
+        Step.objects.filter(_any_period("date", periods)).beneficiaries().aggregate(**aggregates)
+    )
     return {
         period: {"n": totals[f"n{index}"], "jobs": int(totals[f"jobs{index}"])}
         for index, period in enumerate(periods)
@@ -192,16 +198,16 @@ def dla_engineerings_by_theme(period: Period) -> list[dict]:
 # --- Creation and take-over ------------------------------------------------------------
 
 
-def _received(period: Period):
-    return Project.objects.received_in(period.year).filter(received_on__lte=period.end)
+def _received_rule(period: Period) -> Q:
+    return received_in_year(period.year) & Q(received_on__lte=period.end)
 
 
-def _accompanied(period: Period):
-    return Project.objects.active_in(period.year).filter(started_on__lte=period.end)
+def _accompanied_rule(period: Period) -> Q:
+    return active_in_year(period.year) & Q(started_on__lte=period.end)
 
 
-def _created(period: Period):
-    return Project.objects.created_in(period.year).filter(created_on__lte=period.end)
+def _created_rule(period: Period) -> Q:
+    return created_in_year(period.year) & Q(created_on__lte=period.end)
 
 
 def creation_figures(period: Period) -> dict:
@@ -210,14 +216,14 @@ def creation_figures(period: Period) -> dict:
 
 
 def creation_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
-    """`creation_figures` of several periods in one query: each figure of each period counts
-    the projects of its rule (`_received`, `_accompanied`, `_created`)."""
+    """`creation_figures` of several periods in one pass over the projects: each figure of
+    each period counts the projects that meet its rule (`_received_rule`, ...)."""
     aggregates = {}
     for index, period in enumerate(periods):
-        created = Q(pk__in=_created(period).values("pk"))
+        created = _created_rule(period)
         aggregates |= {
-            f"received{index}": Count("pk", filter=Q(pk__in=_received(period).values("pk"))),
-            f"accompanied{index}": Count("pk", filter=Q(pk__in=_accompanied(period).values("pk"))),
+            f"received{index}": Count("pk", filter=_received_rule(period)),
+            f"accompanied{index}": Count("pk", filter=_accompanied_rule(period)),
             f"created{index}": Count("pk", filter=created),
             f"jobs{index}": Coalesce(Sum("jobs_created", filter=created), 0),
         }
@@ -234,14 +240,24 @@ def creation_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
 
 
 def creation_by_programme(period: Period) -> list[dict]:
-    """Received, accompanied, created and jobs for every programme (one query each)."""
-    received = dict(_received(period).values_list("programme").annotate(n=Count("pk")))
-    accompanied = dict(_accompanied(period).values_list("programme").annotate(n=Count("pk")))
-    created = {
+    """Received, accompanied, created and jobs for every programme: one pass over the
+    projects of any of the three rules, one over the meetings."""
+    received, accompanied, created = (
+        _received_rule(period),
+        _accompanied_rule(period),
+        _created_rule(period),
+    )
+    projects = {
         row["programme"]: row
-        for row in _created(period)
+        for row in Project.objects.filter(received | accompanied | created)
         .values("programme")
-        .annotate(n=Count("pk"), jobs=Coalesce(Sum("jobs_created"), 0))
+        .order_by()
+        .annotate(
+            received=Count("pk", filter=received),
+            accompanied=Count("pk", filter=accompanied),
+            created=Count("pk", filter=created),
+            jobs=Coalesce(Sum("jobs_created", filter=created), 0),
+        )
     }
     meetings = {
         row["project__programme"]: row
@@ -254,10 +270,10 @@ def creation_by_programme(period: Period) -> list[dict]:
         row = {
             "programme": code,
             "libelle": label,
-            "projets_accueillis": received.get(code, 0),
-            "projets_accompagnes": accompanied.get(code, 0),
-            "structures_creees": created.get(code, {}).get("n", 0),
-            "emplois_crees": int(created.get(code, {}).get("jobs", 0)),
+            "projets_accueillis": projects.get(code, {}).get("received", 0),
+            "projets_accompagnes": projects.get(code, {}).get("accompanied", 0),
+            "structures_creees": projects.get(code, {}).get("created", 0),
+            "emplois_crees": int(projects.get(code, {}).get("jobs", 0)),
             "rendez_vous": meetings.get(code, {}).get("n", 0),
             "heures": _number(minutes_to_hours(meetings.get(code, {}).get("minutes"))),
         }
@@ -417,20 +433,29 @@ def generateur_by_territory(period: Period) -> list[dict]:
             n_actions=Count("actions", filter=in_period),
             n_participants=Coalesce(Sum("actions__participants", filter=in_period), 0),
         )
-        .select_related("territory")
         # The ref breaks ties between namesakes, so the order survives an export and re-import.
         .order_by("territory__name", "name", "ref")
+        # Values, not instances: a report lists every project of the year.
+        .values(
+            "territory__name",
+            "name",
+            "phase",
+            "created_structure_name",
+            "n_actions",
+            "n_participants",
+        )
     )
+    phases = dict(TerritorialProject._meta.get_field("phase").flatchoices)
     return [
         {
-            "territoire": project.territory.name,
-            "projet": project.name,
-            "phase": project.get_phase_display(),
-            "actions": project.n_actions,
-            "participants": int(project.n_participants),
-            "structure_creee": project.created_structure_name,
+            "territoire": row["territory__name"],
+            "projet": row["name"],
+            "phase": phases.get(row["phase"], row["phase"]),
+            "actions": row["n_actions"],
+            "participants": int(row["n_participants"]),
+            "structure_creee": row["created_structure_name"],
         }
-        for project in rows
+        for row in rows
     ]
 
 
@@ -479,7 +504,9 @@ def since_creation_figures(period: Period) -> dict:
     )
     dla = _beneficiaries(Step.objects.filter(date__lte=end))
     return {
-        "porteurs_accueillis": projects.values("holders").distinct().count(),
+        # COUNT(DISTINCT) rather than counting the rows of a DISTINCT: no set of holders
+        # to build, and a project without holders adds no phantom holder.
+        "porteurs_accueillis": projects.aggregate(n=Count("holders", distinct=True))["n"],
         "projets_accueillis": projects.count(),
         "structures_creees": created["n"],
         "emplois_crees": int(created["jobs"]),
@@ -512,9 +539,12 @@ def contract_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
     }
 
 
-def period_figures(period: Period) -> dict:
-    """The contract's figures and the report's other figures for a period."""
-    figures = {"year": period.year, **contract_figures(period)}
+def period_figures(period: Period, *, contract: dict | None = None) -> dict:
+    """The contract's figures and the report's other figures for a period (`contract`: its
+    contract figures when already computed with other periods')."""
+    if contract is None:
+        contract = contract_figures(period)
+    figures = {"year": period.year, **contract}
     figures["complements"] = {
         "dla": {**dla_engineering_means(period), "themes": dla_engineerings_by_theme(period)},
         "creation": {
@@ -558,11 +588,11 @@ HISTORY_FIGURES = [
 ]
 
 
-def history(year: int, years: int = HISTORY_YEARS) -> list[dict]:
-    """The charted figures for `year` and the years before it, oldest first; the same
-    queries for any number of years (`contract_figures_by_period`)."""
-    periods = [Period(past) for past in range(year - years + 1, year + 1)]
-    by_period = contract_figures_by_period(periods)
+def _history_periods(year: int, years: int) -> list[Period]:
+    return [Period(past) for past in range(year - years + 1, year + 1)]
+
+
+def _history_rows(periods: list[Period], by_period: dict[Period, dict]) -> list[dict]:
     rows = []
     for period in periods:
         figures = by_period[period]
@@ -573,10 +603,20 @@ def history(year: int, years: int = HISTORY_YEARS) -> list[dict]:
     return rows
 
 
+def history(year: int, years: int = HISTORY_YEARS) -> list[dict]:
+    """The charted figures for `year` and the years before it, oldest first; the same
+    queries for any number of years (`contract_figures_by_period`)."""
+    periods = _history_periods(year, years)
+    return _history_rows(periods, contract_figures_by_period(periods))
+
+
 def report_figures(year: int) -> dict:
     """Every figure of the yearly report (1 January – 31 December), as JSON-ready data."""
-    figures = period_figures(Period(year))
-    figures["historique"] = history(year)
+    # The history's last year is the report's: its contract figures are counted once.
+    periods = _history_periods(year, HISTORY_YEARS)
+    by_period = contract_figures_by_period(periods)
+    figures = period_figures(Period(year), contract=by_period[Period(year)])
+    figures["historique"] = _history_rows(periods, by_period)
     return figures
 
 
@@ -600,11 +640,12 @@ def staff_workload(today: dt.date) -> list[dict]:
     """For each staff member: open projects they refer, next steps due, DLA follow-ups due."""
     horizon = today + dt.timedelta(days=NEXT_STEPS_HORIZON_DAYS)
     open_projects = Project.objects.open().filter(referent__isnull=False)
-    cases = dict(open_projects.values_list("referent").annotate(n=Count("pk")))
+    # COUNT(*), not of the ids: the referents are counted from the open projects' index alone.
+    cases = dict(open_projects.values_list("referent").annotate(n=Count("*")))
     due = dict(
         open_projects.filter(next_step_on__lte=horizon)
         .values_list("referent")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     follow_ups = dla_selectors.follow_ups_due(today=today)
     follow_ups_by_staff = dict(follow_ups.order_by().values_list("staff").annotate(n=Count("pk")))

@@ -18,6 +18,7 @@ from reporting.selectors import (
 from tests.factories import (
     CollectiveActionFactory,
     CollectiveEngineeringFactory,
+    HolderFactory,
     MeetingFactory,
     ProjectFactory,
     StepFactory,
@@ -279,6 +280,16 @@ def test_since_creation_totals_stop_at_the_end_of_the_year():
     assert totals["emplois_crees"] == 2
     assert totals["structures_dla_beneficiaires"] == 1
     assert totals["emplois_consolides"] == 6
+
+
+def test_since_creation_holders_are_counted_once_and_a_project_without_holder_adds_none():
+    holder = HolderFactory()
+    ProjectFactory(received_on=D(Y, 1, 1), holders=[holder])
+    ProjectFactory(received_on=D(Y, 2, 1), holders=[holder, HolderFactory()])
+    ProjectFactory(received_on=D(Y, 3, 1), holders=[])
+    totals = since_creation_figures(Period(Y))
+    assert totals["projets_accueillis"] == 3
+    assert totals["porteurs_accueillis"] == 2
 
 
 def test_history_gives_the_charted_figures_for_the_five_years_up_to_the_report():
