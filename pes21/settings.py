@@ -317,9 +317,11 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Rows read from one file of an activity import at most: the whole dataset is held in memory
-# while it is checked, so a file of millions of rows is refused instead of exhausting it.
+# An activity import checks and writes its rows a chunk at a time, so memory holds one chunk
+# of rows plus the refs (and ids) of the records the dataset defines: the cap on a file's
+# rows bounds those, and the time one import holds the database.
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 1_000_000)
+IMPORT_CHUNK_ROWS = envint("IMPORT_CHUNK_ROWS", 5000)
 
 # How long personal data is kept after the last contact (CNIL: two years for people
 # supported by the social sector).
