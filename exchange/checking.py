@@ -22,7 +22,7 @@ from itertools import islice
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
-from django.db import models
+from django.db import models, router
 
 from pes21.models import User
 
@@ -311,12 +311,21 @@ class DatasetCheck:
             loaded |= model.objects.in_bulk([kept])
         return loaded[kept]
 
-    def _read_kept(self, model: type[models.Model], kept: Iterable[Kept | None]) -> None:
-        """Read, in one query, the saved records a chunk names that it has not read yet."""
+    def _read_kept(
+        self, model: type[models.Model], kept: Iterable[Kept | None], *, whole: bool
+    ) -> None:
+        """The saved records a chunk names that it has not read yet: read in one query when
+        `whole`, else records knowing their id only (what a relation needs), any other field
+        read from the database if a rule asks for it."""
         loaded = self._chunk_records.setdefault(model, {})
         ids = {k for k in kept if k is not None and not isinstance(k, models.Model)} - loaded.keys()
-        if ids:
+        if not ids:
+            return
+        if whole:
             loaded |= model.objects.in_bulk(ids)
+        else:
+            using, pk = router.db_for_read(model), model._meta.pk.attname
+            loaded |= {id_: model.from_db(using, [pk], (id_,)) for id_ in ids}
 
     def target(self, column: Column, value) -> models.Model | None:
         """The record a relation cell points to; unsaved when the dataset creates it."""
@@ -483,7 +492,8 @@ class DatasetCheck:
                 records.update((ref, record.pk) for ref, record in found.items())
                 loaded.update((record.pk, record) for record in found.values())
                 asked |= unknown
-            self._read_kept(model, (records.get(ref) for ref in refs))
+            whole = name == spec.name or spec.reads_related  # its own records are updated
+            self._read_kept(model, (records.get(ref) for ref in refs), whole=whole)
         usernames -= self.users.keys()
         if usernames:
             self.users |= User.objects.in_bulk(usernames, field_name="username")
@@ -702,6 +712,7 @@ class DatasetCheck:
             self._read_kept(
                 target.model,
                 (found.get(tuple(row.values.get(n) for n in composite.columns)) for row in rows),
+                whole=spec.reads_related,
             )
 
     def _check_keyed_rows(self, spec: FileSpec, rows: list[Row], state: "_FileState") -> None:

@@ -121,6 +121,10 @@ class FileSpec:
     # Fills what the row's cells do not give (a due date) before the model's rules; given the
     # instance, {attribute: French message} for what it refuses.
     prepare: Callable[[models.Model], dict[str, str]] | None = None
+    # Its rules read the records its relations point to (a follow-up's due date comes from its
+    # project's creation date): the import reads those records whole for each chunk. Other
+    # files get them as ids only (a record read later, field by field, if a rule asks).
+    reads_related: bool = False
     export_order: tuple[str, ...] = ()
     ref_prefix: str = ""
     date_column: str = ""
@@ -430,6 +434,7 @@ CONTRIBUTIONS = FileSpec(
     ),
     has_ref=False,
     date_column="date",
+    reads_related=True,
 )
 
 ENGINEERINGS = Composite(
@@ -494,6 +499,7 @@ FOLLOW_UPS = FileSpec(
     has_ref=False,
     key=("project", "engineering", "years_after"),
     prepare=_prepare_follow_up,
+    reads_related=True,
     export_order=(
         "project__ref",
         "engineering__structure__ref",

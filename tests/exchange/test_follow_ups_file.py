@@ -303,3 +303,36 @@ def test_a_year_export_carries_the_follow_ups_due_that_year_and_what_they_follow
     assert len(lines) == 2 and lines[1].startswith(f"{project.ref},")
     assert project.ref in files["projets.csv"].decode()
     assert other.ref not in files["projets.csv"].decode()
+
+
+def _follow_ups_of_created_projects(sample_dir, count: int) -> int:
+    created = [row for row in read_rows(SAMPLE / "projets.csv") if row["status"] == "cree"]
+    rows = [
+        _row(
+            project_ref=project["ref"],
+            years_after="1",
+            outcome="active",
+            headcount="2",
+            answered_on="2024-01-15",
+        )
+        for project in created[:count]
+    ]
+    write_rows(sample_dir / "suivis.csv", rows, header=HEADER)
+    return len(rows)
+
+
+def test_follow_ups_read_their_new_projects_once_per_chunk_not_once_per_row(
+    sample_dir, django_assert_max_num_queries
+):
+    # The projects are written by the same import, earlier: kept by their id, read again
+    # whole for the follow-ups' due dates, in one query per chunk.
+    _follow_ups_of_created_projects(sample_dir, 1)
+    with django_assert_max_num_queries(400) as one:
+        assert activity_import(source=sample_dir, dry_run=True).ok
+    many = _follow_ups_of_created_projects(sample_dir, 100)
+    assert many > 5
+
+    with django_assert_max_num_queries(len(one)):
+        report = activity_import(source=sample_dir, dry_run=True)
+
+    assert report.ok, report.problems[:3]
