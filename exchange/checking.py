@@ -1,7 +1,8 @@
 """Reading and checking an activity dataset: every cell, reference and model rule; no write.
 
-Queries do not grow with the rows: the records a dataset defines or points to are fetched
-in bulk, one query per file. Every row gets its model instance, with its values and its
+Each file is read and checked a chunk of rows at a time (IMPORT_CHUNK_ROWS): queries grow
+with the chunks, not the rows, since the records a chunk defines or points to are fetched in
+bulk, one query per model. Every row gets its model instance, with its values and its
 relations set (to an unsaved record when the dataset creates it), so the models' own rules
 (`clean()`) judge an imported row exactly as they judge a form.
 
@@ -15,15 +16,15 @@ import contextlib
 import datetime as dt
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import islice
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import models, router
 
+from pes21.bulk import batches
 from pes21.models import User
 
 from . import cells
@@ -186,7 +187,7 @@ class DatasetCheck:
 
     @property
     def new_usernames(self) -> list[str]:
-        # Known once the dataset is read; they keep being new once written.
+        # Known as the chunks naming them are read; they keep being new once written.
         return sorted(self._new_usernames)
 
     def _plan(self, spec: FileSpec) -> _Plan:
@@ -250,7 +251,7 @@ class DatasetCheck:
             self._read_named_rows(spec, table, positions)
             summary = FileSummary(spec.name, str(spec.model._meta.verbose_name_plural))
             state = _FileState()
-            for chunk in _chunks(table.rows(), _chunk_rows()):
+            for chunk in batches(table.rows(), _chunk_rows()):
                 rows = self._read_rows(spec, table, positions, chunk)
                 self._chunk_records = {}
                 self._load_existing(spec, rows)
@@ -799,12 +800,6 @@ class _FileState:
 
 def _chunk_rows() -> int:
     return getattr(settings, "IMPORT_CHUNK_ROWS", 5000)
-
-
-def _chunks(rows: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def _count(summary: FileSummary, rows: list[Row]) -> None:

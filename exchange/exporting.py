@@ -8,7 +8,6 @@ the files stay importable on their own.
 import csv
 import datetime as dt
 import io
-import itertools
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +20,7 @@ from accompaniment.models import CollectiveAction, Holder, Meeting, Project
 from dla.models import Step, Structure
 from followups.models import FollowUp
 from generateur.models import TerritorialAction, TerritorialProject, Territory
+from pes21.bulk import batches
 from volunteers.models import Case, Contribution, Volunteer
 
 from . import cells, formats
@@ -218,7 +218,7 @@ def _export_file(spec: FileSpec, queryset: models.QuerySet) -> Iterator[bytes]:
         order = ["ref"] if spec.has_ref else [spec.parent().path, "date", "pk"]
     records = queryset.order_by(*order).values_list("pk", *[c.path for c in plain])
     yield _csv_lines([[column.name for column in spec.columns]])
-    for chunk in _chunks(records.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+    for chunk in batches(records.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
         owner_ids = [record[0] for record in chunk]
         linked = {column.name: linked_values(spec, column, owner_ids) for column in lists}
         rows = []
@@ -228,12 +228,6 @@ def _export_file(spec: FileSpec, queryset: models.QuerySet) -> Iterator[bytes]:
                 values[column.name] = linked[column.name].get(record[0], [])
             rows.append([cells.write_cell(values[column.name]) for column in spec.columns])
         yield _csv_lines(rows)
-
-
-def _chunks(items: Iterator, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
 
 
 def _csv_lines(rows: list[list[str]]) -> bytes:

@@ -1,7 +1,7 @@
 """Import and export of the activity data (docs/import-format.md): the entry points.
 
-The import reads the dataset, then checks (`checking`) and writes (`writing`) it file by
-file in one transaction, rolled back when one cell is wrong; `summary` is what it
+The import reads the dataset, then checks (`checking`) and writes (`writing`) it a chunk
+of rows at a time in one transaction, rolled back when one cell is wrong; `summary` is what it
 tells. The export (`exporting`) writes the same files back.
 """
 

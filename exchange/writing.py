@@ -1,11 +1,11 @@
-"""Writing a dataset as it is checked: accounts, then each file in order once checked (its
-named records, its rows by batches), while no problem has been found.
+"""Writing a dataset as it is checked: each chunk of rows once checked (the accounts and
+named records it needs, then its rows), while no problem has been found.
 
 Creations go through `pes21.bulk.insert_records` (their history rows with them), changes
 through bulk_update_with_history, so the import appears in each record's history, by the
-person who ran it. The relations were
-set while checking (to unsaved records when new): bulk_create fills their ids once the
-records they point to are saved, which the order of FILES guarantees.
+person who ran it. The relations were set while checking (to unsaved records when new):
+insert_records fills their ids once the records they point to are saved, which the order of
+FILES guarantees.
 """
 
 from collections.abc import Callable

@@ -205,11 +205,12 @@ def _insert(connection, table: _Table, objects: Iterable[models.Model]) -> None:
             return
         marks = ", ".join(["%s"] * len(table.columns))
         sql = f"INSERT INTO {quote(table.db_table)} ({names}) VALUES ({marks})"
-        for batch in _batches(map(table.row, objects), BATCH):
+        for batch in batches(map(table.row, objects), BATCH):
             cursor.executemany(sql, batch)
 
 
-def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
+def batches(rows: Iterable, size: int) -> Iterator[list]:
+    """Lists of `size` items at most, taken in order (itertools.batched, Python 3.12)."""
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch
