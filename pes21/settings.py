@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "pes21",
     "accompaniment",
     "dla",
@@ -316,6 +318,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Background work (imports, e-mails, digests) is a task: a row in the database that a worker
+# process (`manage.py db_worker`) claims; any number of workers may run on any machine.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # An activity import checks and writes its rows a chunk at a time, so memory holds one chunk
 # of rows plus the refs (and ids) of the records the dataset defines: the cap on a file's
