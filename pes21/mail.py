@@ -49,7 +49,9 @@ def payload_of(message: mail.EmailMessage) -> dict:
             payload["attachments"].append(_attachment(name, content, mimetype))
         else:  # a MIMEBase part: rare, kept whole as bytes
             payload["attachments"].append(
-                _attachment(attachment.get_filename() or "piece-jointe", attachment.as_bytes(), None)
+                _attachment(
+                    attachment.get_filename() or "piece-jointe", attachment.as_bytes(), None
+                )
             )
     return payload
 
