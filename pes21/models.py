@@ -109,3 +109,25 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class ThrottleHit(models.Model):
+    """How many times a key was spent in one fixed window (pes21.throttle).
+
+    Counters live in the database so every process and server shares them; a key is a hash
+    (it may be built from an e-mail address or a client address), never the value itself.
+    """
+
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "compteur de limitation"
+        verbose_name_plural = "compteurs de limitation"
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="throttle_key_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.hits}"
