@@ -118,7 +118,7 @@ def staff_sections(
         elif state["state"] == jobs.FAILED:
             outcome = f"arrêté{ending} par une erreur inattendue"
         else:
-            problems = len(state["report"]["problems"])
+            problems = jobs.report_of(state).problem_count
             outcome = f"refusé : {problems} problème{'s' if problems > 1 else ''}"
         return Item(
             f"{state['filename']} : {what} du {timezone.localtime(started):%d/%m/%Y à %H:%M}, "
