@@ -13,7 +13,7 @@ from pathlib import Path
 HEADER = b"ref,last_name,first_name"
 
 
-def _zip(name: str, parts, *, level: int = 9) -> bytes:
+def zipped(name: str, parts, *, level: int = 9) -> bytes:
     """A .zip holding one file written from `parts` (bytes, repeated as given) in a stream."""
     buffer = io.BytesIO()
     with (
@@ -31,23 +31,23 @@ def _zip(name: str, parts, *, level: int = 9) -> bytes:
 
 def empty_columns_row(columns: int = 1_000_000) -> bytes:
     """porteurs.csv: its header, then one row of `columns` empty but present cells."""
-    return _zip("porteurs.csv", [(HEADER + b"\np1,Dupont,Ana", 1), (b",", columns), (b"\n", 1)])
+    return zipped("porteurs.csv", [(HEADER + b"\np1,Dupont,Ana", 1), (b",", columns), (b"\n", 1)])
 
 
 def empty_columns_header(columns: int = 1_000_000) -> bytes:
     """porteurs.csv whose header goes on with `columns` empty names, then one row."""
-    return _zip("porteurs.csv", [(HEADER, 1), (b",", columns), (b"\np1,Dupont,Ana\n", 1)])
+    return zipped("porteurs.csv", [(HEADER, 1), (b",", columns), (b"\np1,Dupont,Ana\n", 1)])
 
 
 def bogus_columns_header(columns: int = 1_000_000) -> bytes:
     """porteurs.csv whose header goes on with `columns` distinct unknown names."""
     names = b"".join(b",c%d" % index for index in range(columns))
-    return _zip("porteurs.csv", [(HEADER + names + b"\np1,Dupont,Ana\n", 1)])
+    return zipped("porteurs.csv", [(HEADER + names + b"\np1,Dupont,Ana\n", 1)])
 
 
 def filled_columns_row(columns: int = 1_000_000) -> bytes:
     """porteurs.csv with one row of `columns` cells beyond its header, each holding a value."""
-    return _zip("porteurs.csv", [(HEADER + b"\np1,Dupont,Ana", 1), (b",x", columns), (b"\n", 1)])
+    return zipped("porteurs.csv", [(HEADER + b"\np1,Dupont,Ana", 1), (b",x", columns), (b"\n", 1)])
 
 
 def long_field(size: int = 150 * 1024 * 1024, *, quoted: bool = False) -> bytes:
@@ -55,7 +55,7 @@ def long_field(size: int = 150 * 1024 * 1024, *, quoted: bool = False) -> bytes:
     opened by a quote never closed)."""
     start = b'p1,"' if quoted else b"p1,"
     block = b"x" * 1024 * 1024
-    return _zip(
+    return zipped(
         "porteurs.csv",
         [(HEADER + b"\n" + start, 1), (block, size // len(block)), (b",Ana\n", 1)],
     )
@@ -64,7 +64,7 @@ def long_field(size: int = 150 * 1024 * 1024, *, quoted: bool = False) -> bytes:
 def long_line(size: int = 190 * 1024 * 1024) -> bytes:
     """porteurs.csv whose second line is `size` bytes of short cells and no line break."""
     block = b"a," * (512 * 1024)
-    return _zip("porteurs.csv", [(HEADER + b"\np1,Dupont,Ana", 1), (block, size // len(block))])
+    return zipped("porteurs.csv", [(HEADER + b"\np1,Dupont,Ana", 1), (block, size // len(block))])
 
 
 def double_bom() -> bytes:
@@ -89,7 +89,7 @@ def workbook(rows: list[list], *, dimension: str | None = None, title: str = "po
     content = buffer.getvalue()
     if dimension is None:
         return content
-    return _rewrite(
+    return rewrite_part(
         content,
         "xl/worksheets/sheet1.xml",
         lambda xml: _DIMENSION.sub(f'<dimension ref="{dimension}"/>'.encode(), xml, count=1),
@@ -107,10 +107,11 @@ def far_cell() -> bytes:
     content = workbook([["ref", "last_name", "first_name"]], dimension="A1:XFD1048576")
     far = b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>p1</t></is></c></row>'
     end = b"</sheetData>"
-    return _rewrite(content, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(end, far + end))
+    sheet = "xl/worksheets/sheet1.xml"
+    return rewrite_part(content, sheet, lambda xml: xml.replace(end, far + end))
 
 
-def _rewrite(content: bytes, part: str, change) -> bytes:
+def rewrite_part(content: bytes, part: str, change) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(content))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:

@@ -26,16 +26,20 @@ def _file(tmp_path, name: str, content: bytes):
     return path
 
 
+def _import(tmp_path, content: bytes, name: str = "donnees.zip"):
+    return activity_import(source=_file(tmp_path, name, content))
+
+
 def _bad_dates(rows: int) -> bytes:
     """porteurs.csv (zipped) whose every row has a date nobody can read."""
     lines = "".join(f"p{i},Dupont,Ana,hier\n" for i in range(rows))
-    return payloads._zip(
+    return payloads.zipped(
         "porteurs.csv", [(("ref,last_name,first_name,consent_on\n" + lines).encode(), 1)]
     )
 
 
 def test_problems_beyond_the_first_thousand_are_counted_by_file_and_column(tmp_path):
-    report = activity_import(source=_file(tmp_path, "donnees.zip", _bad_dates(4000)))
+    report = _import(tmp_path, _bad_dates(4000))
 
     assert len(report.problems) == sources.MAX_LISTED_PROBLEMS
     assert report.problems[0].line == 2 and report.problems[-1].line == 1001
@@ -47,7 +51,7 @@ def test_problems_beyond_the_first_thousand_are_counted_by_file_and_column(tmp_p
 
 
 def test_the_report_a_job_keeps_stays_small_and_reads_back_whole(tmp_path):
-    report = activity_import(source=_file(tmp_path, "donnees.zip", _bad_dates(4000)))
+    report = _import(tmp_path, _bad_dates(4000))
 
     kept = json.dumps(report.to_dict())
 
@@ -61,7 +65,7 @@ def test_the_report_a_job_keeps_stays_small_and_reads_back_whole(tmp_path):
 
 
 def test_a_report_kept_by_the_previous_version_still_reads(tmp_path):
-    report = activity_import(source=_file(tmp_path, "donnees.zip", _bad_dates(3)))
+    report = _import(tmp_path, _bad_dates(3))
     kept = report.to_dict()
     del kept["more"]
 
@@ -69,9 +73,7 @@ def test_a_report_kept_by_the_previous_version_still_reads(tmp_path):
 
 
 def test_a_header_of_a_million_empty_columns_is_one_problem(tmp_path):
-    report = activity_import(
-        source=_file(tmp_path, "donnees.zip", payloads.empty_columns_header(1_000_000))
-    )
+    report = _import(tmp_path, payloads.empty_columns_header(1_000_000))
 
     assert [str(problem) for problem in report.problems] == [
         "porteurs.csv, ligne 1 : ligne d'en-tête trop longue : 1\u202f000\u202f000 caractères au "
@@ -81,18 +83,14 @@ def test_a_header_of_a_million_empty_columns_is_one_problem(tmp_path):
 
 
 def test_columns_without_a_name_are_not_duplicates(tmp_path):
-    report = activity_import(
-        source=_file(tmp_path, "donnees.zip", payloads.empty_columns_header(300_000))
-    )
+    report = _import(tmp_path, payloads.empty_columns_header(300_000))
 
     assert report.ok, report.problems[:3]
     assert Holder.objects.get(ref="p1").last_name == "Dupont"
 
 
 def test_made_up_column_names_are_counted_together_not_one_counter_each(tmp_path):
-    report = activity_import(
-        source=_file(tmp_path, "donnees.zip", payloads.bogus_columns_header(100_000))
-    )
+    report = _import(tmp_path, payloads.bogus_columns_header(100_000))
 
     assert len(report.problems) == sources.MAX_LISTED_PROBLEMS
     assert report.problems[0].message.startswith("colonne inconnue")
@@ -103,9 +101,7 @@ def test_made_up_column_names_are_counted_together_not_one_counter_each(tmp_path
 
 
 def test_a_row_wider_than_its_header_is_one_problem_however_wide(tmp_path):
-    report = activity_import(
-        source=_file(tmp_path, "donnees.zip", payloads.filled_columns_row(200_000))
-    )
+    report = _import(tmp_path, payloads.filled_columns_row(200_000))
 
     assert [str(problem) for problem in report.problems] == [
         "porteurs.csv, ligne 2, colonne n° 4 : 200\u202f000 valeurs hors des colonnes de "
@@ -127,40 +123,37 @@ def _peak_while_reading(path) -> tuple[int, list[str]]:
     return peak, [str(problem) for problem in dataset.problems]
 
 
-def test_an_endless_field_stops_at_the_cell_limit_in_bounded_memory(tmp_path):
-    path = _file(tmp_path, "donnees.zip", payloads.long_field(40 * 1024 * 1024))
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        pytest.param(
+            lambda: payloads.long_field(40 * 1024 * 1024),
+            "porteurs.csv, ligne 2, colonne last_name : cellule trop longue : 100\u202f000 "
+            "caractères au plus ; raccourcissez ce texte (ou vérifiez qu'il s'agit bien d'un "
+            "fichier CSV du format).",
+            id="a 40 MB cell",
+        ),
+        pytest.param(
+            lambda: payloads.long_field(40 * 1024 * 1024, quoted=True),
+            'porteurs.csv, ligne 2, colonne last_name : un guillemet (") ouvert au début de '
+            "cette cellule n'est pas refermé avant 100\u202f000 caractères : refermez-le, ou "
+            "retirez-le.",
+            id="a quote never closed",
+        ),
+        pytest.param(
+            lambda: payloads.long_line(40 * 1024 * 1024),
+            "porteurs.csv, ligne 2 : ligne trop longue : 1\u202f000\u202f000 caractères au "
+            "plus ; elle a sans doute bien plus de cellules que l'en-tête n'a de colonnes.",
+            id="a 40 MB line",
+        ),
+    ],
+)
+def test_an_endless_cell_or_line_stops_at_its_limit_in_bounded_memory(tmp_path, content, problem):
+    path = _file(tmp_path, "donnees.zip", content())
 
     peak, problems = _peak_while_reading(path)
 
-    assert problems == [
-        "porteurs.csv, ligne 2, colonne last_name : cellule trop longue : 100\u202f000 "
-        "caractères au plus ; raccourcissez ce texte (ou vérifiez qu'il s'agit bien d'un "
-        "fichier CSV du format)."
-    ]
-    assert peak < 20 * 1024 * 1024, peak
-
-
-def test_a_quote_never_closed_is_named_as_such(tmp_path):
-    path = _file(tmp_path, "donnees.zip", payloads.long_field(40 * 1024 * 1024, quoted=True))
-
-    peak, problems = _peak_while_reading(path)
-
-    assert problems == [
-        'porteurs.csv, ligne 2, colonne last_name : un guillemet (") ouvert au début de cette '
-        "cellule n'est pas refermé avant 100\u202f000 caractères : refermez-le, ou retirez-le."
-    ]
-    assert peak < 20 * 1024 * 1024, peak
-
-
-def test_an_endless_line_stops_at_the_line_limit_in_bounded_memory(tmp_path):
-    path = _file(tmp_path, "donnees.zip", payloads.long_line(40 * 1024 * 1024))
-
-    peak, problems = _peak_while_reading(path)
-
-    assert problems == [
-        "porteurs.csv, ligne 2 : ligne trop longue : 1\u202f000\u202f000 caractères au plus ; "
-        "elle a sans doute bien plus de cellules que l'en-tête n'a de colonnes."
-    ]
+    assert problems == [problem]
     assert peak < 20 * 1024 * 1024, peak
 
 
@@ -241,7 +234,7 @@ def _inline(text: str) -> bytes:
 def _sheet_with_row(row: bytes) -> bytes:
     content = payloads.workbook([["ref", "last_name", "first_name"]])
     end = b"</sheetData>"
-    return payloads._rewrite(
+    return payloads.rewrite_part(
         content, "xl/worksheets/sheet1.xml", lambda xml: xml.replace(end, row + end)
     )
 
