@@ -121,6 +121,24 @@ def rewrite_part(content: bytes, part: str, change) -> bytes:
     return buffer.getvalue()
 
 
+def bad_dates(rows: int = 1_000_000) -> bytes:
+    """porteurs.csv whose every row has a date nobody can read: a problem a row."""
+    return zipped(
+        "porteurs.csv",
+        [(b"ref,last_name,first_name,consent_on\n", 1)]
+        + [(b"p%d,Dupont,Ana,hier\n" % index, 1) for index in range(rows)],
+    )
+
+
+def holders(rows: int = 200_000) -> bytes:
+    """porteurs.csv of `rows` sound rows: a large import that goes through."""
+    return zipped(
+        "porteurs.csv",
+        [(b"ref,last_name,first_name,email\n", 1)]
+        + [(b"p%d,Dupont,Ana,ana%d@example.org\n" % (index, index), 1) for index in range(rows)],
+    )
+
+
 # At the size of the issue: what `/usr/bin/time -v manage.py import_activity` measures.
 ISSUE_PAYLOADS = {
     "colonnes-vides-ligne.zip": empty_columns_row,
@@ -132,6 +150,8 @@ ISSUE_PAYLOADS = {
     "ligne-190-mo.zip": long_line,
     "dimension-xfd.xlsx": lying_dimension,
     "cellule-1048576.xlsx": far_cell,
+    "dates-illisibles-1-million.zip": bad_dates,
+    "porteurs-200-000.zip": holders,
 }
 
 

@@ -30,16 +30,8 @@ def _import(tmp_path, content: bytes, name: str = "donnees.zip"):
     return activity_import(source=_file(tmp_path, name, content))
 
 
-def _bad_dates(rows: int) -> bytes:
-    """porteurs.csv (zipped) whose every row has a date nobody can read."""
-    lines = "".join(f"p{i},Dupont,Ana,hier\n" for i in range(rows))
-    return payloads.zipped(
-        "porteurs.csv", [(("ref,last_name,first_name,consent_on\n" + lines).encode(), 1)]
-    )
-
-
 def test_problems_beyond_the_first_thousand_are_counted_by_file_and_column(tmp_path):
-    report = _import(tmp_path, _bad_dates(4000))
+    report = _import(tmp_path, payloads.bad_dates(4000))
 
     assert len(report.problems) == sources.MAX_LISTED_PROBLEMS
     assert report.problems[0].line == 2 and report.problems[-1].line == 1001
@@ -51,7 +43,7 @@ def test_problems_beyond_the_first_thousand_are_counted_by_file_and_column(tmp_p
 
 
 def test_the_report_a_job_keeps_stays_small_and_reads_back_whole(tmp_path):
-    report = _import(tmp_path, _bad_dates(4000))
+    report = _import(tmp_path, payloads.bad_dates(4000))
 
     kept = json.dumps(report.to_dict())
 
@@ -65,7 +57,7 @@ def test_the_report_a_job_keeps_stays_small_and_reads_back_whole(tmp_path):
 
 
 def test_a_report_kept_by_the_previous_version_still_reads(tmp_path):
-    report = _import(tmp_path, _bad_dates(3))
+    report = _import(tmp_path, payloads.bad_dates(3))
     kept = report.to_dict()
     del kept["more"]
 
@@ -191,7 +183,7 @@ def test_an_invisible_character_in_a_column_name_is_named(tmp_path):
 
 
 def test_the_import_page_lists_the_first_problems_and_counts_the_rest(staff_client):
-    upload = SimpleUploadedFile("donnees.zip", _bad_dates(1500), "application/zip")
+    upload = SimpleUploadedFile("donnees.zip", payloads.bad_dates(1500), "application/zip")
 
     response = staff_client.post(reverse("exchange:import_check"), {"file": upload}, follow=True)
 
