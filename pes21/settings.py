@@ -191,14 +191,9 @@ AXES_VERBOSE = False
 PASSWORD_RESET_PER_ADDRESS = envint("PASSWORD_RESET_PER_ADDRESS", 3)
 PASSWORD_RESET_PER_CLIENT = envint("PASSWORD_RESET_PER_CLIENT", 10)
 
-# The reset counters live in the cache: files under var/ are shared by the server's processes
-# with nothing to install or create.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(Path(os.environ.get("CACHE_DIR", VAR_DIR / "cache"))),
-    }
-}
+# Nothing the processes must share lives in a cache (throttle counters, sessions and tasks are
+# in the database), so each process keeps its own in memory: no file, no server to run.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
@@ -212,7 +207,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Documents and pending imports, in the database: every server sees them (pes21/storage.py).
+    "default": {"BACKEND": "pes21.storage.DatabaseStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -221,8 +217,10 @@ STORAGES = {
         )
     },
 }
+# Where documents lived before they moved into the database: the migration that moved them
+# (pes21.0009) reads them from here; nothing else does.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-# Uploaded documents are never served as static files: no URL routes MEDIA_URL, and
+# Uploaded documents are never served by URL: no URL routes MEDIA_URL, and
 # pes21.views.attachment_download checks who asks before streaming a file.
 MEDIA_URL = "/documents-non-servis/"
 MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", 10)
@@ -322,6 +320,11 @@ LOGGING = {
 # Background work (imports, e-mails, digests) is a task: a row in the database that a worker
 # process (`manage.py db_worker`) claims; any number of workers may run on any machine.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running import's worker writes the job's heartbeat this often; a job silent for
+# IMPORT_STALE_SECONDS is taken as dead (exchange/jobs.py). Generous: a loaded machine may
+# pause a thread for a few seconds, and a false verdict would roll a good import back.
+IMPORT_HEARTBEAT_SECONDS = envint("IMPORT_HEARTBEAT_SECONDS", 5)
+IMPORT_STALE_SECONDS = envint("IMPORT_STALE_SECONDS", 60)
 
 # An activity import checks and writes its rows a chunk at a time, so memory holds one chunk
 # of rows plus the refs (and ids) of the records the dataset defines: the cap on a file's
