@@ -34,7 +34,7 @@ EXCLUDED = [
     "auth.permission",
     "sessions",
     "admin.logentry",
-    "django_tasks_db",
+    "django_tasks_database",
     "pes21.throttlehit",
     "pes21.storedfile",
     "pes21.storedfilechunk",
