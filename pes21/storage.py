@@ -82,7 +82,11 @@ class DatabaseStorage(Storage):
     def _write(self, name: str, content) -> str:
         stored = StoredFile.objects.create(name=name, chunk_size=CHUNK_BYTES)
         size = 0
-        for number, piece in enumerate(content.chunks(CHUNK_BYTES)):
+        # Read a chunk at a time: File.chunks() of an upload kept in memory yields it whole.
+        if hasattr(content, "seek"):
+            content.seek(0)
+        pieces = iter(lambda: content.read(CHUNK_BYTES), b"")
+        for number, piece in enumerate(pieces):
             StoredFileChunk.objects.create(file=stored, number=number, data=piece)
             size += len(piece)
         StoredFile.objects.filter(pk=stored.pk).update(size=size)

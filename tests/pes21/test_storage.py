@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -26,6 +27,16 @@ def test_a_file_is_saved_in_chunks_and_read_back_whole(small_chunks):
     assert StoredFileChunk.objects.filter(file__name=name).count() == 5
     with default_storage.open(name) as handle:
         assert handle.read() == CONTENT
+
+
+def test_an_upload_held_in_memory_is_cut_in_chunks_too(small_chunks):
+    # Django's in-memory upload yields itself whole from chunks(), whatever size is asked.
+    upload = SimpleUploadedFile("donnees.zip", CONTENT)
+
+    name = default_storage.save("imports/donnees.zip", upload)
+
+    assert StoredFileChunk.objects.filter(file__name=name).count() == 5
+    assert default_storage.open(name).read() == CONTENT
 
 
 def test_reading_fetches_one_chunk_at_a_time_as_it_goes(small_chunks):
