@@ -21,7 +21,7 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.worker
 
-HOLDERS = 40_000  # enough for an import of several seconds, to be killed in its middle
+HOLDERS = 60_000  # enough for an import of several seconds, to be read and killed in its middle
 
 
 def _environment(database_url: str) -> dict[str, str]:
@@ -90,6 +90,14 @@ class _Site:
 
         with psycopg.connect(self.url) as db:
             return db.execute(sql, params).fetchone()
+
+    def refreshed_state(self, job_id: str) -> str:
+        """The job's state as the app reads it (a dead one marked interrupted)."""
+        return self.shell(
+            "from exchange.models import ImportJob\n"
+            "from exchange.jobs import job_refresh\n"
+            f"print(job_refresh(ImportJob.objects.get(pk={job_id!r})).state)"
+        ).splitlines()[-1]
 
     def job(self, job_id: str) -> tuple[str, int]:
         key = uuid.UUID(job_id).hex if self.vendor == "sqlite" else job_id
@@ -214,7 +222,11 @@ def test_a_worker_killed_during_an_import_leaves_nothing_and_the_job_says_interr
         else:
             # Its heartbeat tells the stage: rows are being written, uncommitted.
             _wait(lambda: site.job(job_id)[1] >= 55, seconds=120, what="the writing")
-        time.sleep(1)
+        # Alive, it is not called dead, even silent for longer than IMPORT_STALE_SECONDS (its
+        # heartbeat waits for the database on SQLite): the reader sees it holds the database.
+        time.sleep(4)
+        assert site.refreshed_state(job_id) == "en_cours"
+        assert site.holders() == before  # and what it wrote so far is not visible
     finally:
         worker.kill()  # SIGKILL: no clean-up of any kind
         worker.wait()
