@@ -633,6 +633,17 @@ def dashboard_figures(today: dt.date) -> dict:
     }
 
 
+def dashboard_follow_ups(today: dt.date) -> dict:
+    """The survival blocks of the year to date, where the report's figures hold them."""
+    period = Period.year_to_date(today)
+    return {
+        "complements": {
+            "creation": followups_selectors.creation_follow_up_figures(period),
+            "dla": followups_selectors.dla_follow_up_figures(period),
+        }
+    }
+
+
 # --- The dashboard's workload panels ---------------------------------------------------
 
 NEXT_STEPS_HORIZON_DAYS = 14

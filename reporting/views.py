@@ -25,7 +25,7 @@ from .forms import (
 )
 from .models import Focus, ReportEdition, ReportImage, TerritoryNarrative
 from .presentation import render_markdown
-from .registry import Scope, check, side_by_side
+from .registry import FigureView, Scope, check, side_by_side
 from .services import (
     edition_draft,
     edition_publish,
@@ -210,6 +210,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
         "figures": figures,
         "rows": _dashboard_rows(figures),
+        "survival": FigureView(selectors.dashboard_follow_ups(today))["complements"],
         "workload": selectors.staff_workload(today),
         "next_steps": selectors.next_steps_due(today),
         "horizon": today + dt.timedelta(days=selectors.NEXT_STEPS_HORIZON_DAYS),
