@@ -68,6 +68,8 @@ class Words:
 
 @dataclass(frozen=True)
 class Figure:
+    """One figure of the report, and all the outputs need to show it."""
+
     key: str  # dotted path in the report's figures (and the JSON export): "dla.diagnostics"
     section: str  # the report's part it belongs to (SECTIONS)
     label: str  # a line of the exports, the dashboard, the differences; a chart's title
@@ -525,7 +527,9 @@ REGISTRY = Registry(
             _S.since_creation_figures,
             Words("emploi consolidé", "emplois consolidés"),
         ),
-        # The charted figures of the years before, one row a year keyed by the figures' keys.
+        # The charted figures of the years up to the report's, a row a year keyed by the
+        # figures' keys; each chart shows in its figure's section, the rows stand with the totals
+        # since the creation.
         Figure(
             "historique", "depuis_creation", "Les années passées", _S.history, shape=Shape.TABLE
         ),
