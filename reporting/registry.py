@@ -601,7 +601,7 @@ def _unknown(node: Mapping, prefix: str, expected: Mapping[str, Figure]) -> Iter
         key = prefix + name
         if key in expected or (not prefix and name in META):
             continue
-        if isinstance(item, Mapping) and any(k.startswith(key + ".") for k in expected):
+        if isinstance(item, Mapping) and REGISTRY.is_group(key):
             yield from _unknown(item, key + ".", expected)
         else:
             yield key
