@@ -2,9 +2,7 @@
 
 import datetime as dt
 import io
-import json
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from django.core import checks
@@ -30,9 +28,6 @@ from reporting.services import edition_get_or_create, edition_publish, edition_r
 from tests.factories import ProjectFactory
 
 Y = 2022
-SNAPSHOT = json.loads(
-    (Path(__file__).parent / "snapshots" / "report-2022.json").read_text(encoding="utf-8")
-)
 
 
 def _registry_with(monkeypatch, old: str, *, schema: int = SCHEMA, added=(), **changes) -> None:
@@ -122,8 +117,8 @@ def test_a_template_reading_an_unknown_figure_raises_instead_of_printing_nothing
         unknown.render(Context({"figures": figures}))
 
 
-def test_a_figure_missing_from_a_set_of_figures_is_an_error_not_a_zero():
-    figures = json.loads(json.dumps(SNAPSHOT["figures"]))
+def test_a_figure_missing_from_a_set_of_figures_is_an_error_not_a_zero(report_2022):
+    figures = report_2022
     del figures["dla"]["diagnostics"]
 
     with pytest.raises(MissingFigure, match="dla.diagnostics"):
@@ -176,17 +171,19 @@ def test_publishing_keeps_the_registry_schema_and_reopening_drops_it(director):
     assert edition.figures_schema is None
 
 
-def _frozen_at_schema_1() -> ReportEdition:
+def _frozen_at_schema_1(figures: dict) -> ReportEdition:
     edition = edition_get_or_create(year=Y)
     ReportEdition.objects.filter(pk=edition.pk).update(
-        status="publie", frozen_figures=SNAPSHOT["figures"], figures_schema=1
+        status="publie", frozen_figures=figures, figures_schema=1
     )
     return ReportEdition.objects.get(pk=edition.pk)
 
 
 @pytest.mark.django_db
-def test_an_edition_frozen_before_a_figure_was_renamed_shows_it_under_its_new_key(monkeypatch):
-    _frozen_at_schema_1()
+def test_an_edition_frozen_before_a_figure_was_renamed_shows_it_under_its_new_key(
+    monkeypatch, report_2022
+):
+    _frozen_at_schema_1(report_2022)
     added = Figure(
         "complements.creation.porteurs_rencontres",
         "creation",
@@ -215,8 +212,8 @@ def test_an_edition_frozen_before_a_figure_was_renamed_shows_it_under_its_new_ke
 
 
 @pytest.mark.django_db
-def test_an_edition_frozen_at_an_unknown_schema_is_refused():
-    edition = _frozen_at_schema_1()
+def test_an_edition_frozen_at_an_unknown_schema_is_refused(report_2022):
+    edition = _frozen_at_schema_1(report_2022)
     ReportEdition.objects.filter(pk=edition.pk).update(figures_schema=SCHEMA + 1)
 
     with pytest.raises(FigureError, match="version"):
