@@ -1,3 +1,6 @@
+import json
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -86,3 +89,12 @@ def _tasks_must_not_fail(request):
     task_finished.disconnect(dispatch_uid="tests-task-failures")
     if failures and request.node.get_closest_marker("task_failure_expected") is None:
         pytest.fail("Une tâche a échoué :\n" + "\n".join(failures), pytrace=False)
+
+
+@pytest.fixture
+def report_2022() -> dict:
+    """Every figure of the 2022 sample's report (exchange/sample/2022 imported), as an edition
+    published before the figure registry froze them: tests/reporting/snapshots/report-2022.json,
+    a fresh copy for each test."""
+    snapshot = Path(__file__).parent / "reporting" / "snapshots" / "report-2022.json"
+    return json.loads(snapshot.read_text(encoding="utf-8"))["figures"]
