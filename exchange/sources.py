@@ -49,7 +49,9 @@ class Problem:
 # file can hold millions of bad cells (a 2 KB zip, a million columns): a person reads the
 # first ones, fixes the cause, and sends the file again.
 MAX_LISTED_PROBLEMS = 1000
-# What a problem may say: a cell quoted in full could be 100,000 characters.
+# What a problem may say: a cell quoted in full could be 100,000 characters, a zip entry's
+# name 65,535 (ImportProblem keeps 200 of a file's and a column's name).
+_MAX_FILE_CHARS = 150
 _MAX_COLUMN_CHARS = 80
 _MAX_MESSAGE_CHARS = 600
 
@@ -121,11 +123,16 @@ class ProblemLog:
 
 
 def _clipped(problem: Problem) -> Problem:
-    column, message = problem.column, problem.message
-    if len(column) <= _MAX_COLUMN_CHARS and len(message) <= _MAX_MESSAGE_CHARS:
+    file, column, message = problem.file, problem.column, problem.message
+    if (
+        len(file) <= _MAX_FILE_CHARS
+        and len(column) <= _MAX_COLUMN_CHARS
+        and len(message) <= _MAX_MESSAGE_CHARS
+    ):
         return problem
     return replace(
         problem,
+        file=_shortened(file, _MAX_FILE_CHARS),
         column=_shortened(column, _MAX_COLUMN_CHARS),
         message=_shortened(message, _MAX_MESSAGE_CHARS),
     )

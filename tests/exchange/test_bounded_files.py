@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accompaniment.models import Holder
 from exchange import sources
+from exchange.models import ImportJob
 from exchange.services import activity_import
 from exchange.sources import read_dataset
 
@@ -191,6 +192,8 @@ def test_the_import_page_lists_the_first_problems_and_counts_the_rest(staff_clie
     assert page.count("colonne consent_on : date illisible") == sources.MAX_LISTED_PROBLEMS
     assert "500 autres problèmes dans porteurs.csv, colonne consent_on" in page
     assert "Seuls les premiers problèmes sont détaillés" in page
+    job = ImportJob.objects.get()
+    assert (job.problem_count, job.problems.count()) == (1500, sources.MAX_LISTED_PROBLEMS)
 
 
 # --- workbooks ------------------------------------------------------------------------------
