@@ -331,7 +331,28 @@ def creation_survival(period) -> dict:
     figures = _outcomes(
         cohort, target="project", years=CREATION_SURVIVAL_YEARS, jobs_before="jobs_created"
     )
-    return {"annee_de_creation": cohort_year, **figures}
+    return {
+        "annee_de_creation": cohort_year,
+        **figures,
+        "premiere_annee_mesurable": _first_measurable_year(figures["structures"], cohort_year),
+    }
+
+
+def _first_measurable_year(structures: int, cohort_year: int) -> int | None:
+    """With an empty cohort, the first report year whose cohort holds a recorded creation, when
+    it is later (the records start after the cohort's year: nothing could be measured, which the
+    report says in words); None otherwise (a real zero: no structure created that year)."""
+    if structures:
+        return None
+    first = (
+        Project.objects.filter(status=ProjectStatus.CREATED, created_on__isnull=False)
+        .order_by("created_on")
+        .values_list("created_on", flat=True)
+        .first()
+    )
+    if first is None or first.year <= cohort_year:
+        return None
+    return first.year + CREATION_SURVIVAL_YEARS
 
 
 def dla_survival(period, years: int) -> dict:

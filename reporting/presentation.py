@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accompaniment.models import Series
 from followups.selectors import FIGURE_LABELS as FOLLOW_UP_FIGURE_LABELS
+from pes21.french import plural, typography
 
 from .selectors import NO_SERIES
 
@@ -21,31 +22,41 @@ NNBSP = "\u202f"  # narrow no-break space: thousands separator and French punctu
 
 # Every figure of the report, in the order a reader meets them, and the one place its words live:
 # dotted key -> (label of a row: exports, dashboard, charts; words after the number on a tile of
-# the page and the PDF, "" for a figure shown on no tile).
+# the page and the PDF, each plural ending marked "{s}" (`tile_words`), "" for a figure shown on
+# no tile).
 FIGURES: dict[str, tuple[str, str]] = {
     "dla.structures_beneficiaires": (
         "Structures bénéficiaires du DLA",
-        "structures bénéficiaires du DLA",
+        "structure{s} bénéficiaire{s} du DLA",
     ),
-    "dla.structures_accueillies": ("Structures accueillies", "structures accueillies"),
-    "dla.diagnostics": ("Diagnostics partagés", "diagnostics"),
-    "dla.ingenieries_individuelles": ("Ingénieries individuelles", "ingénieries individuelles"),
-    "dla.ingenieries_collectives": ("Ingénieries collectives", "ingénieries collectives"),
+    "dla.structures_accueillies": ("Structures accueillies", "structure{s} accueillie{s}"),
+    "dla.diagnostics": ("Diagnostics partagés", "diagnostic{s}"),
+    "dla.ingenieries_individuelles": ("Ingénieries individuelles", "ingénierie{s} individuelle{s}"),
+    "dla.ingenieries_collectives": ("Ingénieries collectives", "ingénierie{s} collective{s}"),
     "dla.ingenieries_collectives_structures": ("Structures en ingénierie collective", ""),
-    "dla.suivis_post": ("Suivis post-accompagnement", "suivis post"),
+    "dla.suivis_post": ("Suivis post-accompagnement", "suivi{s} post"),
     "dla.emplois_consolides": ("Emplois consolidés", ""),
-    "creation.projets_accueillis": ("Projets accueillis (Bénéfices'Créa)", "projets accueillis"),
-    "creation.projets_accompagnes": ("Projets accompagnés (Bénéfices'Créa)", "projets accompagnés"),
-    "creation.structures_creees": ("Structures créées (Bénéfices'Créa)", "structures créées"),
-    "creation.emplois_crees": ("Emplois créés (Bénéfices'Créa)", "emplois créés"),
-    "sensibilisation.ateliers_pes": ("Ateliers animés par le PES", "ateliers animés par le PES"),
+    "creation.projets_accueillis": (
+        "Projets accueillis (Bénéfices'Créa)",
+        "projet{s} accueilli{s}",
+    ),
+    "creation.projets_accompagnes": (
+        "Projets accompagnés (Bénéfices'Créa)",
+        "projet{s} accompagné{s}",
+    ),
+    "creation.structures_creees": ("Structures créées (Bénéfices'Créa)", "structure{s} créée{s}"),
+    "creation.emplois_crees": ("Emplois créés (Bénéfices'Créa)", "emploi{s} créé{s}"),
+    "sensibilisation.ateliers_pes": (
+        "Ateliers animés par le PES",
+        "atelier{s} animé{s} par le PES",
+    ),
     "sensibilisation.ateliers_collectif": ("Ateliers du collectif (partenaires compris)", ""),
-    "sensibilisation.formations": ("Formations", "formations"),
+    "sensibilisation.formations": ("Formations", "formation{s}"),
     "generateur.projets_accompagnes": (
         "Projets de territoire accompagnés",
-        "projets de territoire accompagnés",
+        "projet{s} de territoire accompagné{s}",
     ),
-    "vie_associative.benevoles_actifs": ("Bénévoles actifs", "bénévoles actifs"),
+    "vie_associative.benevoles_actifs": ("Bénévoles actifs", "bénévole{s} actif{s}"),
     "complements.dla.cout_eur": ("Coût des ingénieries DLA (€)", ""),
     "complements.dla.jours": ("Jours d'ingénierie DLA", ""),
     "complements.creation.rendez_vous": ("Rendez-vous avec les porteurs", ""),
@@ -60,30 +71,30 @@ FIGURES: dict[str, tuple[str, str]] = {
     "complements.sensibilisation.heures": ("Heures d'actions collectives animées", ""),
     "complements.generateur.actions": (
         "Actions sur les territoires",
-        "actions sur les territoires",
+        "action{s} sur les territoires",
     ),
     "complements.generateur.participants": (
         "Participants aux actions de territoire",
-        "participations aux actions",
+        "participation{s} aux actions",
     ),
     "complements.generateur.structures_creees": ("Structures créées sur les territoires", ""),
     "depuis_creation.porteurs_accueillis": (
         "Porteurs accueillis depuis la création",
-        "porteurs de projet accueillis",
+        "porteur{s} de projet accueilli{s}",
     ),
     "depuis_creation.projets_accueillis": ("Projets accueillis depuis la création", ""),
     "depuis_creation.structures_creees": (
         "Structures créées depuis la création",
-        "structures créées",
+        "structure{s} créée{s}",
     ),
-    "depuis_creation.emplois_crees": ("Emplois créés depuis la création", "emplois créés"),
+    "depuis_creation.emplois_crees": ("Emplois créés depuis la création", "emploi{s} créé{s}"),
     "depuis_creation.structures_dla_beneficiaires": (
         "Structures bénéficiaires du DLA depuis la création",
-        "structures bénéficiaires du DLA",
+        "structure{s} bénéficiaire{s} du DLA",
     ),
     "depuis_creation.emplois_consolides": (
         "Emplois consolidés depuis la création",
-        "emplois consolidés",
+        "emploi{s} consolidé{s}",
     ),
 }
 
@@ -144,9 +155,12 @@ def figure_label(key: str) -> str:
     return FIGURES[key][0] if key in FIGURES else key
 
 
-def tile_words(key: str) -> str:
-    """What a tile writes after the figure: "12 structures accueillies"."""
-    return FIGURES[key][1]
+def tile_words(key: str, count=None) -> str:
+    """What a tile writes after the figure, agreeing with it: "12 structures accueillies",
+    "1 structure accueillie" (French: singular for 0 and 1). The words mark each plural
+    ending "{s}"; without a count they read in the plural."""
+    words = FIGURES[key][1]
+    return words.replace("{s}", "s" if count is None or plural(count) else "")
 
 
 def figures_table(figures: dict) -> list[tuple[str, str, object]]:
@@ -182,18 +196,9 @@ def format_number(value, decimals: int | None = None) -> str:
     return text.replace(",", NNBSP).replace(".", ",")
 
 
-_BEFORE = re.compile(r"[ \u00a0]([;:!?»])")
-_AFTER = re.compile(r"«[ \u00a0]?")
-_TAG = re.compile(r"(<[^>]*>)")
-
-
 def french_typography(html: str) -> str:
-    """Narrow no-break spaces before ; : ! ? » and after «, outside HTML tags."""
-    parts = _TAG.split(html)
-    for index in range(0, len(parts), 2):  # even indexes are text, odd ones tags
-        text = _BEFORE.sub(NNBSP + r"\1", parts[index])
-        parts[index] = _AFTER.sub("«" + NNBSP, text)
-    return "".join(parts)
+    """The one French typography of the pages and the report (pes21.french.typography)."""
+    return typography(html)
 
 
 _ALLOWED_TAGS = {
