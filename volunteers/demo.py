@@ -118,7 +118,7 @@ def seed_cases(ctx: DemoContext, *, volunteers: list[Volunteer], skills: list[Sk
             expected_hours=rng.choice([None, 4, 6, 10, 15]),
             status=status,
             volunteer=volunteer,
-            opened_by=opener,
+            opened_by=project.referent or opener,
             taken_at=_aware(taken_on) if taken_on else None,
             confirmed_at=_aware(taken_on) if status == CaseStatus.CONFIRMED else None,
             closed_at=_aware(ctx.today) if status == CaseStatus.CLOSED else None,

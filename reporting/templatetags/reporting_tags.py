@@ -1,20 +1,11 @@
 import datetime as dt
 
 from django import template
-from django.utils import timezone
 from django.utils.formats import date_format
 
-from reporting.presentation import flatten, format_number, series_label, tile_words
+from reporting.presentation import format_number, series_label
 
 register = template.Library()
-
-# The home page's summary of the year to date.
-SUMMARY_FIGURES = [
-    "dla.structures_beneficiaires",
-    "creation.projets_accueillis",
-    "creation.projets_accompagnes",
-    "sensibilisation.ateliers_pes",
-]
 
 
 @register.filter
@@ -38,21 +29,6 @@ def delta(current, previous) -> str:
     if change == 0:
         return "="
     return ("+" if change > 0 else "−") + format_number(abs(change))
-
-
-@register.inclusion_tag("reporting/_dashboard_summary.html", takes_context=True)
-def dashboard_summary(context) -> dict:
-    """The year to date against the same date last year, for the home page."""
-    from reporting.selectors import dashboard_figures
-
-    today = timezone.localdate()
-    figures = dashboard_figures(today)
-    current, previous = flatten(figures["current"]), flatten(figures["previous"])
-    rows = [
-        {"value": current.get(key, 0), "words": tile_words(key), "previous": previous.get(key, 0)}
-        for key in SUMMARY_FIGURES
-    ]
-    return {"rows": rows, "today": today}
 
 
 @register.filter

@@ -1,0 +1,42 @@
+"""The report's part of each staff member's desk (pes21.desk): the year's figures so far."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from pes21.desk import DeskFigure, DeskSection, register
+from pes21.roles import is_staff_member
+
+from .presentation import flatten, tile_words
+from .selectors import dashboard_figures
+
+# The desk's figures of the year to date, beside the same date last year.
+DESK_FIGURES = [
+    "dla.structures_beneficiaires",
+    "creation.projets_accueillis",
+    "creation.projets_accompagnes",
+    "sensibilisation.ateliers_pes",
+]
+
+
+@register(order=90)
+def year_figures(user, today: dt.date) -> DeskSection | None:
+    """The year to date against the same date last year, by the report's rules."""
+    if not is_staff_member(user):
+        return None
+    figures = dashboard_figures(today)
+    current, previous = flatten(figures["current"]), flatten(figures["previous"])
+    return DeskSection(
+        key="chiffres",
+        title=f"L’année {today.year} à ce jour",
+        figures=[
+            DeskFigure(
+                value=current.get(key, 0),
+                words=tile_words(key, current.get(key, 0)),
+                previous=previous.get(key, 0),
+            )
+            for key in DESK_FIGURES
+        ],
+        more_url=reverse("reporting:dashboard"),
+        more_label="Tableau de bord complet",
+    )
