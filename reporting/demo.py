@@ -6,6 +6,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+from django.utils.formats import date_format
 from PIL import Image, ImageDraw
 
 from accompaniment.models import CollectiveAction, Project, Series
@@ -345,7 +346,10 @@ def _focuses(edition: ReportEdition, director) -> None:
         (
             "vie_associative",
             "Focus sur : une nouvelle bénévole",
-            "Une bénévole, porteuse de projet",
+            # Said of the volunteer the focus presents: when she joined, as her record says.
+            f"Bénévole au Pôle depuis {date_format(volunteer.joined_on, 'F Y')}"
+            if volunteer
+            else "Une bénévole du Pôle",
             "« Je me retrouve dans le cheminement du Pôle, ses valeurs, son éthique, ses équipes, "
             "ses missions. »",
             {"volunteer": volunteer},

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import re
+import sys
 from decimal import Decimal
 
 import pytest
@@ -114,3 +115,11 @@ def test_staff_downloads_the_pdf_and_a_volunteer_cannot(client, staff, volunteer
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_build_report_in_a_terminal_writes_the_pdf_beside_you(tmp_path, monkeypatch):
+    # The README's command, typed without --output: a PDF cannot show in a terminal.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    call_command("build_report", year=Y, format="pdf")
+    assert (tmp_path / f"rapport-activite-{Y}.pdf").read_bytes().startswith(b"%PDF")
