@@ -331,19 +331,14 @@ def creation_survival(period) -> dict:
     figures = _outcomes(
         cohort, target="project", years=CREATION_SURVIVAL_YEARS, jobs_before="jobs_created"
     )
-    return {
-        "annee_de_creation": cohort_year,
-        **figures,
-        "premiere_annee_mesurable": _first_measurable_year(figures["structures"], cohort_year),
-    }
+    return {"annee_de_creation": cohort_year, **figures}
 
 
-def _first_measurable_year(structures: int, cohort_year: int) -> int | None:
-    """With an empty cohort, the first report year whose cohort holds a recorded creation, when
-    it is later (the records start after the cohort's year: nothing could be measured, which the
-    report says in words); None otherwise (a real zero: no structure created that year)."""
-    if structures:
-        return None
+def first_measurable_survival_year(cohort_year: int) -> int | None:
+    """When a three-year cohort is empty: the first report year whose cohort holds a recorded
+    creation, if the records start after `cohort_year` (nothing could be measured yet, which the
+    report says in words); None when they start before it (a real zero: no structure was created
+    that year) or hold no creation at all."""
     first = (
         Project.objects.filter(status=ProjectStatus.CREATED, created_on__isnull=False)
         .order_by("created_on")
@@ -379,29 +374,3 @@ def dla_follow_up_figures(period) -> dict:
         f"suivi_{years}_an{'s' if years > 1 else ''}": dla_survival(period, years)
         for years in DLA_FOLLOW_UP_YEARS
     }
-
-
-_FIGURE_PARTS = {
-    "structures": "structures",
-    "suivies": "structures suivies",
-    "non_renseignees": "structures sans réponse",
-    "actives": "structures en activité",
-    "reprises": "structures reprises",
-    "arretees": "structures arrêtées",
-    "taux_survie": "taux de survie (%)",
-    "emplois_avant": "emplois au départ",
-    "emplois_apres": "emplois",
-    "etp_apres": "ETP",
-}
-
-
-def _labels(prefix: str, title: str) -> dict[str, str]:
-    return {f"{prefix}.{key}": f"{title} : {label}" for key, label in _FIGURE_PARTS.items()}
-
-
-# Dotted key -> French label of every follow-up figure, for the exports and the diff.
-FIGURE_LABELS: dict[str, str] = {
-    **_labels("complements.creation.survie_3_ans", "Structures créées il y a 3 ans"),
-    **_labels("complements.dla.suivi_1_an", "Structures DLA, 1 an après l'ingénierie"),
-    **_labels("complements.dla.suivi_2_ans", "Structures DLA, 2 ans après l'ingénierie"),
-}

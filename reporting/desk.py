@@ -7,10 +7,11 @@ from django.urls import reverse
 from pes21.desk import DeskFigure, DeskSection, register
 from pes21.roles import is_staff_member
 
-from .presentation import flatten, tile_words
+from .registry import Scope, check, tile_words, value
 from .selectors import dashboard_figures
 
-# The desk's figures of the year to date, beside the same date last year.
+# The desk's figures of the year to date, beside the same date last year: registered tiles of
+# the contract's figures (`reporting.checks` makes sure of it).
 DESK_FIGURES = [
     "dla.structures_beneficiaires",
     "creation.projets_accueillis",
@@ -25,15 +26,16 @@ def year_figures(user, today: dt.date) -> DeskSection | None:
     if not is_staff_member(user):
         return None
     figures = dashboard_figures(today)
-    current, previous = flatten(figures["current"]), flatten(figures["previous"])
+    current = check(figures["current"], scope=Scope.CONTRACT)
+    previous = check(figures["previous"], scope=Scope.CONTRACT)
     return DeskSection(
         key="chiffres",
         title=f"L’année {today.year} à ce jour",
         figures=[
             DeskFigure(
-                value=current.get(key, 0),
-                words=tile_words(key, current.get(key, 0)),
-                previous=previous.get(key, 0),
+                value=value(current, key),
+                words=tile_words(key, value(current, key)),
+                previous=value(previous, key),
             )
             for key in DESK_FIGURES
         ],
