@@ -296,7 +296,9 @@ def _name_events(year: int) -> None:
     # A year drawn with fewer events gets the rest of the report's Mois de l'ESS.
     for number, (series, month, day) in enumerate(dated[len(events) :], start=len(events)):
         CollectiveAction.objects.create(
-            ref=f"DA-{year}-{number:02d}",
+            # After the demo's other refs (DA000001…): the export's order is the refs', and two
+            # events of one day then come back in the order the report lists them.
+            ref=f"DA9{year % 100:02d}{number:03d}",
             date=dt.date(year, month, day),
             kind="evenement",
             series=series,
