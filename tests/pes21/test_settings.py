@@ -134,6 +134,7 @@ def test_the_local_settings_are_never_read_when_the_environment_sets_the_secret_
         show,
         PES21_VAR_DIR=str(tmp_path),
         SECRET_KEY="a-long-production-secret-" + "k7Q2" * 12,
+        ALLOWED_HOSTS="pes21.example.org",
     )
     assert local.stdout.strip().endswith("True"), local.stderr
     assert production.stdout.strip().endswith("False"), production.stderr
