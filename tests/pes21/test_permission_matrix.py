@@ -69,6 +69,7 @@ MATRIX = [
     ("followups:agenda", "GET", ("login", 403, 403, 200, 200)),
     # The feed's secret token is its only key (calendar applications cannot log in).
     ("followups:calendar_feed", "GET", (200, 200, 200, 200, 200)),
+    ("followups:calendar_details", "POST", ("login", 403, 403, 302, 302)),
     ("followups:calendar_remove", "POST", ("login", 403, 403, 302, 302)),
     ("followups:calendar_renew", "POST", ("login", 403, 403, 302, 302)),
     ("followups:follow_up_edit", "GET", ("login", 403, 403, 200, 200)),
