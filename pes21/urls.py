@@ -25,7 +25,7 @@ urlpatterns = [
     path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "compte/mot-de-passe/",
-        auth_views.PasswordChangeView.as_view(),
+        accounts.ThrottledPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
