@@ -146,3 +146,25 @@ class LoginForm(AuthenticationForm):
             for name in ("username", "password"):
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
         return valid
+
+
+class SecondFactorCodeForm(forms.Form):
+    """A code of the second factor: six digits from the application, or a backup code."""
+
+    code = forms.CharField(
+        label="Code de vérification",
+        max_length=30,
+        error_messages={"required": "Saisissez le code."},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def __init__(self, *args, help_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = help_text

@@ -87,6 +87,10 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # Before pes21: its admin takes the devices' pages away (pes21/admin.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pes21",
     "accompaniment",
     "dla",
@@ -106,8 +110,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Every page requires login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # ...and the second factor, for whoever turned it on (pes21/second_factor.py).
+    "pes21.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -193,6 +200,11 @@ AXES_VERBOSE = False
 # never signed in to it gets one try per growing delay (2, 4, 8… s, at most the maximum).
 LOGIN_ACCOUNT_FAILURE_LIMIT = envint("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
 LOGIN_ACCOUNT_MAX_DELAY_SECONDS = envint("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 300)
+
+# Two-factor sign-in (pes21/second_factor.py): anyone may turn it on in « Mon compte »; with
+# TWO_FACTOR_REQUIRED, the team, the direction and the administrators must before any page.
+TWO_FACTOR_REQUIRED = envbool("TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = "PES 21"
 
 # Password-reset e-mails per address, and reset requests per client address, in an hour.
 PASSWORD_RESET_PER_ADDRESS = envint("PASSWORD_RESET_PER_ADDRESS", 3)
