@@ -70,7 +70,8 @@ def person_erase(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         )
         messages.success(
             request,
-            "La personne est anonymisée ; les chiffres annuels sont inchangés. " + erasure.actions,
+            "La personne est anonymisée ; les chiffres annuels sont inchangés. Ce qui a été fait, "
+            f"champ par champ, est au registre des anonymisations (n° {erasure.pk}).",
         )
         return redirect(person.get_absolute_url())
     return render(request, "privacy/erase.html", {"person": person, "form": form, "kind": kind})
@@ -95,11 +96,13 @@ def retention(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             reason = f"Durée de conservation dépassée ({settings.RETENTION_MONTHS} mois)"
-            for holder in Holder.objects.filter(pk__in=form.cleaned_data["holders"]):
-                services.holder_anonymise(holder=holder, user=request.user, reason=reason)
-            for volunteer in Volunteer.objects.filter(pk__in=form.cleaned_data["volunteers"]):
-                services.volunteer_anonymise(volunteer=volunteer, user=request.user, reason=reason)
-            count = len(form.cleaned_data["holders"]) + len(form.cleaned_data["volunteers"])
+            erasures = services.people_anonymise(
+                holders=Holder.objects.filter(pk__in=form.cleaned_data["holders"]),
+                volunteers=Volunteer.objects.filter(pk__in=form.cleaned_data["volunteers"]),
+                user=request.user,
+                reason=reason,
+            )
+            count = len(erasures)
             messages.success(request, f"{count} personne(s) anonymisée(s).")
             return redirect("privacy:retention")
         for error in form.non_field_errors() + form.errors.get("confirm", []):
