@@ -178,7 +178,11 @@ class Matcher:
                 and number.national_number == own.national_number
                 for own in self.numbers
             ):
-                spans.append((match.start, match.end))
+                start, raw = match.start, match.raw_string
+                # « (06 11 22 33 44) »: the matcher takes the opening bracket, not its pair.
+                while raw.startswith("(") and raw.count("(") > raw.count(")"):
+                    start, raw = start + 1, raw[1:]
+                spans.append((start, match.end))
         for start, end in reversed(spans):
             text = text[:start] + ANONYMISED + text[end:]
         return text, len(spans)

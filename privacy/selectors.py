@@ -79,5 +79,9 @@ def volunteers_past_retention(*, today: dt.date, months: int) -> QuerySet:
     )
 
 
+def recent_erasures(*, limit: int) -> QuerySet:
+    return Erasure.objects.select_related("erased_by").order_by("-erased_at", "-pk")[:limit]
+
+
 def is_erased(*, kind: str, object_id: int) -> bool:
     return Erasure.objects.filter(kind=kind, object_id=object_id).exists()
