@@ -124,6 +124,15 @@ class Matcher:
         self.identity = identity
         self.numbers = identity.numbers
         self.pattern = self._pattern(broad)
+        # Cheap first looks: phonenumbers' matcher is slow, and most texts hold no number of
+        # theirs; in a text where even the database's wider pattern finds nothing, nobody is.
+        national = {str(n.national_number) for n in self.numbers}
+        self._their_digits = (
+            re.compile("|".join(_digits(n) for n in national)) if national else None
+        )
+        self._db_patterns = {escapes: self._db_pattern(escapes) for escapes in (False, True)}
+        wide = self._db_patterns[False]
+        self._wide = re.compile(wide, re.IGNORECASE) if wide and not broad else None
 
     def _pattern(self, broad: bool) -> re.Pattern | None:
         first, last = self.identity.first_name.strip(), self.identity.last_name.strip()
@@ -155,6 +164,9 @@ class Matcher:
 
     def db_pattern(self, *, json_escapes: bool = False) -> str | None:
         """What the database looks for first (see the module): wider than the matcher."""
+        return self._db_patterns[json_escapes]
+
+    def _db_pattern(self, json_escapes: bool) -> str | None:
         parts = []
         last = self.identity.last_name.strip()
         if _names_ok(last):
@@ -166,7 +178,7 @@ class Matcher:
         return "|".join(f"(?:{p})" for p in parts) or None
 
     def _replace_phones(self, text: str) -> tuple[str, int]:
-        if not self.numbers or not any(c.isdigit() for c in text):
+        if self._their_digits is None or not self._their_digits.search(text):
             return text, 0
         spans = []
         for match in phonenumbers.PhoneNumberMatcher(
@@ -189,7 +201,7 @@ class Matcher:
 
     def sub(self, text: str) -> tuple[str, int]:
         """The text without the person, and how many times they were found in it."""
-        if not text:
+        if not text or (self._wide is not None and not self._wide.search(text)):
             return text, 0
         text, count = self._replace_phones(text)
         if self.pattern is None:

@@ -356,7 +356,10 @@ def _erase_everywhere(entry: Entry, people: list[Person], files: list) -> None:
             rows = rows.alias(**{alias: Cast(text_field.name, models.TextField())})
             conditions.append(Q(**{f"{alias}__iregex": escaped}))
         else:
-            conditions.append(Q(**{f"{text_field.name}__iregex": plain}))
+            # Empty texts first: SQLite then skips its regular expression (a Python call) there.
+            conditions.append(
+                ~Q(**{text_field.name: ""}) & Q(**{f"{text_field.name}__iregex": plain})
+            )
     rows = rows.filter(reduce(operator.or_, conditions))
     _erase_in_rows(entry, rows, [(p, p.strict) for p in people], files)
 

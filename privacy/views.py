@@ -16,6 +16,7 @@ from volunteers.models import Volunteer
 from . import selectors, services
 from .forms import BulkErasureForm, ErasureForm
 from .models import PersonKind
+from .tasks import anonymise_people
 
 # The register's latest entries shown under the list (all of them are in the admin).
 REGISTER_LIMIT = 20
@@ -98,14 +99,18 @@ def retention(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             reason = f"Durée de conservation dépassée ({settings.RETENTION_MONTHS} mois)"
-            erasures = services.people_anonymise(
-                holders=Holder.objects.filter(pk__in=form.cleaned_data["holders"]),
-                volunteers=Volunteer.objects.filter(pk__in=form.cleaned_data["volunteers"]),
-                user=request.user,
+            anonymise_people.enqueue(
+                holder_ids=form.cleaned_data["holders"],
+                volunteer_ids=form.cleaned_data["volunteers"],
+                user_id=request.user.pk,
                 reason=reason,
             )
-            count = len(erasures)
-            messages.success(request, f"{count} personne(s) anonymisée(s).")
+            count = len(form.cleaned_data["holders"]) + len(form.cleaned_data["volunteers"])
+            messages.success(
+                request,
+                f"Anonymisation de {count} personne(s) lancée : chacune apparaît au registre "
+                "ci-dessous dès qu'elle est faite.",
+            )
             return redirect("privacy:retention")
         for error in form.non_field_errors() + form.errors.get("confirm", []):
             messages.error(request, error)

@@ -9,6 +9,7 @@ from accompaniment.models import Holder, Meeting, Project
 from privacy.models import Erasure
 from privacy.selectors import holders_past_retention, retention_limit, volunteers_past_retention
 from privacy.services import holders_last_contact_refresh
+from privacy.tasks import anonymise_people
 from tests import factories
 
 
@@ -160,6 +161,16 @@ def test_people_erased_together_are_each_taken_out_and_each_get_a_register_line(
     page = director_client.get(reverse("privacy:retention")).content.decode()
     assert "Registre des anonymisations" in page
     assert page.count("Projets – résumé : remplacé par « [anonymisé] » dans 1 ligne") == 2
+
+
+def test_a_second_bulk_erasure_of_the_same_people_skips_them(db):
+    holder = factories.HolderFactory(last_name="Ancien")
+    arguments = {"holder_ids": [holder.pk], "volunteer_ids": [], "user_id": None, "reason": "x"}
+
+    # Two tasks queued before either ran (two clicks, two tabs): the second finds no one.
+    assert anonymise_people.call(**arguments) == 1
+    assert anonymise_people.call(**arguments) == 0
+    assert Erasure.objects.filter(kind="porteur", object_id=holder.pk).count() == 1
 
 
 def test_retention_page_is_for_the_director(staff_client):
