@@ -23,6 +23,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accompaniment.models import Holder, Meeting, Project
+from pes21.bulk import batches
 from pes21.exports import Export, french_cell
 from pes21.models import Attachment, User
 from volunteers.models import Case, Volunteer
@@ -191,6 +192,9 @@ def _condition(lookups, anchors: dict[str, list]) -> Q | None:
     return reduce(operator.or_, conditions) if conditions else None
 
 
+# Rows read, changed and written at a time: memory stays bounded whatever a table holds.
+BATCH_ROWS = 500
+
 # The register's words for what was done.
 SET, BLANKED, DELETED = "valeurs neutres", "vidé", "supprimé"
 REPLACED = f"remplacé par « {ANONYMISED} »"
@@ -269,48 +273,40 @@ def _replaced(value, model_field, matcher: Matcher, row) -> tuple[object, int]:
     return new, count
 
 
-def _erase_in_rows(
-    entry: Entry, rows: models.QuerySet, people: list[tuple[Person, Matcher]], files
-):
-    """Each person (with the matcher for these rows) out of the rows' texts; a row whose
-    `delete` field names one of them is deleted."""
+def _erase_in_rows(entry: Entry, rows: models.QuerySet, people: list, files: list) -> None:
+    """Each (person, matcher for these rows) out of the rows' texts; a row whose `delete`
+    field names one of them is deleted."""
     text_fields = [f for f in entry.fields(REPLACE, BLANK) if _is_text(f)]
     doomed_by = [f.name for f in entry.fields(DELETE) if _is_text(f)]
     if not (text_fields or doomed_by) or not people:
         return
-    pk_name = entry.model._meta.pk.name
+    manager = entry.model._base_manager
     names = [f.name for f in text_fields] + doomed_by
-
-    def flush(changed: list, touched: set, doomed: list) -> None:
-        if changed:
-            entry.model._base_manager.bulk_update(changed, sorted(touched), batch_size=500)
-            if bump := _version_bump(entry):
-                entry.model._base_manager.filter(pk__in=[r.pk for r in changed]).update(**bump)
-        if doomed:
-            _delete_rows(entry.model._base_manager.filter(pk__in=doomed), entry, files)
-        changed.clear(), touched.clear(), doomed.clear()
-
-    changed, touched, doomed = [], set(), []
-    for row in rows.only(pk_name, *names).iterator(chunk_size=500):
-        naming = next(
-            (
-                person
-                for person, matcher in people
-                if any(matcher.found_in(str(getattr(row, name) or "")) for name in doomed_by)
-            ),
-            None,
-        )
-        if naming is not None:
-            _tally(naming, entry, DELETED)
-            doomed.append(row.pk)
-        else:
-            dirty = _replace_in_row(entry, row, text_fields, people)
-            if dirty:
+    # The ids first, then the rows a batch at a time: no cursor stays open on a table that
+    # the batches change (SQLite does not isolate the two).
+    for batch in batches(rows.values_list("pk", flat=True), BATCH_ROWS):
+        changed, touched, doomed = [], set(), []
+        for row in manager.filter(pk__in=batch).only(*names):
+            naming = next(
+                (
+                    person
+                    for person, matcher in people
+                    if any(matcher.found_in(str(getattr(row, n) or "")) for n in doomed_by)
+                ),
+                None,
+            )
+            if naming is not None:
+                _tally(naming, entry, DELETED)
+                doomed.append(row.pk)
+            elif dirty := _replace_in_row(entry, row, text_fields, people):
                 changed.append(row)
                 touched |= dirty
-        if len(changed) + len(doomed) >= 500:
-            flush(changed, touched, doomed)
-    flush(changed, touched, doomed)
+        if changed:
+            manager.bulk_update(changed, sorted(touched))
+            if bump := _version_bump(entry):
+                manager.filter(pk__in=[row.pk for row in changed]).update(**bump)
+        if doomed:
+            _delete_rows(manager.filter(pk__in=doomed), entry, files)
 
 
 def _replace_in_row(entry: Entry, row, text_fields, people) -> set[str]:
