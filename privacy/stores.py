@@ -16,7 +16,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +31,8 @@ IN_PROGRESS = ".en-cours"
 class Store:
     label: str
     rule: str
-    # (one matcher per person) -> how many files each person was found in; writes on commit.
-    erase: Callable[[Sequence[Matcher]], list[int]]
+    # A person's matcher -> how many files they were found in; writes once committed.
+    erase: Callable[[Matcher], int]
 
 
 def _root() -> Path:
@@ -47,8 +47,8 @@ def _write_json(path: Path, state) -> None:
     os.replace(temporary, path)
 
 
-def erase_from_import_jobs(matchers: Sequence[Matcher]) -> list[int]:
-    found = [0] * len(matchers)
+def erase_from_import_jobs(matcher: Matcher) -> int:
+    found = 0
     root = _root()
     if not root.is_dir():
         return found
@@ -57,13 +57,9 @@ def erase_from_import_jobs(matchers: Sequence[Matcher]) -> list[int]:
             state = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        changed = False
-        for index, matcher in enumerate(matchers):
-            state, count = sub_in_json(state, matcher.sub)
-            if count:
-                found[index] += 1
-                changed = True
-        if changed:
+        state, count = sub_in_json(state, matcher.sub)
+        if count:
+            found += 1
             transaction.on_commit(lambda path=path, state=state: _write_json(path, state))
     return found
 
@@ -80,18 +76,15 @@ def _upload_names(folder: Path, matcher: Matcher) -> bool:
     return False
 
 
-def erase_from_pending_uploads(matchers: Sequence[Matcher]) -> list[int]:
-    found = [0] * len(matchers)
+def erase_from_pending_uploads(matcher: Matcher) -> int:
+    found = 0
     root = _root()
     if not root.is_dir():
         return found
     for folder in root.iterdir():
-        if not folder.is_dir() or folder.name.endswith(IN_PROGRESS):
-            continue
-        named = [index for index, m in enumerate(matchers) if _upload_names(folder, m)]
-        for index in named:
-            found[index] += 1
-        if named:
+        waiting = folder.is_dir() and not folder.name.endswith(IN_PROGRESS)
+        if waiting and _upload_names(folder, matcher):
+            found += 1
             transaction.on_commit(lambda folder=folder: shutil.rmtree(folder, ignore_errors=True))
     return found
 
