@@ -314,6 +314,40 @@ DECLARATIONS: tuple[Declaration, ...] = (
         never=("key",),
         why="une empreinte (SHA-256) : les compteurs ne gardent jamais la valeur comptée",
     ),
+    # The database storage (pes21.storage) keeps the bytes of every file field: a stored
+    # file goes when the field naming it is erased (an attachment, an upload), never alone.
+    Declaration(
+        "pes21.StoredFile",
+        never=("name",),
+        why="le nom tiré au hasard d'un fichier, effacé avec le champ qui le nomme",
+    ),
+    Declaration(
+        "pes21.StoredFileChunk",
+        never=("data",),
+        why="les octets d'un fichier, effacés avec le champ qui le nomme",
+    ),
+    # --- Imports: jobs, their problems, files waiting for confirmation ------------------------
+    Declaration(
+        "exchange.ImportJob",
+        label="Imports",
+        replace=("filename", "summary"),
+        never=("state", "stage", "task_id"),
+        why="l'état d'un import et des noms de code",
+    ),
+    # A problem quotes the cell it is about.
+    Declaration(
+        "exchange.ImportProblem",
+        label="Problèmes des imports",
+        replace=("file", "column", "message"),
+    ),
+    # A file waiting for its confirmation is read whole by privacy.stores: one naming the
+    # person goes, or confirming it would write them back.
+    Declaration(
+        "exchange.ImportUpload",
+        label="Fichiers d'import en attente",
+        replace=("filename",),
+        delete=("file",),
+    ),
     Declaration(
         "privacy.Erasure",
         replace=("reason",),

@@ -405,14 +405,15 @@ def _register(person: Person, stores: list[tuple[str, str, int]]) -> str:
 
 def _erase(person: Person, user: User | None, reason: str) -> Erasure:
     files: list = []
-    all_entries = list(entries())
-    for erase in (_erase_own, _erase_linked, _erase_everywhere):
-        for entry in all_entries:
-            erase(entry, person, files)
+    # The stores first: they read what the map's rules would rewrite (a file's name).
     stores = [
         (store.label, REPLACED if store.rule == REPLACE else DELETED, store.erase(person.strict))
         for store in STORES
     ]
+    all_entries = list(entries())
+    for erase in (_erase_own, _erase_linked, _erase_everywhere):
+        for entry in all_entries:
+            erase(entry, person, files)
 
     def remove_files() -> None:
         for storage, name in files:

@@ -1,73 +1,40 @@
-"""Personal data kept in files rather than tables, in the map's terms (privacy.personal_data).
+"""Personal data inside files the tables only point to, in the map's terms (privacy.personal_data).
 
-Two stores, both the activity import's (exchange.uploads, exchange.jobs), under
-MEDIA_ROOT/imports/:
-- the state of each import job, a JSON file whose problems quote the rows' values: the
-  person is **replaced** in every string of it;
-- an upload waiting for its confirmation (a day at most): **deleted** when one of its rows
-  names the person, since confirming it would write them back. A file being imported at this
-  moment is left to its import.
-
-Each store reads first and writes once the erasure's transaction is committed. When these
-files become tables, each becomes one `Declaration` of the map and this module goes.
+One store: an activity import's file waiting for its confirmation (exchange.uploads, a day at
+most). Its row and name are declared in the map, but its contents are rows of people: it is
+read, and **deleted** when one of its rows names the person, since confirming it would write
+them back. A file claimed by an import under way is left to its import.
 """
 
-import json
-import os
-import secrets
-import shutil
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.db import transaction
-
-from .matching import Matcher, sub_in_json
-
-IN_PROGRESS = ".en-cours"
+from .matching import Matcher
 
 
 @dataclass(frozen=True)
 class Store:
     label: str
     rule: str
-    # A person's matcher -> how many files they were found in; writes once committed.
+    # A person's matcher -> how many files they were found in, erased in the caller's
+    # transaction (the files are in the database storage).
     erase: Callable[[Matcher], int]
 
 
-def _root() -> Path:
-    from exchange import uploads
-
-    return uploads.root()
+_SEPARATORS = re.compile(r'[,;\t"]')
 
 
-def _write_json(path: Path, state) -> None:
-    temporary = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-    temporary.write_text(json.dumps(state), encoding="utf-8")
-    os.replace(temporary, path)
-
-
-def erase_from_import_jobs(matcher: Matcher) -> int:
-    found = 0
-    root = _root()
-    if not root.is_dir():
-        return found
-    for path in root.glob("*.json"):
-        try:
-            state = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        state, count = sub_in_json(state, matcher.sub)
-        if count:
-            found += 1
-            transaction.on_commit(lambda path=path, state=state: _write_json(path, state))
-    return found
-
-
-def _upload_names(folder: Path, matcher: Matcher) -> bool:
+def _upload_names(upload, matcher: Matcher) -> bool:
     from exchange.sources import read_dataset
+    from exchange.uploads import local_copy
 
-    for path in folder.iterdir():
+    with local_copy(upload) as path:
+        if path.suffix == ".csv":
+            # Read as text, a line at a time: whatever its name says, and whether or not the
+            # import would accept it, a line naming the person is found.
+            with path.open(encoding="utf-8-sig", errors="replace") as lines:
+                return any(matcher.found_in(_SEPARATORS.sub(" ", line)) for line in lines)
         dataset = read_dataset(path)
         for table in dataset.tables.values():
             for _, cells in table.rows():
@@ -77,19 +44,17 @@ def _upload_names(folder: Path, matcher: Matcher) -> bool:
 
 
 def erase_from_pending_uploads(matcher: Matcher) -> int:
+    from exchange.models import ImportUpload
+    from exchange.uploads import upload_delete
+
     found = 0
-    root = _root()
-    if not root.is_dir():
-        return found
-    for folder in root.iterdir():
-        waiting = folder.is_dir() and not folder.name.endswith(IN_PROGRESS)
-        if waiting and _upload_names(folder, matcher):
+    for upload in ImportUpload.objects.filter(claimed_at__isnull=True).iterator():
+        if _upload_names(upload, matcher):
+            upload_delete(upload=upload)
             found += 1
-            transaction.on_commit(lambda folder=folder: shutil.rmtree(folder, ignore_errors=True))
     return found
 
 
 STORES = (
-    Store("États des imports (fichiers)", "replace", erase_from_import_jobs),
     Store("Fichiers d'import en attente de confirmation", "delete", erase_from_pending_uploads),
 )
