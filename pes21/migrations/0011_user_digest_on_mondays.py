@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pes21', '0009_documents_into_the_database'),
+        ('pes21', '0010_user_second_factor'),
     ]
 
     operations = [
