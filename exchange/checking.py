@@ -38,7 +38,7 @@ from .formats import (
     Named,
     linked_values,
 )
-from .sources import Dataset, Problem, Table
+from .sources import Dataset, Problem, ProblemLog, Table
 from .summary import FileSummary
 
 # Told how far the import has gone (0 to 1) and what it is doing, in French.
@@ -155,7 +155,8 @@ class DatasetCheck:
         self.dataset = dataset
         self.user = user if user is not None and user.pk else None
         self.tracker = tracker
-        self.problems: list[Problem] = list(dataset.problems)
+        # The dataset's own log: what reading found, then what checking finds (bounded).
+        self.problems: ProblemLog = dataset.problems
         self.present: dict[str, list[Column]] = {}
         # ref -> record, per ref file; records the dataset creates are unsaved. A saved
         # record is kept by its id only (`Kept`), and read again for the chunks naming it.
@@ -351,7 +352,7 @@ class DatasetCheck:
         positions: list[tuple[Column, int]] = []
         self._unnamed[spec.name] = set()
         for index, name in enumerate(table.header):
-            if name in seen:
+            if name and name in seen:  # columns without a name are not told apart
                 self.problem(spec, 1, name, "colonne en double.")
             elif name not in columns:
                 if name:
@@ -371,12 +372,20 @@ class DatasetCheck:
         return positions
 
     def _unknown_column(self, spec: FileSpec, name: str) -> None:
-        self.problem(
-            spec,
-            1,
-            name,
-            "colonne inconnue ; colonnes possibles : " + ", ".join(spec.by_name) + ".",
-        )
+        possible = "colonnes possibles : " + ", ".join(spec.by_name) + "."
+        hidden = [char for char in name if _invisible(char)]
+        if hidden:
+            # "\ufeffref" reads "ref" on screen: say what cannot be seen.
+            shown = "".join(char for char in name if not _invisible(char))
+            self.problem(
+                spec,
+                1,
+                shown,
+                f"colonne inconnue : son nom contient un caractère invisible "
+                f"(U+{ord(hidden[0]):04X}) ; retapez-le dans le tableur. {possible}",
+            )
+            return
+        self.problem(spec, 1, name, f"colonne inconnue ; {possible}")
 
     def _read_rows(
         self,
@@ -397,17 +406,12 @@ class DatasetCheck:
                 and not isinstance(empties[column.name], (list, dict))
             },
         )
-        width = len(table.header)
         rows = []
         for line, row_cells in chunk:
             row = Row(line, {})
-            for index in range(width, len(row_cells)):
-                if row_cells[index]:
-                    self.problem(
-                        spec, line, f"n° {index + 1}", "valeur hors des colonnes de l'en-tête."
-                    )
-            for index in sorted(unnamed):
-                if index < len(row_cells) and row_cells[index]:
+            # Cells beyond the header were told when the file was read (`sources`).
+            if unnamed:
+                for index in [i for i, text in enumerate(row_cells) if text and i in unnamed]:
                     unnamed.discard(index)
                     self._unknown_column(spec, f"n° {index + 1}")
             for column, index in positions:
@@ -829,6 +833,14 @@ def _record_key(spec: FileSpec, instance: models.Model) -> tuple:
         else:
             parts.append(getattr(instance, attr))
     return tuple(parts)
+
+
+def _invisible(char: str) -> bool:
+    """A character a spreadsheet shows as nothing: a byte-order mark, a zero-width space, a
+    control character, a space other than the ordinary one."""
+    return unicodedata.category(char) in ("Cf", "Cc", "Zl", "Zp") or (
+        char.isspace() and char != " "
+    )
 
 
 def validate_international_email(value: str) -> None:

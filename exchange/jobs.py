@@ -275,7 +275,7 @@ def _job_done(job: ImportJob, report: ImportReport) -> bool:
         stage="Terminé",
         ended_at=timezone.now(),
         written=report.written,
-        problem_count=len(report.problems),
+        problem_count=report.problem_count,  # listed, and counted beyond (report.more)
         summary=summary,
     )
     if not finished:

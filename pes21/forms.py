@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
+from .images import read_image
 from .models import Attachment
 
 
@@ -51,8 +52,12 @@ ALLOWED_EXTENSIONS = {
 }
 
 
+IMAGE_EXTENSIONS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+
+
 def check_upload(upload, allowed: dict[str, bytes] = ALLOWED_EXTENSIONS) -> None:
-    """Refuse a file by its size, extension and first bytes, before reading it whole."""
+    """Refuse a file by its size, extension and first bytes, before reading it whole; an
+    image by its whole content."""
     limit = settings.MAX_UPLOAD_MB * 1024 * 1024
     if upload.size > limit:
         raise forms.ValidationError(
@@ -71,6 +76,10 @@ def check_upload(upload, allowed: dict[str, bytes] = ALLOWED_EXTENSIONS) -> None
     upload.seek(0)
     if magic and head != magic:
         raise forms.ValidationError("Le contenu du fichier ne correspond pas à son extension.")
+    if ext in IMAGE_EXTENSIONS:
+        # An image is judged whole, as the report's pictures are (pes21.images).
+        read_image(upload.read(), formats={IMAGE_EXTENSIONS[ext]})
+        upload.seek(0)
 
 
 def model_data(form: forms.ModelForm) -> dict:
