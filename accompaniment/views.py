@@ -230,7 +230,13 @@ def project_start(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        # The project's rule on its start date is said beside the date; anything else (an edit
+        # made meanwhile) above the page.
+        refuse_on_form(form, error, {"started_on": "on"})
+        if form.has_error("on"):
+            # The page shows the project as saved, not as the refused start left it.
+            return _project_page(request, _get_project(pk), start_form=form)
+        messages.error(request, " ".join(form.non_field_errors()))
     else:
         messages.success(request, "Accompagnement commencé.")
     return redirect(project)
@@ -257,7 +263,7 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
                 project=project, user=request.user, expected_version=version, **outcome
             )
         except ValidationError as error:
-            refuse_on_form(form, error)
+            refuse_on_form(form, error, {"ended_on": "on"})
         else:
             done = f"Projet clos : {project.get_status_display().lower()}."
             if cases:

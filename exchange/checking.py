@@ -14,14 +14,12 @@ those files is a new record (there is no key to tell which one it corrects).
 
 import contextlib
 import datetime as dt
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import validate_email
 from django.db import models, router
 
 from pes21.bulk import batches
@@ -38,6 +36,7 @@ from .formats import (
     Named,
     linked_values,
 )
+from .judging import RecordJudge
 from .sources import Dataset, Problem, Table
 from .summary import FileSummary
 
@@ -62,6 +61,8 @@ class Row:
     bad: set[str] = field(default_factory=set)  # columns whose cell could not be read
     instance: models.Model | None = None
     changed: set[str] = field(default_factory=set)  # attributes that differ from the database
+    # What the database held of a changed plain attribute (a status): its rules' transitions.
+    previous: dict = field(default_factory=dict)
     m2m_changed: set[str] = field(default_factory=set)  # list columns that differ
     is_new: bool = False
     links: dict[Composite, models.Model] = field(default_factory=dict)  # composites resolved
@@ -91,50 +92,17 @@ class _Plan:
     # Model fields clean_fields() leaves alone on every row: relations, and what no cell fills.
     exclude: frozenset[str]
     by_name: dict[str, _Cell]
-    # The fields clean_fields() judges on a row with no unreadable cell, with what each said
-    # of the values met so far: most cells repeat (a kind, a date, a duration).
-    judged: tuple[tuple[models.Field, dict], ...] = ()
+    judge: RecordJudge  # the model's rules, for this file's rows
     references: tuple[Column, ...] = ()  # the columns naming other records
+    named: tuple[Column, ...] = ()  # those naming records created when missing
 
 
 # Kinds of cell read into an immutable value, remembered by their text for the file.
 _REMEMBERED_CELLS = {cells.DATE, cells.INT, cells.DECIMAL, cells.BOOL, cells.CHOICE, cells.USER}
 
-# Values whose equality says they are the same cell (unlike 1.0 and 1.00, or True and 1).
-_MEMO_TYPES = (str, int, dt.date)
+# How many distinct texts a column remembers the reading of.
 _MEMO_SIZE = 4096
 _FAILED = object()
-
-
-def _clean_fields(plan: _Plan, instance: models.Model, exclude: set[str]) -> dict[str, list]:
-    """Model.clean_fields(exclude), each field's verdict on a value remembered for the file.
-
-    Field.clean() asks nothing of the rest of the instance for the fields judged here (no
-    relation, no unique check), so the same value always gets the same verdict.
-    """
-    errors: dict[str, list] = {}
-    for model_field, memo in plan.judged:
-        if model_field.name in exclude:
-            continue
-        raw = getattr(instance, model_field.attname)
-        if model_field.blank and raw in model_field.empty_values:
-            continue
-        known = memo.get(raw, _FAILED) if type(raw) in _MEMO_TYPES else _FAILED
-        if known is _FAILED:
-            try:
-                known = model_field.clean(raw, instance)
-            except ValidationError as exc:
-                errors[model_field.name] = exc.messages
-                if type(raw) in _MEMO_TYPES and len(memo) < _MEMO_SIZE:
-                    memo[raw] = exc
-                continue
-            if type(raw) in _MEMO_TYPES and len(memo) < _MEMO_SIZE:
-                memo[raw] = known
-        elif isinstance(known, ValidationError):
-            errors[model_field.name] = known.messages
-            continue
-        setattr(instance, model_field.attname, known)
-    return errors
 
 
 def _as_list(value) -> list:
@@ -184,6 +152,8 @@ class DatasetCheck:
         self._asked: dict[str, set[str]] = {}
         self._candidate_refs: dict[Composite, set] = {}
         self._cell_memos: dict[str, dict[str, dict]] = {}
+        # The new named records judged so far, by id (kept alive so an id is never reused).
+        self._judged_named: dict[int, models.Model] = {}
 
     @property
     def new_usernames(self) -> list[str]:
@@ -216,10 +186,14 @@ class DatasetCheck:
                 references=tuple(
                     cell.column for cell in cells_ if cell.column.target or cell.column.named
                 ),
-                judged=tuple(
-                    (f, {})
-                    for f in spec.model._meta.fields
-                    if f.name not in exclude and not f.generated
+                named=tuple(cell.column for cell in cells_ if cell.column.named),
+                judge=RecordJudge(
+                    tuple(
+                        f
+                        for f in spec.model._meta.fields
+                        if f.name not in exclude and not f.generated
+                    ),
+                    spec.prepare,
                 ),
             )
         return self._plans[spec.name]
@@ -454,6 +428,36 @@ class DatasetCheck:
         # What those rows name (a consultant) is there when the record takes its values.
         self._load_existing(spec, rows)
 
+    def _fill_named(self, spec: FileSpec, created: list[tuple[Named, str]]) -> None:
+        """A new record named by a file's rows takes the other values its rows give (a
+        collective engineering: the consultant and theme of its earliest row), before the
+        rows are judged: a step then takes its consultant from it as in the forms. Every row
+        of the file naming it counts, whichever chunk it is in (`_read_named_rows`)."""
+
+        def resolve(name: str, value) -> models.Model | None:
+            return self.target(spec.by_name[name], value)
+
+        for named, key in created:
+            if named.defaults is not None:
+                record = self.named[named][key]
+                for attr, value in named.defaults(self.naming[named][key], resolve).items():
+                    setattr(record, attr, value)
+
+    def _judge_named(self, spec: FileSpec, row: Row, column: Column, key: str) -> None:
+        """A record the file creates by naming it is judged by its model's rules, once, on
+        the first row naming it that passes its own."""
+        record = self.named.get(column.named, {}).get(key)
+        if record is None or record.pk is not None or id(record) in self._judged_named:
+            return
+        self._judged_named[id(record)] = record
+        try:
+            record.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            row.bad.add(column.name)
+            label = record._meta.verbose_name
+            for message in exc.messages:
+                self.problem(spec, row.line, column.name, f"{label} « {key} » : {message}")
+
     @staticmethod
     def _empty(spec: FileSpec, column: Column):
         model_field = spec.model_field(column)
@@ -501,12 +505,16 @@ class DatasetCheck:
             for username in usernames - self.users.keys():
                 self.users[username] = User(username=username)
                 self._new_usernames.add(username)
+        created: list[tuple[Named, str]] = []
         for named, keys in names.items():
             registry = self.named.setdefault(named, {})
             keys -= registry.keys()
             if keys:
                 registry |= named.model.objects.in_bulk(keys, field_name=named.key)
-                registry |= {key: named.model(**{named.key: key}) for key in keys - registry.keys()}
+                new = keys - registry.keys()
+                registry |= {key: named.model(**{named.key: key}) for key in new}
+                created.extend((named, key) for key in sorted(new))
+        self._fill_named(spec, created)
         if spec.has_ref:
             records = self.objects.get(spec.name, {})
             existing = [
@@ -571,6 +579,7 @@ class DatasetCheck:
                 records[ref] = row.instance
             self._apply(spec, row)
             self._validate(spec, row)
+        self._check_batch(spec, rows)
 
     def _apply(self, spec: FileSpec, row: Row) -> None:
         """Put the row's values on its instance and note what differs from the database."""
@@ -595,60 +604,70 @@ class DatasetCheck:
                 if differs and (value is not None or current_id is not None):
                     setattr(instance, cell.attr, target)
                     row.changed.add(cell.attr)
-            elif is_new or getattr(instance, cell.attr) != value:
+            elif is_new:
+                setattr(instance, cell.attr, value)
+                row.changed.add(cell.attr)
+            elif (current := getattr(instance, cell.attr)) != value:
+                row.previous[cell.attr] = current
                 setattr(instance, cell.attr, value)
                 row.changed.add(cell.attr)
 
     def _validate(self, spec: FileSpec, row: Row) -> None:
-        """The model's own rules: field validators (SIRET, choices, lengths), clean(), checks."""
+        """The model's own rules, as a form's full_clean runs them (`judging.RecordJudge`);
+        what they fill or normalise on a saved record (a collective's consultant, a phone
+        number) counts as changed."""
         instance = row.instance
         plan = self._plan(spec)
-        checked = {cell.attr for cell in plan.cells if cell.name in row.values} - {
-            plan.by_name[name].attr for name in row.bad if name in plan.by_name
-        }
-        exclude = plan.exclude | {cell.attr for cell in plan.cells if cell.attr not in checked}
-        errors: dict[str, list[str]] = {}
-        if spec.prepare is not None and not row.bad:
-            before = {f.attname: getattr(instance, f.attname) for f in spec.model._meta.fields}
-            for name, message in spec.prepare(instance).items():
-                errors.setdefault(name, []).append(message)
-            if not row.is_new:
-                row.changed |= {
-                    f.name
-                    for f in spec.model._meta.fields
-                    if getattr(instance, f.attname) != before[f.attname]
-                }
-        if "email" in checked and getattr(instance, "email", ""):
-            exclude |= {"email"}
-            try:
-                validate_international_email(instance.email)
-            except ValidationError as exc:
-                errors["email"] = exc.messages
-        for name, messages in _clean_fields(plan, instance, exclude).items():
-            errors.setdefault(name, []).extend(messages)
-        if not errors:
-            try:
-                instance.clean()
-            except ValidationError as exc:
-                for name, messages in exc.message_dict.items():
-                    errors.setdefault(name, []).extend(messages)
-        if not errors:
-            for rule in spec.rules:
-                for name, message in rule(instance).items():
-                    errors.setdefault(name, []).append(message)
+        if row.bad:
+            unreadable = {plan.by_name[name].attr for name in row.bad if name in plan.by_name}
+            checked = {cell.attr for cell in plan.cells if cell.name in row.values} - unreadable
+            exclude = plan.exclude | {cell.attr for cell in plan.cells if cell.attr not in checked}
+        else:  # every cell read: the file's own exclusions only
+            exclude = plan.exclude
+        fields = spec.model._meta.concrete_fields
+        before = None if row.is_new else [getattr(instance, f.attname) for f in fields]
+        errors = plan.judge.judge(instance, exclude, complete=not row.bad)
+        if before is not None:
+            row.changed |= {
+                f.name
+                for f, value in zip(fields, before, strict=True)
+                if getattr(instance, f.attname) != value
+            }
+        self._refuse(spec, row, errors)
+        if not row.bad:
+            for column in plan.named:
+                for key in _as_list(row.values.get(column.name)):
+                    self._judge_named(spec, row, column, key)
+
+    def _refuse(self, spec: FileSpec, row: Row, errors: dict[str, list[str]]) -> None:
+        """Tell each rule's refusal on the column of the attribute it names."""
         by_attr = spec.by_attr
         for name, messages in errors.items():
             column = by_attr.get(name, spec.columns[0].name if name == NON_FIELD_ERRORS else name)
             row.bad.add(column)
             for message in messages:
                 self.problem(spec, row.line, column, message)
-        for start, end, constraint_name in spec.order_checks:
-            first, last = getattr(instance, start), getattr(instance, end)
-            # The model's clean() may have said it already, on the same column.
-            if end in row.bad or not {start, end} & checked:
-                continue
-            if first and last and last < first:
-                self.problem(spec, row.line, end, _constraint_message(spec.model, constraint_name))
+
+    def _check_batch(self, spec: FileSpec, rows: list[Row]) -> None:
+        """The app's rules judging records together (a SIRET held once, twelve hours a day
+        at most: `FileSpec.batch_rules`), on the chunk's records that passed their own and
+        that the import will create or change. What earlier chunks wrote is in the database,
+        where the rules look."""
+        if not spec.batch_rules:
+            return
+        judged = [
+            row
+            for row in rows
+            if row.instance is not None
+            and not row.bad
+            and (row.is_new or row.changed or row.m2m_changed)
+        ]
+        for rule in spec.batch_rules:
+            refused = rule([row.instance for row in judged])
+            for position, errors in refused.items():
+                row = judged[position]
+                self._refuse(spec, row, {name: [message] for name, message in errors.items()})
+            judged = [row for row in judged if not row.bad]
 
     def _check_composites(self, spec: FileSpec, row: Row) -> None:
         """Resolve the cells that name a record together (a structure's ref and a date); the
@@ -745,6 +764,7 @@ class DatasetCheck:
                 self._apply(spec, row)
         for row in rows:
             self._validate(spec, row)
+        self._check_batch(spec, rows)
 
     @staticmethod
     def _existing_by_key(spec: FileSpec, instances: list[models.Model]) -> dict:
@@ -782,11 +802,12 @@ class DatasetCheck:
             row.is_new = True
             self._apply(spec, row)
             self._validate(spec, row)
-            key = tuple(row.values.get(column.name) for column in present)
+            key = _natural_key(present, row)
             if existing[key] > 0:
                 existing[key] -= 1
                 row.is_new = False
                 row.changed = set()
+        self._check_batch(spec, rows)
 
 
 @dataclass
@@ -796,6 +817,25 @@ class _FileState:
     first_line: dict = field(default_factory=dict)  # key -> line of the first row with it
     parents: set = field(default_factory=set)  # parent refs whose records are loaded
     existing: Counter = field(default_factory=Counter)  # the database's rows not yet matched
+
+
+def _natural_key(columns: list[Column], row: Row) -> tuple:
+    """A row without ref as the database holds it: its cells, except where a rule filled what
+    a cell left empty (a collective engineering's consultant, theme, end): the value filled.
+    So a file imported again matches the records its first import made."""
+    values = row.values
+    key = [values.get(column.name) for column in columns]
+    for position, value in enumerate(key):
+        if value is None or value == "":
+            column = columns[position]
+            if column.target or column.name in row.bad:
+                continue
+            filled = getattr(row.instance, column.attr, None)
+            if column.named and filled is not None:
+                filled = getattr(filled, column.named.key)
+            if filled is not None and filled != "":
+                key[position] = filled
+    return tuple(key)
 
 
 def _chunk_rows() -> int:
@@ -829,23 +869,3 @@ def _record_key(spec: FileSpec, instance: models.Model) -> tuple:
         else:
             parts.append(getattr(instance, attr))
     return tuple(parts)
-
-
-def validate_international_email(value: str) -> None:
-    """Django's email check, letting accented letters through in the part before the @.
-
-    The association's spreadsheets hold addresses such as françois.blanc@example.org, which
-    mail servers accept (RFC 6531) but Django's ASCII-only rule refuses.
-    """
-    local, at, domain = value.rpartition("@")
-    ascii_local = "".join(
-        c for c in unicodedata.normalize("NFKD", local) if not unicodedata.combining(c)
-    )
-    validate_email(f"{ascii_local}{at}{domain}" if at else value)
-
-
-def _constraint_message(model: type[models.Model], name: str) -> str:
-    for constraint in model._meta.constraints:
-        if constraint.name == name:
-            return str(constraint.violation_error_message)
-    raise LookupError(name)

@@ -36,3 +36,12 @@ def normalise_phone(value: str) -> str:
     if number.country_code == FRANCE:
         return "0" + str(number.national_number)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def clean_phone_field(instance, name: str = "phone") -> None:
+    """A model's clean() part for its phone: stored normalised (so duplicates are found
+    whatever the spacing typed), or refused with the French message on the field."""
+    try:
+        setattr(instance, name, normalise_phone(getattr(instance, name)))
+    except ValidationError as exc:
+        raise ValidationError({name: exc.messages}) from None

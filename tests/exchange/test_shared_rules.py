@@ -51,7 +51,8 @@ def _step_rows(sample_dir, **changes) -> None:
 
 
 def test_an_imported_collective_engineering_names_its_collective(sample_dir):
-    _step_rows(sample_dir, kind="ingenierie_collective", collective_ref="")
+    engineering = {"provider": "Ivoire Conseil", "days": "2", "cost_eur": "900", "theme": "RH"}
+    _step_rows(sample_dir, kind="ingenierie_collective", collective_ref="", **engineering)
 
     assert _problems(sample_dir) == [
         "dla_etapes.csv, ligne 2, colonne collective_ref : Une ingénierie collective est "

@@ -21,10 +21,31 @@ def test_durations_are_read_as_people_type_them(text, minutes):
     assert parse_duration(text) == minutes
 
 
-@pytest.mark.parametrize("text", ["", "beaucoup", "0", "0 min", "25h"])
-def test_unreadable_or_impossible_durations_are_refused(text):
+@pytest.mark.parametrize("text", ["", "beaucoup", "-1"])
+def test_unreadable_durations_are_refused(text):
     with pytest.raises(forms.ValidationError):
         parse_duration(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0", "au moins une minute"),
+        ("0 min", "au moins une minute"),
+        ("12h01", "Plus de 12 heures"),
+        ("25h", "Plus de 12 heures"),
+    ],
+)
+def test_impossible_durations_are_refused_on_their_field(
+    volunteer_client, taken_case, text, message
+):
+    response = volunteer_client.post(
+        reverse("volunteers:contribution_add"),
+        {"case": taken_case.pk, "date": "2025-03-01", "duration": text},
+    )
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors["duration"])
+    assert not Contribution.objects.exists()
 
 
 def test_volunteer_logs_time_on_their_case(volunteer_client, taken_case):
