@@ -128,6 +128,9 @@ class ProjectForm(VersionedForm):
             "next_step_on": DateInput,
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
+        help_texts = {
+            "next_step": "Effacée quand le projet est clos (créé, abandonné ou réorienté).",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

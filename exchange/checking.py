@@ -1,10 +1,15 @@
-"""Reading and checking an activity dataset: every cell, reference and model rule; no write.
+"""Reading and checking an activity dataset: every cell, reference and rule of the data.
 
 Each file is read and checked a chunk of rows at a time (IMPORT_CHUNK_ROWS): queries grow
 with the chunks, not the rows, since the records a chunk defines or points to are fetched in
 bulk, one query per model. Every row gets its model instance, with its values and its
-relations set (to an unsaved record when the dataset creates it), so the models' own rules
-(`clean()`) judge an imported row exactly as they judge a form.
+relations set (to an unsaved record when the dataset creates it), and is judged by the rules
+a form's record meets (docs/rules.md): its model's field validators and `clean()`, through
+`judging.RecordJudge`, then, with the chunk's other rows, the app's service functions that
+judge several records at once (`FileSpec.batch_rules`: a SIRET held once, twelve hours a day).
+Where the import's verdict differs from a form's, docs/import-format.md says which rule and
+why (a form's warnings a person confirms, what only a form asks). A chunk is written once
+checked, while no problem has been found (`writing`); nothing here writes.
 
 Files without a ref (rendezvous, dla_etapes, generateur_actions, benevoles_temps) are matched
 on the whole row: a row equal, column for column, to a record already in the database is
