@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models, router
 
 from pes21.bulk import batches
@@ -99,7 +99,6 @@ class _Plan:
     by_name: dict[str, _Cell]
     judge: RecordJudge  # the model's rules, for this file's rows
     references: tuple[Column, ...] = ()  # the columns naming other records
-    named: tuple[Column, ...] = ()  # those naming records created when missing
 
 
 # Kinds of cell read into an immutable value, remembered by their text for the file.
@@ -157,8 +156,6 @@ class DatasetCheck:
         self._asked: dict[str, set[str]] = {}
         self._candidate_refs: dict[Composite, set] = {}
         self._cell_memos: dict[str, dict[str, dict]] = {}
-        # The new named records judged so far, by id (kept alive so an id is never reused).
-        self._judged_named: dict[int, models.Model] = {}
 
     @property
     def new_usernames(self) -> list[str]:
@@ -191,7 +188,6 @@ class DatasetCheck:
                 references=tuple(
                     cell.column for cell in cells_ if cell.column.target or cell.column.named
                 ),
-                named=tuple(cell.column for cell in cells_ if cell.column.named),
                 judge=RecordJudge(
                     tuple(
                         f
@@ -435,9 +431,10 @@ class DatasetCheck:
 
     def _fill_named(self, spec: FileSpec, created: list[tuple[Named, str]]) -> None:
         """A new record named by a file's rows takes the other values its rows give (a
-        collective engineering: the consultant and theme of its earliest row), before the
-        rows are judged: a step then takes its consultant from it as in the forms. Every row
-        of the file naming it counts, whichever chunk it is in (`_read_named_rows`)."""
+        collective engineering: the start, consultant and theme of its earliest row), before
+        the rows are judged: a step then takes them from it as in the forms, and its own
+        rules refuse the rows if they leave the consultant or theme empty. Every row of the
+        file naming it counts, whichever chunk it is in (`_read_named_rows`)."""
 
         def resolve(name: str, value) -> models.Model | None:
             return self.target(spec.by_name[name], value)
@@ -447,21 +444,6 @@ class DatasetCheck:
                 record = self.named[named][key]
                 for attr, value in named.defaults(self.naming[named][key], resolve).items():
                     setattr(record, attr, value)
-
-    def _judge_named(self, spec: FileSpec, row: Row, column: Column, key: str) -> None:
-        """A record the file creates by naming it is judged by its model's rules, once, on
-        the first row naming it that passes its own."""
-        record = self.named.get(column.named, {}).get(key)
-        if record is None or record.pk is not None or id(record) in self._judged_named:
-            return
-        self._judged_named[id(record)] = record
-        try:
-            record.full_clean(validate_unique=False, validate_constraints=False)
-        except ValidationError as exc:
-            row.bad.add(column.name)
-            label = record._meta.verbose_name
-            for message in exc.messages:
-                self.problem(spec, row.line, column.name, f"{label} « {key} » : {message}")
 
     @staticmethod
     def _empty(spec: FileSpec, column: Column):
@@ -639,10 +621,6 @@ class DatasetCheck:
                 if getattr(instance, f.attname) != value
             }
         self._refuse(spec, row, errors)
-        if not row.bad:
-            for column in plan.named:
-                for key in _as_list(row.values.get(column.name)):
-                    self._judge_named(spec, row, column, key)
 
     def _refuse(self, spec: FileSpec, row: Row, errors: dict[str, list[str]]) -> None:
         """Tell each rule's refusal on the column of the attribute it names."""
