@@ -190,9 +190,7 @@ def test_a_case_taken_names_its_volunteer(sample_dir):
     ]
 
 
-def test_an_import_never_overwrites_a_record_saved_since_it_read_it(
-    sample_dir, staff, monkeypatch
-):
+def test_an_import_never_overwrites_a_record_saved_since_it_read_it(sample_dir, staff, monkeypatch):
     """The forms' optimistic lock: someone saves a project after the import read it and
     before it writes; the import stops, tells which row, and writes nothing."""
     from exchange import writing
