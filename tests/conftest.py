@@ -1,3 +1,6 @@
+import json
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -66,3 +69,12 @@ def _role_groups(request):
 
     if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
         sync_role_permissions()
+
+
+@pytest.fixture
+def report_2022() -> dict:
+    """Every figure of the 2022 sample's report (exchange/sample/2022 imported), as an edition
+    published before the figure registry froze them: tests/reporting/snapshots/report-2022.json,
+    a fresh copy for each test."""
+    snapshot = Path(__file__).parent / "reporting" / "snapshots" / "report-2022.json"
+    return json.loads(snapshot.read_text(encoding="utf-8"))["figures"]
