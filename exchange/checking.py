@@ -24,10 +24,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.db import models, router
 
-from pes21.bulk import batches
+from pes21.bulk import batches, record_maker
 from pes21.models import User
 
 from . import cells
@@ -98,14 +98,15 @@ class _Plan:
     exclude: frozenset[str]
     by_name: dict[str, _Cell]
     judge: RecordJudge  # the model's rules, for this file's rows
+    new: Callable[[], models.Model]  # a new record of the file's model (`bulk.record_maker`)
     references: tuple[Column, ...] = ()  # the columns naming other records
 
 
 # Kinds of cell read into an immutable value, remembered by their text for the file.
 _REMEMBERED_CELLS = {cells.DATE, cells.INT, cells.DECIMAL, cells.BOOL, cells.CHOICE, cells.USER}
 
-# How many distinct texts a column remembers the reading of.
-_MEMO_SIZE = 4096
+# How many distinct texts a column remembers the reading of: every day of forty years.
+_MEMO_SIZE = 16384
 _FAILED = object()
 
 
@@ -188,6 +189,7 @@ class DatasetCheck:
                 references=tuple(
                     cell.column for cell in cells_ if cell.column.target or cell.column.named
                 ),
+                new=record_maker(spec.model),
                 judge=RecordJudge(
                     tuple(
                         f
@@ -288,20 +290,34 @@ class DatasetCheck:
         return loaded[kept]
 
     def _read_kept(
-        self, model: type[models.Model], kept: Iterable[Kept | None], *, whole: bool
+        self,
+        model: type[models.Model],
+        kept: Iterable[Kept | None],
+        *,
+        whole: bool | tuple[str, ...],
     ) -> None:
-        """The saved records a chunk names that it has not read yet: read in one query when
-        `whole`, else records knowing their id only (what a relation needs), any other field
-        read from the database if a rule asks for it."""
+        """The saved records a chunk names that it has not read yet, in one query: whole when
+        `whole` is True, else knowing their id (what a relation needs) and the fields `whole`
+        names that the model has (what the file's rules read of them); any other field would
+        be read from the database if a rule asked for it."""
         loaded = self._chunk_records.setdefault(model, {})
         ids = {k for k in kept if k is not None and not isinstance(k, models.Model)} - loaded.keys()
         if not ids:
             return
-        if whole:
+        if whole is True:
             loaded |= model.objects.in_bulk(ids)
-        else:
-            using, pk = router.db_for_read(model), model._meta.pk.attname
-            loaded |= {id_: model.from_db(using, [pk], (id_,)) for id_ in ids}
+            return
+        using, pk = router.db_for_read(model), model._meta.pk.attname
+        names = [pk]
+        for name in whole or ():
+            with contextlib.suppress(FieldDoesNotExist):
+                names.append(model._meta.get_field(name).attname)
+        rows = (
+            model.objects.filter(pk__in=ids).values_list(*names)
+            if len(names) > 1
+            else ((id_,) for id_ in ids)
+        )
+        loaded |= {row[0]: model.from_db(using, names, row) for row in rows}
 
     def target(self, column: Column, value) -> models.Model | None:
         """The record a relation cell points to; unsaved when the dataset creates it."""
@@ -484,7 +500,7 @@ class DatasetCheck:
                 records.update((ref, record.pk) for ref, record in found.items())
                 loaded.update((record.pk, record) for record in found.values())
                 asked |= unknown
-            whole = name == spec.name or spec.reads_related  # its own records are updated
+            whole = True if name == spec.name else spec.reads_related  # its own are updated
             self._read_kept(model, (records.get(ref) for ref in refs), whole=whole)
         usernames -= self.users.keys()
         if usernames:
@@ -542,6 +558,7 @@ class DatasetCheck:
                     )
 
     def _check_ref_rows(self, spec: FileSpec, rows: list[Row], state: "_FileState") -> None:
+        plan = self._plan(spec)
         records = self.objects.setdefault(spec.name, {})
         first_line = state.first_line
         for row in rows:
@@ -560,7 +577,7 @@ class DatasetCheck:
             first_line[ref] = row.line
             instance = self._record(spec.model, records.get(ref))
             row.is_new = instance is None
-            row.instance = spec.model() if row.is_new else instance
+            row.instance = plan.new() if row.is_new else instance
             if row.is_new:
                 # Rows of later files point to it before it is saved.
                 records[ref] = row.instance
@@ -624,6 +641,8 @@ class DatasetCheck:
 
     def _refuse(self, spec: FileSpec, row: Row, errors: dict[str, list[str]]) -> None:
         """Tell each rule's refusal on the column of the attribute it names."""
+        if not errors:
+            return
         by_attr = spec.by_attr
         for name, messages in errors.items():
             column = by_attr.get(name, spec.columns[0].name if name == NON_FIELD_ERRORS else name)
@@ -721,11 +740,12 @@ class DatasetCheck:
     def _check_keyed_rows(self, spec: FileSpec, rows: list[Row], state: "_FileState") -> None:
         """Rows keyed by some attributes (a follow-up: what it follows, and its year): a row
         with the key of a record in the database updates it."""
+        plan = self._plan(spec)
         self._load_candidates(spec, rows)
         for row in rows:
             self._check_references(spec, row)
             self._check_composites(spec, row)
-            row.instance, row.is_new = spec.model(), True
+            row.instance, row.is_new = plan.new(), True
             self._apply(spec, row)
         keyed = [row for row in rows if not row.bad]
         existing = self._existing_by_key(spec, [row.instance for row in keyed])
@@ -778,10 +798,10 @@ class DatasetCheck:
                     *[column.path for column in present]
                 )
             )
-        existing = state.existing
+        existing, plan = state.existing, self._plan(spec)
         for row in rows:
             self._check_references(spec, row)
-            row.instance = spec.model()
+            row.instance = plan.new()
             row.is_new = True
             self._apply(spec, row)
             self._validate(spec, row)

@@ -130,10 +130,10 @@ class FileSpec:
     # same model or service function the forms' service calls, before the model's rules;
     # given the instance, {attribute: French message} for what it refuses.
     prepare: Callable[[models.Model], dict[str, str]] | None = None
-    # Its rules read the records its relations point to (a follow-up's due date comes from its
-    # project's creation date): the import reads those records whole for each chunk. Other
-    # files get them as ids only (a record read later, field by field, if a rule asks).
-    reads_related: bool = False
+    # What its rules read of the records its relations point to (a meeting, its project's
+    # reception): those fields (True: the whole record, as a follow-up's due date needs), read
+    # for each chunk in one query per model. Otherwise a row gets them as ids only.
+    reads_related: bool | tuple[str, ...] = False
     export_order: tuple[str, ...] = ()
     ref_prefix: str = ""
     date_column: str = ""
@@ -248,7 +248,7 @@ MEETINGS = FileSpec(
     has_ref=False,
     date_column="date",
     # A meeting is not dated before its project's reception (Meeting.clean).
-    reads_related=True,
+    reads_related=("received_on",),
 )
 
 STRUCTURES = FileSpec(
@@ -374,7 +374,7 @@ TERRITORIAL_ACTIONS = FileSpec(
     has_ref=False,
     date_column="date",
     # An action is dated within its project (TerritorialAction.clean).
-    reads_related=True,
+    reads_related=("started_on", "ended_on"),
 )
 
 VOLUNTEERS = FileSpec(
@@ -415,7 +415,7 @@ CASES = FileSpec(
         Column("skills", NAMES, named=SKILLS),
     ),
     # A case is not open on a closed project (Case.clean).
-    reads_related=True,
+    reads_related=("status",),
     ref_prefix="dossier-",
 )
 

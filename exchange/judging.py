@@ -22,8 +22,10 @@ from django.db import models
 # Values whose equality says they are the same cell (unlike 1.0 and 1.00, or True and 1);
 # a decimal is remembered by its text, which tells 1.0 from 1.00.
 _MEMO_TYPES = (str, int, dt.date)
-_MEMO_SIZE = 4096
+# Enough for every day of forty years: a date column's distinct values are all remembered.
+_MEMO_SIZE = 16384
 _FAILED = object()
+_CONTAINERS = (list, tuple, dict)
 
 Errors = dict[str, list[str]]
 
@@ -74,7 +76,10 @@ class RecordJudge:
             if model_field.name in exclude:
                 continue
             raw = getattr(instance, model_field.attname)
-            if model_field.blank and raw in model_field.empty_values:
+            # Field.empty_values, the common cases first: `in` compares a value with each.
+            if model_field.blank and (
+                raw is None or raw == "" or (type(raw) in _CONTAINERS and not raw)
+            ):
                 continue
             kind = type(raw)
             memo_key = raw if kind in _MEMO_TYPES else str(raw) if kind is Decimal else None

@@ -72,6 +72,9 @@ def validate_email_address(value: str) -> None:
     import both take them, so a holder imported with one can still be saved from the browser.
     """
     local, at, domain = value.rpartition("@")
+    if local.isascii():
+        validate_email(value)
+        return
     ascii_local = "".join(
         c for c in unicodedata.normalize("NFKD", local) if not unicodedata.combining(c)
     )
