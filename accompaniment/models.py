@@ -303,9 +303,6 @@ class Project(models.Model):
             errors["ended_on"] = "La fin de l'accompagnement précède son début."
         elif received and ended and ended < received:
             errors["ended_on"] = "La fin de l'accompagnement précède l'accueil du projet."
-        if self.status == ProjectStatus.ACCOMPANIED and not started:
-            # The yearly figure counts the accompanied projects by this date.
-            errors["started_on"] = "Indiquez quand l'accompagnement a commencé."
         if self.status == ProjectStatus.CREATED:
             if not self.created_on:
                 errors["created_on"] = "Un projet créé a une date de création de la structure."
@@ -385,10 +382,6 @@ class Meeting(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        # The hours spent on a project are the sum of its meetings' durations: a meeting
-        # without one would silently count for nothing.
-        if self.duration_minutes is None:
-            errors["duration_minutes"] = "Indiquez la durée du rendez-vous."
         project = getattr(self, "project", None)
         received = project.received_on if project is not None else None
         if self.date and received and self.date < received:

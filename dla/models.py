@@ -55,15 +55,6 @@ def esus_expiry(obtained: dt.date) -> dt.date:
         return obtained.replace(year=obtained.year + ESUS_YEARS, day=28)
 
 
-def _same_record(one: models.Model | None, other: models.Model | None) -> bool:
-    """Two relations name the same record: by id once saved, by identity while new."""
-    if one is None or other is None:
-        return one is other
-    if one.pk is not None and other.pk is not None:
-        return one.pk == other.pk
-    return one is other
-
-
 class Stage(models.IntegerChoices):
     """The furthest stage a structure reached, for the list's filter."""
 
@@ -370,13 +361,12 @@ class Step(models.Model):
         return reverse("dla:step_edit", args=[self.pk])
 
     def fill_from_collective(self) -> None:
-        """A structure's part of a collective engineering takes from it what it leaves empty:
-        the consultant, the theme, and the end when it comes after the step's date."""
+        """A structure's part of a collective engineering carries its consultant, and takes
+        from it what it leaves empty: the theme, the end when it comes after the step's date."""
         collective = getattr(self, "collective", None)
         if self.kind != StepKind.COLLECTIVE_ENGINEERING or collective is None:
             return
-        if self.provider_id is None and getattr(self, "provider", None) is None:
-            self.provider = collective.provider
+        self.provider = collective.provider
         self.theme = self.theme or collective.theme
         ended = collective.ended_on
         if not self.ended_on and ended and self.date and ended >= self.date:
@@ -409,16 +399,6 @@ class Step(models.Model):
             for name in ENGINEERING_ONLY_FIELDS:
                 if self._value(name) in (None, ""):
                     errors.setdefault(name, REQUIRED_FOR_ENGINEERING)
-            provider = getattr(self, "provider", None)
-            if (
-                collective is not None
-                and provider is not None
-                and not _same_record(provider, collective.provider)
-            ):
-                errors["provider"] = (
-                    "Le prestataire d'une ingénierie collective est le sien : "
-                    f"{collective.provider or 'aucun'}."
-                )
         elif self.kind:
             for name in ENGINEERING_ONLY_FIELDS:
                 if self._value(name) not in (None, ""):

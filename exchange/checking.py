@@ -823,21 +823,20 @@ class _FileState:
 
 
 def _natural_key(columns: list[Column], row: Row) -> tuple:
-    """A row without ref as the database holds it: its cells, except where a rule filled what
-    a cell left empty (a collective engineering's consultant, theme, end): the value filled.
-    So a file imported again matches the records its first import made."""
-    values = row.values
-    key = [values.get(column.name) for column in columns]
-    for position, value in enumerate(key):
-        if value is None or value == "":
-            column = columns[position]
-            if column.target or column.name in row.bad:
-                continue
-            filled = getattr(row.instance, column.attr, None)
-            if column.named and filled is not None:
-                filled = getattr(filled, column.named.key)
-            if filled is not None and filled != "":
-                key[position] = filled
+    """A row without ref as the database holds it: its record's values as its rules left them
+    (a collective engineering's step carries its consultant, takes its theme and end), the
+    records it points to by their key. So a file imported again matches the records its first
+    import made."""
+    instance, values, bad = row.instance, row.values, row.bad
+    key = []
+    for column in columns:
+        if column.target or column.kind == cells.USER or column.name in bad:
+            key.append(values.get(column.name))
+        elif column.named:
+            related = getattr(instance, column.attr)
+            key.append(None if related is None else getattr(related, column.named.key))
+        else:
+            key.append(getattr(instance, column.attr))
     return tuple(key)
 
 

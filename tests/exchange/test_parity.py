@@ -513,27 +513,20 @@ CASES = [
         _new_project(status="accompagne", started_on="2024-01-15"),
         {"started_on"},
     ),
-    _case("projet accompagné sans début", _new_project(status="accompagne"), {"started_on"}),
     _case(
         "projet clos par sa fiche : prochaine étape effacée, dossier bénévole clos",
         _edited_project(status="abandonne", started_on="2024-04-01", ended_on="2024-10-31"),
         setup=_with_next_step_and_a_taken_case,
     ),
     _case(
-        "projet passé à accompagné sans début",
-        _edited_project(status="accompagne"),
+        "projet passé à accompagné, commencé avant l'accueil",
+        _edited_project(status="accompagne", started_on="2024-02-01"),
         {"started_on"},
     ),
     # Meetings
     _case("rendez-vous d'1 h 30", _meeting()),
     _case("rendez-vous de plus de 12 h", _meeting(duration_minutes="800"), {"duration_minutes"}),
     _case("rendez-vous avant l'accueil", _meeting(date="2024-02-01"), {"date"}),
-    _case(
-        "rendez-vous sans durée",
-        _meeting(duration_minutes=""),
-        {"duration_minutes"},
-        same_message=False,
-    ),
     # DLA steps
     _case("ingénierie individuelle complète", _step(provider="Ivoire Conseil")),
     _case("ingénierie sans coût", _step(provider="Ivoire Conseil", cost_eur=""), {"cost_eur"}),
@@ -555,9 +548,8 @@ CASES = [
         ),
     ),
     _case(
-        "part d'une ingénierie collective avec un autre prestataire",
+        "part d'une ingénierie collective : son prestataire, quel que soit celui donné",
         _step(kind="ingenierie_collective", collective_ref="IC-A", provider="Choucard RH"),
-        {"provider"},
     ),
     _case(
         "structure déjà dans l'ingénierie collective",

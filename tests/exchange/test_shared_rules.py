@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from accompaniment.models import Project, ProjectStatus, StatusChange
+from accompaniment.models import Meeting, Project, ProjectStatus, StatusChange
 from accompaniment.services import project_create
 from dla.models import Step
 from exchange.services import activity_import
@@ -229,13 +229,13 @@ def test_an_import_updating_a_record_moves_its_version_on(sample_dir, staff):
     assert (holder.last_name, holder.version) == (rows[0]["last_name"], 2)
 
 
-def test_a_file_leaving_a_collectives_values_empty_imports_again_unchanged(sample_dir):
-    """The rows take their collective's consultant, theme and end as the form does; imported
-    again, the same file finds the records its first import made."""
+def test_a_collectives_rows_take_its_values_and_import_again_unchanged(sample_dir):
+    """The rows carry their collective's consultant and take its theme when they leave it
+    empty, as the form does; imported again, the same file finds the records it made."""
     steps = [r for r in read_rows(sample_dir / "dla_etapes.csv") if r["collective_ref"]]
     first = dict(steps[0])
     second = {**steps[1], "collective_ref": first["collective_ref"], "date": first["date"]}
-    second.update(provider="", theme="")
+    second.update(provider="Un autre cabinet", theme="")
     _step_file(sample_dir, [first, second])
 
     assert activity_import(source=sample_dir).written
@@ -245,6 +245,29 @@ def test_a_file_leaving_a_collectives_values_empty_imports_again_unchanged(sampl
     assert (summary.created, summary.unchanged) == (0, 2)
     filled = Step.objects.get(structure__ref=second["structure_ref"])
     assert (filled.provider.name, filled.theme) == (first["provider"], first["theme"])
+
+
+def test_a_meeting_of_past_years_without_its_duration_is_imported(tmp_path):
+    """The form asks a meeting's duration; a spreadsheet of past years may not have it
+    (docs/import-format.md, « Where the import differs from a form »)."""
+    write_rows(tmp_path / "porteurs.csv", [{"ref": "P1", "last_name": "Rey", "first_name": "Léa"}])
+    write_rows(
+        tmp_path / "projets.csv",
+        [
+            {
+                "ref": "PR1",
+                "name": "Épicerie",
+                "holder_refs": "P1",
+                "programme": "benefices_crea",
+                "received_on": "2012-01-10",
+                "status": "accueilli",
+            }
+        ],
+    )
+    write_rows(tmp_path / "rendezvous.csv", [{"project_ref": "PR1", "date": "2012-02-01"}])
+
+    assert activity_import(source=tmp_path).written
+    assert Meeting.objects.get().duration_minutes is None
 
 
 def _step_file(sample_dir, rows) -> None:
