@@ -50,6 +50,10 @@ class User(AbstractUser):
     # Printed under the staff member's name in the yearly report's team list.
     job_title = models.CharField("fonction", max_length=150, blank=True)
 
+    # Two-factor sign-in turned on (pes21.second_factor keeps it with the devices): read with
+    # the user on every request, so asking for the code costs no query.
+    second_factor = models.BooleanField("double authentification", default=False, editable=False)
+
     class Meta:
         verbose_name = "utilisateur"
         verbose_name_plural = "utilisateurs"

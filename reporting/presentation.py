@@ -129,15 +129,29 @@ def render_markdown(text: str, *, anchor: str = "") -> SafeString:
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
-        attributes={
-            "a": {"href", "title", "class"},
-            "sup": {"id"},
-            "li": {"id"},
-            "div": {"class"},
-        },
+        attributes={"a": {"href", "title"}, "sup": {"id"}, "li": {"id"}},
+        attribute_filter=_footnote_attributes_only,
+        allowed_classes={"a": {"footnote-ref", "footnote-backref"}, "div": {"footnote"}},
         url_schemes={"http", "https", "mailto"},
     )
     return mark_safe(french_typography(clean))  # noqa: S308 - sanitised by nh3 above
+
+
+# What Markdown's footnotes write, and nothing else a text could reuse: an id naming a footnote
+# (« edito-fn:1 », « fnref2:1 ») and a link to one. Any other id could take over one of the
+# page's own (the skip link's target, a form's), and a relative link could lead anywhere on
+# the site while looking like the report's.
+_FOOTNOTE_NAME = re.compile(r"(?:\w+-)?fn(?:ref\d*)?:[\w-]+\Z")
+
+
+def _footnote_attributes_only(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        return value if _FOOTNOTE_NAME.match(value) else None
+    if attribute == "href" and value.startswith("#"):
+        return value if _FOOTNOTE_NAME.match(value[1:]) else None
+    if attribute == "href" and not value.lower().startswith(("http:", "https:", "mailto:")):
+        return None
+    return value
 
 
 # The ids and links Markdown's footnotes write: id="fn:1", href="#fnref:1".
