@@ -39,8 +39,11 @@ class Entry:
     uid: str
 
 
-def agenda_entries(user, *, start: dt.date, end: dt.date, today: dt.date) -> list[Entry]:
-    """The user's entries from `start` to `end` (inclusive), by day."""
+def agenda_entries(
+    user, *, start: dt.date, end: dt.date, today: dt.date, follow_ups: bool = True
+) -> list[Entry]:
+    """The user's entries from `start` to `end` (inclusive), by day; without the follow-ups due
+    when `follow_ups` is False (the desk lists them in a section of their own)."""
     entries = []
     next_steps = (
         Project.objects.open()
@@ -74,10 +77,14 @@ def agenda_entries(user, *, start: dt.date, end: dt.date, today: dt.date) -> lis
                 f"rendez-vous-{meeting.pk}",
             )
         )
-    due = [
-        *selectors.project_follow_ups_due(today=today, staff=user)[:ENTRY_LIMIT],
-        *selectors.engineering_follow_ups_due(today=today, staff=user)[:ENTRY_LIMIT],
-    ]
+    due = (
+        [
+            *selectors.project_follow_ups_due(today=today, staff=user)[:ENTRY_LIMIT],
+            *selectors.engineering_follow_ups_due(today=today, staff=user)[:ENTRY_LIMIT],
+        ]
+        if follow_ups
+        else []
+    )
     for row in due:
         day = selectors.due_on(row)
         if not start <= day <= end:

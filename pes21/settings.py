@@ -14,6 +14,22 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PES21_VAR_DIR", BASE_DIR / "var"))
 
+
+def _read_local_settings(path: Path) -> None:
+    """The settings of a developer's machine: `make run` writes var/local.env (DEBUG=1), so that
+    every command of the README works there as written. Its KEY=value lines only fill what the
+    environment leaves unset, and it is never read when the environment sets SECRET_KEY, as
+    production (and the test settings) must."""
+    if "SECRET_KEY" in os.environ or not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, equals, value = line.partition("=")
+        if equals and not line.lstrip().startswith("#"):
+            os.environ.setdefault(key.strip(), value.strip())
+
+
+_read_local_settings(VAR_DIR / "local.env")
+
 _TRUE = {"1", "true", "yes", "on", "oui"}
 _FALSE = {"0", "false", "no", "off", "non", ""}
 

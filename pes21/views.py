@@ -12,23 +12,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import pickers, second_factor
 from . import search as search_registry
 from .attachments import ATTACHABLE
+from .desk import desk_sections
 from .forms import AttachmentForm, SecondFactorCodeForm
 from .models import Attachment
-from .roles import is_director, is_staff_member, is_volunteer, staff_required
+from .roles import is_staff_member, is_volunteer, staff_required
 from .services import attachment_create, attachment_delete
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Staff and the director land on their desk (pes21.desk): the day's work, then the year."""
     user = request.user
-    if is_director(user):
-        template = "pes21/home_director.html"
-    elif is_staff_member(user):
-        template = "pes21/home_staff.html"
-    elif is_volunteer(user):
-        template = "pes21/home_volunteer.html"
-    else:
-        template = "pes21/home_norole.html"
-    return render(request, template)
+    if is_staff_member(user):
+        today = timezone.localdate()
+        context = {"today": today, "sections": desk_sections(user, today=today)}
+        return render(request, "pes21/home_staff.html", context)
+    if is_volunteer(user):
+        return render(request, "pes21/home_volunteer.html")
+    return render(request, "pes21/home_norole.html")
 
 
 @require_http_methods(["GET", "POST"])

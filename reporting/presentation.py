@@ -13,6 +13,7 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 
 from accompaniment.models import Series
+from pes21.french import typography
 
 from .selectors import NO_SERIES
 
@@ -62,18 +63,9 @@ def format_number(value, decimals: int | None = None) -> str:
     return text.replace(",", NNBSP).replace(".", ",")
 
 
-_BEFORE = re.compile(r"[ \u00a0]([;:!?»])")
-_AFTER = re.compile(r"«[ \u00a0]?")
-_TAG = re.compile(r"(<[^>]*>)")
-
-
 def french_typography(html: str) -> str:
-    """Narrow no-break spaces before ; : ! ? » and after «, outside HTML tags."""
-    parts = _TAG.split(html)
-    for index in range(0, len(parts), 2):  # even indexes are text, odd ones tags
-        text = _BEFORE.sub(NNBSP + r"\1", parts[index])
-        parts[index] = _AFTER.sub("«" + NNBSP, text)
-    return "".join(parts)
+    """The one French typography of the pages and the report (pes21.french.typography)."""
+    return typography(html)
 
 
 _ALLOWED_TAGS = {

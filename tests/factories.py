@@ -26,6 +26,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
+    # A test that sends digests says who receives one (accounts get Monday by default).
+    digest_weekday = None
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")

@@ -221,8 +221,8 @@ def test_each_text_gets_only_its_own_footnotes():
     # The converter is reused from text to text: a text's notes must not follow the next one.
     with_notes = render_markdown("Une coupe[^1].\n\n[^1]: Note de l'édito.", anchor="edito")
     without = render_markdown("Un texte sans note.", anchor="rapport_moral")
-    assert "Note de l'édito" in with_notes
-    assert "Note de l'édito" not in without and "footnote" not in without
+    assert "Note de l’édito" in with_notes
+    assert "Note de l’édito" not in without and "footnote" not in without
     again = render_markdown("Une coupe[^1].\n\n[^1]: Autre note.", anchor="edito")
     assert again.count("<li") == 1 and "Autre note" in again
 
