@@ -60,13 +60,16 @@ def seed(ctx: DemoContext) -> None:
     for i in range(3 * ctx.scale):
         name, _, insee = ctx.commune()
         insee = _official_code(name, insee)
+        # Past the first three, a territory is a commune again under another name: its code is
+        # left out, one commune's INSEE code being one territory (Territory.clean, and
+        # generateur.services.territory_twins).
         suffix = "" if i < 3 else f" ({i})"
         territories.append(
             Territory(
                 ref=f"DT{len(territories) + 1:04d}",
                 name=name + suffix,
                 kind=TerritoryKind.COMMUNE,
-                insee_code=insee,
+                insee_code="" if suffix else insee,
             )
         )
     territories = Territory.objects.bulk_create(territories)

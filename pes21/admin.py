@@ -1,7 +1,19 @@
+"""The Django admin: accounts and groups are managed here; the domain's records are only read.
+
+The rules of the data and what follows a change (a closed project's cases, a status history,
+a phase date) live in the apps' models and services, which every page of the application
+goes through (docs/rules.md). The admin's forms would save around them, so every domain
+model is shown read-only (`ReadOnlyAdmin`, `ReadOnlyHistoryAdmin`, `ReadOnlyInline`): an
+administrator can look a record up, its history included, and corrects it in the
+application. Accounts and groups (`PesUserAdmin`, Django's GroupAdmin) stay editable.
+"""
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Attachment, User
 from .second_factor import second_factor_turn_off
@@ -14,6 +26,36 @@ for device_model in (TOTPDevice, StaticDevice):
 
 admin.site.site_header = "Administration du PES 21"
 admin.site.site_title = "PES 21"
+
+
+class _ReadOnly:
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(_ReadOnly, admin.ModelAdmin):
+    """A domain model's records, shown and never written (see the module)."""
+
+
+class ReadOnlyHistoryAdmin(_ReadOnly, SimpleHistoryAdmin):
+    """The same, with the record's change history."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history saves a past version sent back by POST whatever the permissions
+        # say (its "Rétablir" button): reading a past version is all that is left.
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyInline(_ReadOnly):
+    """Mixed into an inline of a read-only admin: its rows shown, none added or changed."""
 
 
 @admin.register(User)
@@ -53,6 +95,6 @@ class PesUserAdmin(UserAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ("title", "content_type", "object_id", "uploaded_by", "uploaded_at")
     list_select_related = ("content_type", "uploaded_by")

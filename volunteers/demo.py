@@ -132,7 +132,8 @@ def seed_cases(ctx: DemoContext, *, volunteers: list[Volunteer], skills: list[Sk
                         volunteer=volunteer,
                         case=case,
                         mission=case.mission,
-                        date=ctx.date_between(taken_on, ctx.today),
+                        # Time counts while the volunteer is one (Contribution.clean).
+                        date=ctx.date_between(max(taken_on, volunteer.joined_on), ctx.today),
                         minutes=rng.choice([30, 45, 60, 90, 120, 180]),
                         notes=rng.choice(CONTRIBUTION_NOTES),
                     )
@@ -167,10 +168,12 @@ def _past_co_accompaniments(ctx: DemoContext, *, volunteers: list[Volunteer]) ->
     for year in range(ctx.first_year, ctx.today.year):
         candidates = list(Project.objects.active_in(year).order_by("pk"))
         for project in rng.sample(candidates, min(len(candidates), 3 * ctx.scale)):
-            volunteer = rng.choice(
-                [v for v in volunteers if v.joined_on.year <= year] or volunteers
-            )
             opened_on = ctx.date_between(dt.date(year, 1, 10), dt.date(year, 9, 30))
+            # A volunteer who had arrived by then: time counts while one is (Contribution.clean).
+            arrived = [v for v in volunteers if v.joined_on <= opened_on]
+            if not arrived:
+                continue
+            volunteer = rng.choice(arrived)
             case = Case.objects.create(
                 project=project,
                 mission=Mission.CO_ACCOMPANIMENT,

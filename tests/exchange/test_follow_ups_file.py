@@ -13,7 +13,13 @@ from exchange.exporting import activity_export
 from exchange.services import activity_import
 from followups.models import FollowUp, Outcome
 from followups.services import follow_up_record
-from tests.factories import ProjectFactory, StepFactory, StructureFactory, staff_user
+from tests.factories import (
+    ProjectFactory,
+    ProviderFactory,
+    StepFactory,
+    StructureFactory,
+    staff_user,
+)
 
 from .conftest import SAMPLE, counts, read_rows, write_rows
 
@@ -209,18 +215,23 @@ def test_bad_follow_up_rows_are_refused_with_line_and_column(sample_dir):
 
 def test_hand_made_follow_ups_come_back_whole_through_export_and_import(tmp_path):
     person = staff_user(username="cmartin")
-    project = ProjectFactory(status="cree", created_on=dt.date(2021, 3, 10), jobs_created=2)
-    structure = StructureFactory()
-    earlier = StepFactory(
-        structure=structure, kind=StepKind.INDIVIDUAL_ENGINEERING, date=dt.date(2020, 5, 4)
+    project = ProjectFactory(
+        status="cree", created_on=dt.date(2021, 3, 10), legal_form="scop", jobs_created=2
     )
+    structure = StructureFactory()
+    # What every engineering carries (Step.clean), so the export imports back.
+    paid = {
+        "kind": StepKind.INDIVIDUAL_ENGINEERING,
+        "provider": ProviderFactory(),
+        "days": Decimal(2),
+        "cost_eur": Decimal(1800),
+        "theme": "gouvernance",
+    }
+    earlier = StepFactory(structure=structure, date=dt.date(2020, 5, 4), **paid)
     # Two engineerings starting the same day: the latest entered is the one followed.
-    StepFactory(structure=structure, kind=StepKind.INDIVIDUAL_ENGINEERING, date=dt.date(2022, 2, 1))
+    StepFactory(structure=structure, date=dt.date(2022, 2, 1), **paid)
     latest = StepFactory(
-        structure=structure,
-        kind=StepKind.INDIVIDUAL_ENGINEERING,
-        date=dt.date(2022, 2, 1),
-        ended_on=dt.date(2022, 6, 30),
+        structure=structure, date=dt.date(2022, 2, 1), ended_on=dt.date(2022, 6, 30), **paid
     )
     answers = [
         follow_up_record(
