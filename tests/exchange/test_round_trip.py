@@ -125,21 +125,32 @@ def _type_everywhere() -> int:
     return written
 
 
+def _refusals(record) -> set[str]:
+    try:
+        record.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        return set(getattr(exc, "error_dict", {})) or {"__all__"}
+    return set()
+
+
 def _keep_what_the_rules_accept(record, values: dict) -> None:
+    """Keep in `values` only what the record's rules accept. A rule may refuse a typed value
+    on another field (a commune's name is judged against its INSEE code), so a value that
+    brings a new refusal of any field is left out, one field at a time."""
     original = {name: getattr(record, name) for name in values}
-    while values:
-        for name, text in values.items():
-            setattr(record, name, text)
-        try:
-            record.full_clean(validate_unique=False, validate_constraints=False)
-            return
-        except ValidationError as exc:
-            refused = set(getattr(exc, "error_dict", {})) & set(values)
-        if not refused:  # the record's other fields (demo data) are what the rules refuse
-            return
-        for name in refused:
-            setattr(record, name, original[name])
+    already = _refusals(record)  # the demo's own data, whatever is typed
+    for name, text in values.items():
+        setattr(record, name, text)
+    if _refusals(record) <= already:
+        return
+    for name in list(values):
+        for other, value in original.items():
+            setattr(record, other, value)
+        setattr(record, name, values[name])
+        if not _refusals(record) <= already:
             del values[name]
+    for name, value in original.items():
+        setattr(record, name, values.get(name, value))
 
 
 def _formula_pieces(content: str) -> list[str]:

@@ -63,7 +63,7 @@ class _Site:
     def shell(self, code: str) -> str:
         return self.manage("shell", "-c", code)
 
-    def worker(self) -> subprocess.Popen:
+    def worker(self, **settings: str) -> subprocess.Popen:
         return subprocess.Popen(
             [
                 sys.executable,
@@ -77,7 +77,7 @@ class _Site:
                 "*",
             ],
             cwd=ROOT,
-            env=self.env,
+            env=self.env | settings,
             stdout=subprocess.DEVNULL,
             stderr=(self.folder / "worker.log").open("a"),
         )
@@ -213,7 +213,9 @@ def test_a_worker_killed_during_an_import_leaves_nothing_and_the_job_says_interr
     before = site.holders()
     path = _holders_file(tmp_path, HOLDERS, "B")
     job_id = _enqueue(site, path, dry_run=False)
-    worker = site.worker()
+    # Tiny chunks make this import last well past the seconds the test needs to catch it in
+    # its middle, however fast the machine (the rerun below goes at the usual pace).
+    worker = site.worker(IMPORT_CHUNK_ROWS="10")
     try:
         _wait(lambda: site.job(job_id)[0] == "en_cours", seconds=120, what="the start")
         if site.vendor == "sqlite":
