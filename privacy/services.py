@@ -22,6 +22,7 @@ from volunteers.models import Case, Contribution, Volunteer
 
 from .models import Erasure, PersonKind
 from .selectors import holders_with_last_contact
+from .signals import holder_anonymised
 
 
 def holders_last_contact_refresh(*, holder_ids: Iterable[int] | None = None) -> None:
@@ -234,6 +235,8 @@ def holder_anonymise(*, holder: Holder, user: User | None, reason: str) -> Erasu
     documents = _delete_documents(
         _project_documents(sole_ids) | Attachment.objects.filter(pk__in=named)
     )
+    for _, erased in holder_anonymised.send(sender=Holder, holder=holder):
+        done.update(erased or {})
     Holder.history.filter(id=holder.pk).delete()
     holder.last_name = "Anonyme"
     holder.first_name = f"n° {holder.pk}"

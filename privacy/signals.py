@@ -1,0 +1,6 @@
+from django.dispatch import Signal
+
+# Sent by holder_anonymise, inside its transaction, with `holder` (not yet renamed): the apps
+# that keep more about a holder (public/: registrations, requests, questionnaire answers) erase
+# it and return {what: (records, history rows)} for the register.
+holder_anonymised = Signal()
