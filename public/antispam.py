@@ -63,9 +63,12 @@ def read_stamp(value: str, form_name: str) -> tuple[float, uuid.UUID]:
     if not isinstance(data, dict) or data.get("f") != form_name:
         raise forms.ValidationError(BROKEN, code="broken")
     try:
-        return float(data["t"]), uuid.UUID(str(data["n"]))
+        issued, submission_id = float(data["t"]), uuid.UUID(str(data["n"]))
     except (KeyError, TypeError, ValueError):
         raise forms.ValidationError(BROKEN, code="broken") from None
+    if time.time() - issued > STAMP_MAX_AGE_SECONDS:
+        raise forms.ValidationError(STALE, code="stale")
+    return issued, submission_id
 
 
 class SpamCheckedForm(forms.Form):
@@ -101,13 +104,6 @@ class SpamCheckedForm(forms.Form):
         if time.time() - issued < MIN_FILL_SECONDS:
             raise forms.ValidationError(TOO_FAST, code="too_fast")
         return cleaned
-
-    def is_spam(self) -> bool:
-        """Refused by the honeypot or the fill time (the page says so, nothing is written)."""
-        return any(
-            error.code in ("spam", "too_fast", "stale", "broken")
-            for error in self.errors.as_data().get("__all__", [])
-        )
 
 
 def client_address(request) -> str:

@@ -461,8 +461,10 @@ def project_request_use_known_holder(
         and not created.collective_actions.exists()
         and not created.public_requests.exists()
     ):
-        Holder.history.filter(id=created.pk).delete()
+        created_id = created.pk
         created.delete()
+        # Its history too (deleting wrote one more row): a record made by mistake, no trace.
+        Holder.history.filter(id=created_id).delete()
     return request
 
 
