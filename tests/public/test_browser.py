@@ -20,6 +20,7 @@ from django.utils import timezone
 from public import services
 from public.models import Registration, RegistrationStatus
 from tests import factories
+from tests.browser.test_accessibility import AXE_SOURCE, FAILING_IMPACTS, RUN_AXE, WCAG_TAGS
 from tests.browser_fixtures import login, nav, phone_and_desktop
 from tests.public.conftest import link_in
 
@@ -46,6 +47,13 @@ def _register(page, live_server, opening, *, first: str, last: str, email: str) 
     page.get_by_role(
         "button", name=re.compile("^Je (m'inscris|rejoins la liste d'attente)$")
     ).click()
+
+
+def _assert_accessible(page) -> None:
+    """axe-core on the page as shown (the matrix's audit does not see these states)."""
+    page.evaluate(AXE_SOURCE)
+    failing = [v for v in page.evaluate(RUN_AXE, WCAG_TAGS) if v["impact"] in FAILING_IMPACTS]
+    assert not failing, failing
 
 
 def _mail_to(address: str, subject_start: str):
@@ -134,6 +142,7 @@ def test_staff_mark_attendance_and_the_report_counts_those_who_came(page, shots,
     panel.get_by_label("Jules Perrin est venu·e").check()
     panel.get_by_label(re.compile(r"c'est Amina Lefèvre")).check()
     shots.take("presences")
+    _assert_accessible(page)
     panel.get_by_role("button", name="Enregistrer les présences").click()
     page.get_by_text("Présences enregistrées : 2 personnes venues parmi les inscrits.").wait_for()
     shots.take("presences-enregistrees")
@@ -177,10 +186,12 @@ def test_a_person_sends_their_project_and_staff_find_holder_and_project(page, sh
     assert _mail_to("nora@example.org", "Votre demande")
 
     login(page, live_server, "proux")
-    nav(page, "Demandes")
+    nav(page, "Accompagnement")
+    page.get_by_role("link", name="Demandes en ligne").click()
     page.get_by_role("row", name=re.compile("Nora Haddad")).get_by_role("link").first.click()
     page.get_by_role("heading", name="Nora Haddad").wait_for()
     shots.take("demande-cote-equipe")
+    _assert_accessible(page)
     page.get_by_role("link", name="Conserverie solidaire").click()
     page.get_by_role("heading", name="Conserverie solidaire").wait_for()
     assert page.locator("h1 + p .badge").inner_text() == "Accueilli"
@@ -229,3 +240,13 @@ def test_a_holder_answers_the_questionnaire_and_the_link_then_refuses(page, shot
     assert response.status == 410
     page.get_by_role("heading", name="Ce questionnaire a déjà été rempli").wait_for()
     shots.take("deuxieme-usage")
+
+    # Staff read the answers on the project's page.
+    login(page, live_server, "proux")
+    nav(page, "Accompagnement")
+    page.get_by_role("link", name="Burn Out Dijon").click()
+    answers = page.locator("#questionnaire")
+    answers.get_by_text("Très satisfait·e (5/5)").wait_for()
+    assert "Une trame pour conduire notre réflexion." in answers.inner_text()
+    shots.take("reponses-sur-le-projet")
+    _assert_accessible(page)
