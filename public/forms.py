@@ -191,10 +191,7 @@ class QuestionnaireForm(SpamCheckedForm, forms.ModelForm):
         widgets = {
             "satisfaction": forms.RadioSelect,
             "publication": forms.RadioSelect,
-            **{
-                name: forms.Textarea(attrs={"rows": 3})
-                for name in ("motivation", "why_us", "key_moments", "brought", "missed", "ending")
-            },
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in QuestionnaireAnswer.WRITTEN},
             "quote": forms.Textarea(attrs={"rows": 2}),
         }
 

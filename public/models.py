@@ -397,6 +397,9 @@ class QuestionnaireAnswer(models.Model):
     (motivation, how they met the association, key moments, what it brought or missed, how it
     ended) and the questions of the association's own testimonials."""
 
+    # The written replies, in the order the questionnaire asks them.
+    WRITTEN = ("motivation", "why_us", "key_moments", "brought", "missed", "ending")
+
     invitation = models.OneToOneField(
         QuestionnaireInvitation, on_delete=models.CASCADE, related_name="answer"
     )

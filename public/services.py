@@ -26,7 +26,7 @@ from accompaniment import services as accompaniment_services
 from accompaniment.models import CollectiveAction, Holder, Project, ProjectStatus
 from dla import services as dla_services
 from dla.models import StepKind, Structure
-from pes21.concurrency import save_versioned
+from pes21.concurrency import EditConflict, save_versioned
 from pes21.mail import send_later
 from pes21.models import User
 from pes21.phones import normalise_phone
@@ -86,12 +86,17 @@ def opening_save(
     site_url: str,
     expected_version: int | None = None,
 ) -> Opening:
-    """Open an action to registration, or change how; more places move the waiting list up."""
+    """Open an action to registration, or change how. More places move the waiting list up;
+    fewer cancel nobody (the places taken stay taken)."""
     opening = Opening.objects.filter(action=action).first()
     opening = _locked(opening) if opening is not None else Opening(action=action)
     set_fields(opening, data)
     opening.full_clean()
-    save_versioned(opening, expected_version)
+    try:
+        with transaction.atomic():
+            save_versioned(opening, expected_version)
+    except IntegrityError:
+        raise EditConflict from None  # someone opened the same action at the same instant
     _move_up(opening, site_url=site_url)
     return opening
 
@@ -157,11 +162,12 @@ def registration_create(
             raise ValidationError(CLOSED, code="closed")
         existing = opening.registrations.active().filter(email=email).first()
         if existing is not None:
-            if antispam.may_mail(email):
-                token = _new_link(existing)
-                existing.save(update_fields=["token_hash"])
-                kind = "confirmed" if existing.status == RegistrationStatus.CONFIRMED else "waiting"
-                send_later(_registration_mail(existing, token, kind=kind, site_url=site_url))
+            if not antispam.may_mail(email):
+                raise ValidationError(MAILS_SPENT, code="mails_spent")
+            token = _new_link(existing)
+            existing.save(update_fields=["token_hash"])
+            kind = "confirmed" if existing.status == RegistrationStatus.CONFIRMED else "waiting"
+            send_later(_registration_mail(existing, token, kind=kind, site_url=site_url))
             return existing, False
         if opening.registrations.confirmed().count() < opening.capacity:
             status = RegistrationStatus.CONFIRMED
@@ -622,14 +628,7 @@ def holder_public_data_erase(*, holder: Holder) -> dict[str, tuple[int, int]]:
     registrations, _ = Registration.objects.filter(mine).delete()
     requests = _blank_request(ProjectRequest.objects.filter(holder=holder))
     answers = QuestionnaireAnswer.objects.filter(invitation__holder=holder).update(
-        motivation="",
-        why_us="",
-        key_moments="",
-        brought="",
-        missed="",
-        ending="",
-        quote="",
-        publication=Publication.NO,
+        **dict.fromkeys((*QuestionnaireAnswer.WRITTEN, "quote"), ""), publication=Publication.NO
     )
     QuestionnaireInvitation.objects.filter(
         holder=holder, answered_at__isnull=True, revoked_at__isnull=True

@@ -48,15 +48,12 @@ def project_questionnaire(context, project) -> dict:
     }
 
 
-ANSWER_TEXTS = ("motivation", "why_us", "key_moments", "brought", "missed", "ending")
-
-
 @register.filter
 def answer_texts(answer) -> list[tuple[str, str]]:
     """An answer's written replies, each with its question."""
     return [
         (answer._meta.get_field(name).verbose_name, getattr(answer, name))
-        for name in ANSWER_TEXTS
+        for name in answer.WRITTEN
         if getattr(answer, name).strip()
     ]
 
