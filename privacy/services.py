@@ -22,7 +22,7 @@ from volunteers.models import Case, Contribution, Volunteer
 
 from .models import Erasure, PersonKind
 from .selectors import holders_with_last_contact
-from .signals import holder_anonymised
+from .signals import holder_anonymised, holder_exported
 
 
 def holders_last_contact_refresh(*, holder_ids: Iterable[int] | None = None) -> None:
@@ -107,6 +107,9 @@ def holder_export(*, holder: Holder) -> Export:
     if documents:
         lines += ["Documents des projets", "====================="]
         lines += [f"{d.uploaded_at:%d/%m/%Y} – {d.title} ({d.filename})" for d in documents]
+        lines.append("")
+    for _, more in holder_exported.send(sender=Holder, holder=holder):
+        lines += more or []
     content = "\n".join(lines) + "\n"
     return f"donnees-porteur-{holder.pk}.txt", "text/plain; charset=utf-8", content.encode()
 

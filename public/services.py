@@ -616,6 +616,15 @@ def questionnaire_answer(
 # --- Personal data ----------------------------------------------------------------------------
 
 
+def _registrations_of(holder: Holder):
+    """The holder's registrations: those staff linked to them, and those made with their
+    address before they were known (one person, whatever the door)."""
+    email = holder.email.strip().lower()
+    return Registration.objects.filter(
+        Q(holder=holder) | Q(email=email) if email else Q(holder=holder)
+    )
+
+
 def holder_public_data_erase(*, holder: Holder) -> dict[str, tuple[int, int]]:
     """What the public doors keep of a holder being anonymised (privacy.services): their
     registrations go (their attendance stays in the action's attendees and participants),
@@ -623,9 +632,7 @@ def holder_public_data_erase(*, holder: Holder) -> dict[str, tuple[int, int]]:
     working. The satisfaction and the counts stay: the yearly figures do not change.
     Counts per kind of record, for the erasure register."""
     now = timezone.now()
-    email = holder.email.strip().lower()
-    mine = Q(holder=holder) | (Q(email=email) if email else Q(pk__in=[]))
-    registrations, _ = Registration.objects.filter(mine).delete()
+    registrations, _ = _registrations_of(holder).delete()
     requests = _blank_request(ProjectRequest.objects.filter(holder=holder))
     answers = QuestionnaireAnswer.objects.filter(invitation__holder=holder).update(
         **dict.fromkeys((*QuestionnaireAnswer.WRITTEN, "quote"), ""), publication=Publication.NO
@@ -638,6 +645,44 @@ def holder_public_data_erase(*, holder: Holder) -> dict[str, tuple[int, int]]:
         "demandes « Déposer mon projet »": (requests, 0),
         "réponses au questionnaire": (answers, 0),
     }
+
+
+def _titled(title: str, rows: list[str]) -> list[str]:
+    return [title, "=" * len(title), *rows, ""] if rows else []
+
+
+def holder_public_data_lines(*, holder: Holder) -> list[str]:
+    """What the public doors keep of a holder, for their RGPD export (privacy.services)."""
+    registrations = [
+        f"{r.opening.action.date:%d/%m/%Y} – {r.opening.action.title} – {r.get_status_display()}"
+        f"{' – présent·e' if r.attended else ''} – {r.first_name} {r.last_name}, {r.email}"
+        f"{', ' + r.phone if r.phone else ''} – accord du "
+        f"{timezone.localtime(r.consent_at):%d/%m/%Y} (notice {r.notice_version})"
+        for r in _registrations_of(holder).select_related("opening__action")
+    ]
+    requests = [
+        f"{timezone.localtime(r.created_at):%d/%m/%Y} – {r.get_kind_display()} – {r.commune} – "
+        f"{r.get_stage_display()} – {r.idea or '(texte effacé)'}"
+        for r in ProjectRequest.objects.filter(holder=holder)
+    ]
+    answers = []
+    for answer in QuestionnaireAnswer.objects.filter(invitation__holder=holder).select_related(
+        "invitation__project"
+    ):
+        answers.append(
+            f"{timezone.localtime(answer.created_at):%d/%m/%Y} – {answer.invitation.project} – "
+            f"satisfaction {answer.satisfaction}/5 – citation : {answer.get_publication_display()}"
+        )
+        answers += [
+            f"  {answer._meta.get_field(name).verbose_name} {getattr(answer, name)}"
+            for name in (*QuestionnaireAnswer.WRITTEN, "quote")
+            if getattr(answer, name)
+        ]
+    return [
+        *_titled("Inscriptions aux actions collectives", registrations),
+        *_titled("Demandes « Déposer mon projet »", requests),
+        *_titled("Questionnaire de fin d'accompagnement", answers),
+    ]
 
 
 def public_data_purge(*, today: dt.date, months: int) -> dict[str, int]:

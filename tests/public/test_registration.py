@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from public import services
-from public.models import Registration, RegistrationStatus, token_hash
+from public.models import Opening, Registration, RegistrationStatus, token_hash
 from tests import factories
 from tests.public.conftest import filled, link_in
 
@@ -228,3 +228,30 @@ def test_an_action_past_or_withdrawn_is_not_public(public_client):
 
     for opening in (past, withdrawn):
         assert public_client.get(reverse("public:action", args=[opening.pk])).status_code == 404
+
+
+def test_staff_open_an_action_to_registration_from_its_page(staff_client, public_client):
+    action = factories.CollectiveActionFactory(
+        date=timezone.localdate() + dt.timedelta(days=10), title="Paroles d'Experts : statuts"
+    )
+    url = reverse("public_staff:opening_edit", args=[action.pk])
+    assert "Ouvrir aux inscriptions" in staff_client.get(action.get_absolute_url()).content.decode()
+    data = {
+        "is_open": "on",
+        "capacity": "12",
+        "closes_on": (action.date + dt.timedelta(days=1)).isoformat(),
+        "starts_at": "14:00",
+        "ends_at": "17:00",
+        "place": "Maison des associations, Dijon",
+        "description": "Association, SCOP, SCIC : lequel choisir ?",
+    }
+
+    refused = staff_client.post(url, data)
+    assert "au plus tard le jour de l" in refused.content.decode()
+    assert not Opening.objects.exists()
+    staff_client.post(url, {**data, "closes_on": action.date.isoformat()})
+
+    opening = Opening.objects.get()
+    assert (opening.capacity, opening.place) == (12, "Maison des associations, Dijon")
+    listing = public_client.get(reverse("public:home")).content.decode()
+    assert "Paroles d&#x27;Experts : statuts" in listing and "de 14h00 à 17h00" in listing

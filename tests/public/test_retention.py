@@ -82,3 +82,20 @@ def test_an_erasure_takes_the_person_out_of_what_the_public_doors_keep(director)
     assert (request.idea, request.contact_email) == ("", "")
     assert list(linked.opening.action.attendees.all()) == [holder]
     assert "inscriptions aux actions : 2" in erasure.actions
+
+
+def test_the_rgpd_export_says_what_the_public_doors_keep():
+    from privacy.services import holder_export
+
+    holder = factories.HolderFactory(email="lina@example.org")
+    factories.RegistrationFactory(
+        email="lina@example.org", first_name="Lina", opening__action__title="Club : coopérer"
+    )
+    request = _request(timezone.now())
+    ProjectRequest.objects.filter(pk=request.pk).update(holder=holder)
+
+    _, _, content = holder_export(holder=holder)
+
+    text = content.decode()
+    assert "Inscriptions aux actions collectives" in text and "Club : coopérer" in text
+    assert "Demandes « Déposer mon projet »" in text and "Consolider nos emplois" in text
