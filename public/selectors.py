@@ -195,7 +195,8 @@ def project_questionnaire(project: Project) -> dict:
         .order_by("holder__last_name", "holder__first_name", "-sent_at")
     )
     answered = {i.holder_id for i in invitations if i.answered_at}
-    holders = list(project.holders.order_by("last_name", "first_name"))
+    # Only a closed project's holders may be asked: an open project's page reads no more.
+    holders = list(project.holders.order_by("last_name", "first_name")) if project.is_closed else []
     return {
         "invitations": invitations,
         "answers": [i.answer for i in invitations if i.answered_at and hasattr(i, "answer")],

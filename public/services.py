@@ -75,7 +75,9 @@ def _message(*, subject: str, template: str, context: dict, to: str) -> mail.Ema
 def _locked(opening: Opening) -> Opening:
     """The opening, locked until the transaction ends: two registrations for the last place,
     or a registration and a cancellation, are decided one after the other."""
-    return Opening.objects.select_for_update().select_related("action").get(pk=opening.pk)
+    return (
+        Opening.objects.select_for_update(of=("self",)).select_related("action").get(pk=opening.pk)
+    )
 
 
 @transaction.atomic
