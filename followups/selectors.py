@@ -358,29 +358,3 @@ def dla_follow_up_figures(period) -> dict:
         f"suivi_{years}_an{'s' if years > 1 else ''}": dla_survival(period, years)
         for years in DLA_FOLLOW_UP_YEARS
     }
-
-
-_FIGURE_PARTS = {
-    "structures": "structures",
-    "suivies": "structures suivies",
-    "non_renseignees": "structures sans réponse",
-    "actives": "structures en activité",
-    "reprises": "structures reprises",
-    "arretees": "structures arrêtées",
-    "taux_survie": "taux de survie (%)",
-    "emplois_avant": "emplois au départ",
-    "emplois_apres": "emplois",
-    "etp_apres": "ETP",
-}
-
-
-def _labels(prefix: str, title: str) -> dict[str, str]:
-    return {f"{prefix}.{key}": f"{title} : {label}" for key, label in _FIGURE_PARTS.items()}
-
-
-# Dotted key -> French label of every follow-up figure, for the exports and the diff.
-FIGURE_LABELS: dict[str, str] = {
-    **_labels("complements.creation.survie_3_ans", "Structures créées il y a 3 ans"),
-    **_labels("complements.dla.suivi_1_an", "Structures DLA, 1 an après l'ingénierie"),
-    **_labels("complements.dla.suivi_2_ans", "Structures DLA, 2 ans après l'ingénierie"),
-}

@@ -5,10 +5,14 @@ client address is read from X-Forwarded-For behind the proxy (settings: BEHIND_P
 TRUSTED_PROXIES), so a stranger's failures never lock the director out of her own computer.
 Attempts during a lock do not extend it (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT).
 
-Password-reset e-mails are throttled with counters in the cache (shared by the server's
-processes: settings.CACHES): a few e-mails per address and a few more requests per client
+Password-reset e-mails are throttled with counters in the database (pes21.throttle, shared by
+every process and server): a few e-mails per address and a few more requests per client
 address per hour. A throttled address gets the usual "sent" page and no e-mail, so the page
 tells nobody whether an account exists; a throttled client is told to wait.
+
+Nor does the time the page takes: the request only queues a task with the address, whether or
+not an account has it, and the worker looks the account up and sends the e-mail. Before, the
+answer waited for the mail server only when the account existed (50 to 250 ms longer).
 """
 
 import hashlib
@@ -17,11 +21,14 @@ from axes.helpers import get_client_ip_address, get_client_username, get_cool_of
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
+from django.contrib.auth.forms import PasswordResetForm
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
+from django_tasks import task
+
+from . import throttle
 
 RESET_WINDOW_SECONDS = 3600
 
@@ -39,16 +46,26 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
 
 
 def _spend(key: str, limit: int) -> bool:
-    """Count one more use of `key` in the window; False once the limit is passed."""
-    cache.add(key, 0, RESET_WINDOW_SECONDS)
-    try:
-        return cache.incr(key) <= limit
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, RESET_WINDOW_SECONDS)
-        return True
+    return throttle.spend(key, limit=limit, window_seconds=RESET_WINDOW_SECONDS)
+
+
+@task()
+def send_password_reset(email: str, domain: str, use_https: bool) -> None:
+    """Django's reset e-mail to every active account with this address (none: nothing)."""
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(domain_override=domain, use_https=use_https)
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    def save(self, *, request: HttpRequest, use_https: bool = False, **options) -> None:
+        # The same work for any address: one task row. The worker does the rest.
+        send_password_reset.enqueue(self.cleaned_data["email"], request.get_host(), use_https)
 
 
 class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         client = get_client_ip_address(request) or "inconnu"
         if not _spend(f"reset:client:{client}", settings.PASSWORD_RESET_PER_CLIENT):

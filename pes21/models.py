@@ -131,3 +131,42 @@ class ThrottleHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]}… {self.hits}"
+
+
+class StoredFile(models.Model):
+    """A document kept in the database (pes21.storage.DatabaseStorage), so every server sees it.
+
+    Its bytes are rows of StoredFileChunk, written and read one chunk at a time: neither saving
+    nor serving a file holds more than one chunk in memory, whatever its size.
+    """
+
+    name = models.CharField(max_length=300, unique=True)
+    size = models.PositiveBigIntegerField(default=0)
+    # The chunk size it was written with: a later change of pes21.storage.CHUNK_BYTES still
+    # finds the chunks of the files written before it.
+    chunk_size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "fichier enregistré"
+        verbose_name_plural = "fichiers enregistrés"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StoredFileChunk(models.Model):
+    file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = "morceau de fichier"
+        verbose_name_plural = "morceaux de fichier"
+        constraints = [
+            models.UniqueConstraint(fields=["file", "number"], name="stored_chunk_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_id}:{self.number}"

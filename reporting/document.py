@@ -19,12 +19,19 @@ from .presentation import (
     MISSION_DESCRIPTIONS,
     MISSION_TITLES,
     NNBSP,
-    differences,
-    figure_label,
-    flatten,
     render_markdown,
     series_label,
+)
+from .registry import (
+    SECTIONS,
+    FigureView,
+    UnknownFigure,
+    check,
+    differences,
+    figure,
+    frozen_in_current_schema,
     tile_words,
+    value,
 )
 from .selectors import (
     DIJON_SERIES,
@@ -50,86 +57,95 @@ def json_ready(figures: dict) -> dict:
 
 def shown_figures(year: int, *, edition: ReportEdition | None = None) -> dict:
     """The figures a reader of the year's report sees, on the page, in the PDF, the exports and
-    `build_report`: frozen once the edition is published, live (JSON-ready) otherwise."""
+    `build_report`: frozen once the edition is published (read with today's keys), live
+    (JSON-ready) otherwise; checked against the figure registry either way."""
     if edition is None:
         edition = ReportEdition.objects.filter(year=year).first()
     if edition and edition.is_published:
-        return edition.frozen_figures
-    return json_ready(report_figures(year))
+        schema = edition.figures_schema
+        return check(frozen_in_current_schema(edition.frozen_figures, schema), schema=schema)
+    return check(json_ready(report_figures(year)))
 
 
-def _tiles(figures: dict) -> dict[str, list[Tile]]:
-    """The tiles of each section; their words come from presentation.FIGURES."""
-    flat = flatten(figures)
-    sensibilisation = figures["sensibilisation"]
-    extra = figures.get("complements", {})
+# The names the report's templates read figures by, and the registry's group each one is.
+FIGURE_NAMES = {"figures": "", "extra": "complements", "since": "depuis_creation"}
+
+# The tiles of the page and the PDF, in reading order; each shows in its figure's section with
+# the registry's words for its number (`reporting.checks` makes sure each is a registered tile).
+TILES = (
+    "dla.structures_beneficiaires",
+    "dla.structures_accueillies",
+    "dla.diagnostics",
+    "dla.ingenieries_individuelles",
+    "dla.ingenieries_collectives",
+    "dla.suivis_post",
+    "creation.projets_accueillis",
+    "creation.projets_accompagnes",
+    "creation.structures_creees",
+    "creation.emplois_crees",
+    "sensibilisation.ateliers_pes",
+    "sensibilisation.formations",
+    "generateur.projets_accompagnes",
+    "complements.generateur.actions",
+    "complements.generateur.participants",
+    "vie_associative.benevoles_actifs",
+    "depuis_creation.porteurs_accueillis",
+    "depuis_creation.structures_creees",
+    "depuis_creation.emplois_crees",
+    "depuis_creation.structures_dla_beneficiaires",
+    "depuis_creation.emplois_consolides",
+)
+
+
+def _tile_details(figures: dict) -> dict[str, str]:
+    """The line some tiles add under their words, by the tile's key."""
+    collective = value(figures, "dla.ingenieries_collectives_structures")
     by_series = " · ".join(
         f"{series_label(code)}{NNBSP}: {count}"
-        for code, count in sensibilisation["ateliers_par_cycle"].items()
+        for code, count in value(figures, "sensibilisation.ateliers_par_cycle").items()
     )
     by_organisation = " · ".join(
         f"{row['organisme']}{NNBSP}: {row['formations']}"
-        for row in extra.get("sensibilisation", {}).get("formations_par_organisme", [])
+        for row in value(figures, "complements.sensibilisation.formations_par_organisme") or []
     )
-
-    def tile(key: str, detail: str = "") -> Tile:
-        return Tile(flat.get(key, 0), tile_words(key), detail, key)
-
+    all_workshops = value(figures, "sensibilisation.ateliers_collectif")
     return {
-        "dla": [
-            tile("dla.structures_beneficiaires"),
-            tile("dla.structures_accueillies"),
-            tile("dla.diagnostics"),
-            tile("dla.ingenieries_individuelles"),
-            tile(
-                "dla.ingenieries_collectives",
-                f"soit {flat.get('dla.ingenieries_collectives_structures', 0)} "
-                "structures bénéficiaires",
-            ),
-            tile("dla.suivis_post"),
-        ],
-        "creation": [
-            tile("creation.projets_accueillis"),
-            tile("creation.projets_accompagnes"),
-            tile("creation.structures_creees"),
-            tile("creation.emplois_crees"),
-        ],
-        "sensibilisation": [
-            tile(
-                "sensibilisation.ateliers_pes",
-                f"{by_series} ({sensibilisation['ateliers_collectif']} en tout pour le collectif)",
-            ),
-            tile("sensibilisation.formations", by_organisation),
-        ],
-        "generateur": [
-            tile("generateur.projets_accompagnes"),
-            tile("complements.generateur.actions"),
-            tile("complements.generateur.participants"),
-        ],
-        "vie_associative": [tile("vie_associative.benevoles_actifs")],
-        "depuis_creation": [
-            tile("depuis_creation.porteurs_accueillis"),
-            tile("depuis_creation.structures_creees"),
-            tile("depuis_creation.emplois_crees"),
-            tile("depuis_creation.structures_dla_beneficiaires"),
-            tile("depuis_creation.emplois_consolides"),
-        ],
+        "dla.ingenieries_collectives": (
+            f"soit {collective} {tile_words('dla.ingenieries_collectives_structures', collective)}"
+        ),
+        "sensibilisation.ateliers_pes": f"{by_series} ({all_workshops} en tout pour le collectif)",
+        "sensibilisation.formations": by_organisation,
     }
 
 
+def _tiles(figures: dict) -> dict[str, list[Tile]]:
+    """The tiles of each section, their words from the figure registry."""
+    details = _tile_details(figures)
+    stray = details.keys() - set(TILES)
+    if stray:
+        raise UnknownFigure(f"{', '.join(sorted(stray))} (détail d'une tuile absente de TILES)")
+    tiles: dict[str, list[Tile]] = {section: [] for section in SECTIONS}
+    for key in TILES:
+        count = value(figures, key)
+        tiles[figure(key).section].append(
+            Tile(count, tile_words(key, count), details.get(key, ""), key)
+        )
+    return tiles
+
+
 def _charts(figures: dict) -> list:
-    rows = figures.get("historique") or []
+    rows = value(figures, "historique") or []
     charts = []
-    for section, key in HISTORY_FIGURES:
-        dotted = f"{section}.{key}"
-        points = [(str(row["year"]), row.get(dotted, 0)) for row in rows]
+    for key in HISTORY_FIGURES:
+        charted = figure(key)
+        points = [(str(row["year"]), row[key]) for row in rows]
         # No bar for the years before anything of the kind was recorded.
         while len(points) > 1 and not points[0][1]:
             points.pop(0)
-        title = figure_label(dotted)
+        title = charted.label
         charts.append(
             {
-                "section": section,
+                "section": charted.section,
                 "svg": bar_chart(title, points),
                 "title": title,
                 "alt": chart_alt(title, points),
@@ -199,9 +215,11 @@ def _images(edition: ReportEdition | None, *, for_pdf: bool) -> dict:
 
 
 def _missions(figures: dict) -> list[dict]:
-    extra = figures.get("complements", {}).get("vie_associative", {})
-    hours = {row["mission"]: row["heures"] for row in extra.get("heures_par_mission") or []}
-    volunteers = extra.get("benevoles_par_mission") or {}
+    hours = {
+        row["mission"]: row["heures"]
+        for row in value(figures, "complements.vie_associative.heures_par_mission") or []
+    }
+    volunteers = value(figures, "complements.vie_associative.benevoles_par_mission") or {}
     return [
         {
             "code": code,
@@ -217,9 +235,8 @@ def _missions(figures: dict) -> list[dict]:
 def _territorial_projects(figures: dict, edition: ReportEdition | None, year: int) -> list[dict]:
     """The year's territorial projects with their narrative and actions; `pk` (today's record of
     that name, for the narrative's edit link) is None when no record has that name any more."""
-    extra = figures.get("complements", {}).get("generateur", {})
-    actions = extra.get("actions_par_projet") or {}
-    rows = extra.get("par_territoire") or []
+    actions = value(figures, "complements.generateur.actions_par_projet") or {}
+    rows = value(figures, "complements.generateur.par_territoire") or []
     if not rows:
         return []
     records = {
@@ -271,7 +288,7 @@ def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = 
     figures = shown_figures(year, edition=edition)
     changed = []
     if edition and edition.is_published and with_differences:
-        changed = differences(figures, json_ready(report_figures(year)))
+        changed = differences(figures, check(json_ready(report_figures(year))))
     focuses: dict[str, list[Focus]] = {code: [] for code in FocusSection.values}
     if edition:
         for focus in edition.focuses.select_related(
@@ -284,12 +301,13 @@ def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = 
         for field in TEXT_FIELDS:
             texts[field] = render_markdown(getattr(edition, field), anchor=field)
     charts = _charts(figures)
-    extra = figures.get("complements", {})
+    # What the templates read: figures by registered name only, an unknown one raising.
+    view = FigureView(figures)
     images = _images(edition, for_pdf=for_pdf)
     team = _team(edition)
     missions = _missions(figures)
-    dijon_events = (extra.get("dijon") or {}).get("evenements") or []
-    club_events = (extra.get("club") or {}).get("evenements") or []
+    dijon_events = value(figures, "complements.dijon.evenements") or []
+    club_events = value(figures, "complements.club.evenements") or []
     partners = edition.partner_list if edition else []
     memberships = edition.membership_list if edition else []
     shown = {
@@ -303,7 +321,7 @@ def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = 
         "sensibilisation": True,
         "dijon": bool(texts.get("text_dijon") or dijon_events or focuses["dijon"]),
         "club": bool(texts.get("text_club") or club_events or focuses["club"]),
-        "depuis_creation": bool(figures.get("depuis_creation")),
+        "depuis_creation": bool(view["depuis_creation"]),
         "perspectives": bool(texts.get("perspectives") or focuses["perspectives"]),
         "partenaires": bool(
             partners
@@ -319,17 +337,12 @@ def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = 
         # A string: the templates' number formatting would write the year "2 023".
         "year": str(year),
         "edition": edition,
-        "figures": figures,
-        "extra": extra,
+        **{name: view[group] if group else view for name, group in FIGURE_NAMES.items()},
         "volunteer_hours": [
             row
-            for row in figures.get("complements", {})
-            .get("vie_associative", {})
-            .get("heures_par_mission")
-            or []
+            for row in value(figures, "complements.vie_associative.heures_par_mission") or []
             if row.get("heures")
         ],
-        "since": figures.get("depuis_creation", {}),
         "tiles": _tiles(figures),
         "charts": charts,
         "charts_by_section": {

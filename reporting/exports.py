@@ -7,14 +7,19 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from pes21.exports import Export, csv_export, safe_cell
 
-from .presentation import figures_table
+from .registry import rows
 
 HEADER = ["Code", "Indicateur", "Valeur"]
 
 
+def figures_table(figures: dict) -> list[tuple[str, str, object]]:
+    """(code, label, value) of every figure from the registry, those without a value (a survival
+    rate not yet computable) left out."""
+    return [tuple(row) for row in rows(figures) if row.value is not None]
+
+
 def figures_csv(year: int, figures: dict) -> Export:
-    rows = [(key, label, value) for key, label, value in figures_table(figures)]
-    return csv_export(f"rapport-{year}-chiffres.csv", HEADER, rows)
+    return csv_export(f"rapport-{year}-chiffres.csv", HEADER, figures_table(figures))
 
 
 def figures_xlsx(year: int, figures: dict) -> Export:

@@ -59,6 +59,11 @@ class ReportEdition(models.Model):
         "coordonnées", blank=True, help_text="Adresse, téléphone et courriel de l'association."
     )
     frozen_figures = models.JSONField("chiffres figés", null=True, blank=True, editable=False)
+    # The figure registry's schema the figures were frozen in (reporting/registry.py, SCHEMA):
+    # an edition frozen before a key changed is read with the keys of its day.
+    figures_schema = models.PositiveSmallIntegerField(
+        "version des chiffres figés", null=True, blank=True, editable=False
+    )
     # The staff team as printed on the day of publication (names and job titles change).
     frozen_team = models.JSONField("équipe figée", null=True, blank=True, editable=False)
     published_at = models.DateTimeField("publié le", null=True, blank=True, editable=False)
@@ -93,7 +98,8 @@ class ReportEdition(models.Model):
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="brouillon") | Q(frozen_figures__isnull=False),
+                condition=Q(status="brouillon")
+                | Q(frozen_figures__isnull=False, figures_schema__isnull=False),
                 name="published_edition_has_frozen_figures",
                 violation_error_message="Une édition publiée garde ses chiffres figés.",
             ),

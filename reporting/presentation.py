@@ -1,7 +1,7 @@
-"""How the report's figures and texts read in French: labels, numbers, typography, Markdown.
+"""How the report's figures and texts read in French: numbers, typography, Markdown.
 
-The web page, the PDF and the exports share these helpers so a figure has one label and one
-way of being written everywhere.
+The web page, the PDF and the exports share these helpers so a figure has one way of being
+written everywhere; its label and tile words live in the figure registry (reporting/registry.py).
 """
 
 import re
@@ -13,82 +13,10 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 
 from accompaniment.models import Series
-from followups.selectors import FIGURE_LABELS as FOLLOW_UP_FIGURE_LABELS
 
 from .selectors import NO_SERIES
 
 NNBSP = "\u202f"  # narrow no-break space: thousands separator and French punctuation
-
-# Every figure of the report, in the order a reader meets them, and the one place its words live:
-# dotted key -> (label of a row: exports, dashboard, charts; words after the number on a tile of
-# the page and the PDF, "" for a figure shown on no tile).
-FIGURES: dict[str, tuple[str, str]] = {
-    "dla.structures_beneficiaires": (
-        "Structures bénéficiaires du DLA",
-        "structures bénéficiaires du DLA",
-    ),
-    "dla.structures_accueillies": ("Structures accueillies", "structures accueillies"),
-    "dla.diagnostics": ("Diagnostics partagés", "diagnostics"),
-    "dla.ingenieries_individuelles": ("Ingénieries individuelles", "ingénieries individuelles"),
-    "dla.ingenieries_collectives": ("Ingénieries collectives", "ingénieries collectives"),
-    "dla.ingenieries_collectives_structures": ("Structures en ingénierie collective", ""),
-    "dla.suivis_post": ("Suivis post-accompagnement", "suivis post"),
-    "dla.emplois_consolides": ("Emplois consolidés", ""),
-    "creation.projets_accueillis": ("Projets accueillis (Bénéfices'Créa)", "projets accueillis"),
-    "creation.projets_accompagnes": ("Projets accompagnés (Bénéfices'Créa)", "projets accompagnés"),
-    "creation.structures_creees": ("Structures créées (Bénéfices'Créa)", "structures créées"),
-    "creation.emplois_crees": ("Emplois créés (Bénéfices'Créa)", "emplois créés"),
-    "sensibilisation.ateliers_pes": ("Ateliers animés par le PES", "ateliers animés par le PES"),
-    "sensibilisation.ateliers_collectif": ("Ateliers du collectif (partenaires compris)", ""),
-    "sensibilisation.formations": ("Formations", "formations"),
-    "generateur.projets_accompagnes": (
-        "Projets de territoire accompagnés",
-        "projets de territoire accompagnés",
-    ),
-    "vie_associative.benevoles_actifs": ("Bénévoles actifs", "bénévoles actifs"),
-    "complements.dla.cout_eur": ("Coût des ingénieries DLA (€)", ""),
-    "complements.dla.jours": ("Jours d'ingénierie DLA", ""),
-    "complements.creation.rendez_vous": ("Rendez-vous avec les porteurs", ""),
-    "complements.creation.heures": ("Heures de rendez-vous", ""),
-    "complements.creation.projets_rencontres": ("Projets rencontrés en rendez-vous", ""),
-    "complements.sensibilisation.actions_animees": (
-        "Ateliers, formations et événements animés par le PES",
-        "",
-    ),
-    "complements.sensibilisation.evenements": ("Événements animés par le PES", ""),
-    "complements.sensibilisation.participants": ("Participants aux actions animées par le PES", ""),
-    "complements.sensibilisation.heures": ("Heures d'actions collectives animées", ""),
-    "complements.generateur.actions": (
-        "Actions sur les territoires",
-        "actions sur les territoires",
-    ),
-    "complements.generateur.participants": (
-        "Participants aux actions de territoire",
-        "participations aux actions",
-    ),
-    "complements.generateur.structures_creees": ("Structures créées sur les territoires", ""),
-    "depuis_creation.porteurs_accueillis": (
-        "Porteurs accueillis depuis la création",
-        "porteurs de projet accueillis",
-    ),
-    "depuis_creation.projets_accueillis": ("Projets accueillis depuis la création", ""),
-    "depuis_creation.structures_creees": (
-        "Structures créées depuis la création",
-        "structures créées",
-    ),
-    "depuis_creation.emplois_crees": ("Emplois créés depuis la création", "emplois créés"),
-    "depuis_creation.structures_dla_beneficiaires": (
-        "Structures bénéficiaires du DLA depuis la création",
-        "structures bénéficiaires du DLA",
-    ),
-    "depuis_creation.emplois_consolides": (
-        "Emplois consolidés depuis la création",
-        "emplois consolidés",
-    ),
-}
-
-# The follow-up figures' labels are built by their app from its own parts of a sentence.
-FIGURES.update({key: (label, "") for key, label in FOLLOW_UP_FIGURE_LABELS.items()})
 
 # The volunteers' four missions as the report presents them (issue 15, after the 2023 report).
 MISSION_TITLES = {
@@ -121,54 +49,6 @@ SERIES_LABELS = dict(Series.choices) | {NO_SERIES: "Sans cycle"}
 
 def series_label(code: str) -> str:
     return SERIES_LABELS.get(code, code)
-
-
-def flatten(figures: dict) -> dict[str, object]:
-    """The report's scalar figures as {dotted key: value}, workshops by series included."""
-    flat: dict[str, object] = {}
-    for key in FIGURES:
-        value = figures
-        for part in key.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        if value is not None:
-            flat[key] = value
-    for code, count in figures.get("sensibilisation", {}).get("ateliers_par_cycle", {}).items():
-        flat[f"sensibilisation.ateliers_par_cycle.{code}"] = count
-    return flat
-
-
-def figure_label(key: str) -> str:
-    prefix = "sensibilisation.ateliers_par_cycle."
-    if key.startswith(prefix):
-        return f"Ateliers animés par le PES – {series_label(key[len(prefix) :])}"
-    return FIGURES[key][0] if key in FIGURES else key
-
-
-def tile_words(key: str) -> str:
-    """What a tile writes after the figure: "12 structures accueillies"."""
-    return FIGURES[key][1]
-
-
-def figures_table(figures: dict) -> list[tuple[str, str, object]]:
-    """(key, label, value) rows: the shape of the CSV/XLSX export and of the diff."""
-    return [(key, figure_label(key), value) for key, value in flatten(figures).items()]
-
-
-def differences(frozen: dict, live: dict) -> list[dict]:
-    """The figures whose live value differs from the published (frozen) one."""
-    before, now = flatten(frozen), flatten(live)
-    rows = []
-    for key in dict.fromkeys([*before, *now]):
-        if before.get(key, 0) != now.get(key, 0):
-            rows.append(
-                {
-                    "key": key,
-                    "label": figure_label(key),
-                    "published": before.get(key, 0),
-                    "live": now.get(key, 0),
-                }
-            )
-    return rows
 
 
 def format_number(value, decimals: int | None = None) -> str:

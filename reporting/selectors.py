@@ -575,16 +575,17 @@ def period_figures(period: Period, *, contract: dict | None = None) -> dict:
     return figures
 
 
-# The figures the charts compare over the years: (section, key).
+# The contract's figures the charts compare over the years, by their registered keys
+# (reporting/registry.py; `reporting.checks` makes sure each is one).
 HISTORY_FIGURES = [
-    ("dla", "structures_beneficiaires"),
-    ("dla", "structures_accueillies"),
-    ("creation", "projets_accueillis"),
-    ("creation", "projets_accompagnes"),
-    ("creation", "structures_creees"),
-    ("sensibilisation", "ateliers_pes"),
-    ("generateur", "projets_accompagnes"),
-    ("vie_associative", "benevoles_actifs"),
+    "dla.structures_beneficiaires",
+    "dla.structures_accueillies",
+    "creation.projets_accueillis",
+    "creation.projets_accompagnes",
+    "creation.structures_creees",
+    "sensibilisation.ateliers_pes",
+    "generateur.projets_accompagnes",
+    "vie_associative.benevoles_actifs",
 ]
 
 
@@ -597,8 +598,9 @@ def _history_rows(periods: list[Period], by_period: dict[Period, dict]) -> list[
     for period in periods:
         figures = by_period[period]
         row = {"year": period.year}
-        for section, key in HISTORY_FIGURES:
-            row[f"{section}.{key}"] = figures[section][key]
+        for key in HISTORY_FIGURES:
+            section, name = key.split(".")
+            row[key] = figures[section][name]
         rows.append(row)
     return rows
 
@@ -628,6 +630,17 @@ def dashboard_figures(today: dt.date) -> dict:
     return {
         "current": {"period": current, **figures[current]},
         "previous": {"period": previous, **figures[previous]},
+    }
+
+
+def dashboard_follow_ups(today: dt.date) -> dict:
+    """The survival blocks of the year to date, where the report's figures hold them."""
+    period = Period.year_to_date(today)
+    return {
+        "complements": {
+            "creation": followups_selectors.creation_follow_up_figures(period),
+            "dla": followups_selectors.dla_follow_up_figures(period),
+        }
     }
 
 

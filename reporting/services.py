@@ -16,6 +16,7 @@ from .models import (
     ReportImage,
     TerritoryNarrative,
 )
+from .registry import SCHEMA, check
 from .selectors import report_figures, staff_team
 
 LOCKED_MESSAGE = "Ce rapport est publié : ses textes et ses chiffres sont figés."
@@ -63,15 +64,17 @@ def edition_update(*, edition: ReportEdition, data: dict, version: int, user) ->
 
 
 def edition_publish(*, edition: ReportEdition, user) -> ReportEdition:
-    """Lock the edition and freeze its figures as they are now."""
+    """Lock the edition and freeze its figures as they are now, with the figure registry's
+    schema version they follow."""
     with transaction.atomic():
         current = ReportEdition.objects.select_for_update().get(pk=edition.pk)
         if current.is_published:
             raise ValidationError("Ce rapport est déjà publié.")
         # A JSON round trip stores exactly what the JSON export gives (no Decimal, no date).
-        current.frozen_figures = json.loads(
-            json.dumps(report_figures(current.year), cls=DjangoJSONEncoder)
+        current.frozen_figures = check(
+            json.loads(json.dumps(report_figures(current.year), cls=DjangoJSONEncoder))
         )
+        current.figures_schema = SCHEMA
         current.frozen_team = staff_team()
         current.status = EditionStatus.PUBLISHED
         current.published_at = timezone.now()
@@ -90,6 +93,7 @@ def edition_reopen(*, edition: ReportEdition, user) -> ReportEdition:
             raise ValidationError("Ce rapport n'est pas publié.")
         current.status = EditionStatus.DRAFT
         current.frozen_figures = None
+        current.figures_schema = None
         current.frozen_team = None
         current.published_at = None
         current.published_by = None

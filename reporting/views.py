@@ -24,7 +24,8 @@ from .forms import (
     edition_section_form,
 )
 from .models import Focus, ReportEdition, ReportImage, TerritoryNarrative
-from .presentation import figure_label, flatten, render_markdown
+from .presentation import render_markdown
+from .registry import FigureView, Scope, check, side_by_side
 from .services import (
     edition_draft,
     edition_publish,
@@ -209,6 +210,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
         "figures": figures,
         "rows": _dashboard_rows(figures),
+        "survival": FigureView(selectors.dashboard_follow_ups(today))["complements"],
         "workload": selectors.staff_workload(today),
         "next_steps": selectors.next_steps_due(today),
         "horizon": today + dt.timedelta(days=selectors.NEXT_STEPS_HORIZON_DAYS),
@@ -218,15 +220,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _dashboard_rows(figures: dict) -> list[dict]:
-    current, previous = flatten(figures["current"]), flatten(figures["previous"])
-    # A series held only last year still shows, with 0 this year.
+    """The contract's figures this year and last, labelled by the figure registry."""
+    current = check(figures["current"], scope=Scope.CONTRACT)
+    previous = check(figures["previous"], scope=Scope.CONTRACT)
     return [
-        {
-            "label": figure_label(key),
-            "current": current.get(key, 0),
-            "previous": previous.get(key, 0),
-        }
-        for key in dict.fromkeys([*current, *previous])
+        {"label": pair.label, "current": pair.before, "previous": pair.after}
+        for pair in side_by_side(current, previous, scope=Scope.CONTRACT)
     ]
 
 

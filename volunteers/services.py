@@ -5,7 +5,6 @@ read made a moment earlier, decides who wins when two people act on one case at 
 """
 
 import datetime as dt
-import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,14 +22,13 @@ from django.utils.text import slugify
 
 from accompaniment.models import Project
 from pes21.concurrency import save_versioned
+from pes21.mail import send_later
 from pes21.models import User
 from pes21.roles import DIRECTOR, STAFF, VOLUNTEER
 from pes21.services import set_fields
 
 from . import selectors
 from .models import ACTIVE_CASE_STATUSES, Case, CaseStatus, Contribution, Skill, Volunteer
-
-logger = logging.getLogger(__name__)
 
 CASE_TAKEN_BY_SOMEONE_ELSE = (
     "Ce dossier vient d'être pris par un·e autre bénévole : il n'est plus disponible. "
@@ -126,7 +124,7 @@ def volunteer_invite(*, volunteer: Volunteer, site_url: str) -> User:
         body=render_to_string("volunteers/email/invitation.txt", context),
         to=[volunteer.email],
     )
-    transaction.on_commit(lambda: message.send())
+    send_later(message)  # queued in this transaction: sent by the worker once it commits
     return account
 
 
@@ -151,8 +149,7 @@ def case_open(
     case.full_clean()
     case.save()
     case.skills.set(skills)
-    messages = _case_opened_messages(case, site_url=site_url)
-    transaction.on_commit(lambda: _send(messages))
+    send_later(*_case_opened_messages(case, site_url=site_url))
     return case
 
 
@@ -177,17 +174,6 @@ def _case_opened_messages(case: Case, *, site_url: str) -> list[mail.EmailMessag
             )
         )
     return messages
-
-
-def _send(messages: list[mail.EmailMessage]) -> None:
-    if not messages:
-        return
-    try:
-        with mail.get_connection() as connection:
-            connection.send_messages(messages)
-    except OSError:
-        # The case is saved whatever happens to the mail server; the failure is logged.
-        logger.exception("Envoi des courriels du tableau des bénévoles impossible")
 
 
 def _transition(
@@ -223,8 +209,7 @@ def case_take(*, case: Case, volunteer: Volunteer, site_url: str) -> Case:
     case.refresh_from_db()
     case._history_user = volunteer.user
     case.save(update_fields=["updated_at"])
-    messages = _case_taken_messages(case, site_url=site_url)
-    transaction.on_commit(lambda: _send(messages))
+    send_later(*_case_taken_messages(case, site_url=site_url))
     return case
 
 

@@ -41,16 +41,3 @@ def follow_up_panel(context, target) -> dict:
         "panel": panel,
         "form": FollowUpForm(years=panel["open_years"]) if panel["open_years"] else None,
     }
-
-
-@register.inclusion_tag("followups/_dashboard.html")
-def follow_up_dashboard(today) -> dict:
-    """The dashboard's follow-up figures for the year to date, by the report's selectors."""
-    from reporting.selectors import Period
-
-    period = Period.year_to_date(today)
-    return {
-        "year": str(period.year),
-        "creation": selectors.creation_follow_up_figures(period)["survie_3_ans"],
-        "dla": selectors.dla_follow_up_figures(period),
-    }

@@ -4,11 +4,13 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from reporting.presentation import flatten, format_number, series_label, tile_words
+from reporting.presentation import format_number, series_label
+from reporting.registry import Scope, check, tile_words, value
 
 register = template.Library()
 
-# The home page's summary of the year to date.
+# The home page's summary of the year to date: registered tiles of the contract's figures
+# (`reporting.checks` makes sure of it).
 SUMMARY_FIGURES = [
     "dla.structures_beneficiaires",
     "creation.projets_accueillis",
@@ -47,11 +49,14 @@ def dashboard_summary(context) -> dict:
 
     today = timezone.localdate()
     figures = dashboard_figures(today)
-    current, previous = flatten(figures["current"]), flatten(figures["previous"])
-    rows = [
-        {"value": current.get(key, 0), "words": tile_words(key), "previous": previous.get(key, 0)}
-        for key in SUMMARY_FIGURES
-    ]
+    current = check(figures["current"], scope=Scope.CONTRACT)
+    previous = check(figures["previous"], scope=Scope.CONTRACT)
+    rows = []
+    for key in SUMMARY_FIGURES:
+        count = value(current, key)
+        rows.append(
+            {"value": count, "words": tile_words(key, count), "previous": value(previous, key)}
+        )
     return {"rows": rows, "today": today}
 
 

@@ -115,7 +115,9 @@ ARGS = {
         w["project"].pk,
     ],
     "picker": lambda w: ["porteur"],
-    "exchange:job": lambda w: ["0123456789abcdef"],
+    # No job of anyone's: a job is only ever its launcher's (tests/exchange cover that).
+    "exchange:job": lambda w: ["01234567-89ab-cdef-0123-456789abcdef"],
+    "exchange:job_retry": lambda w: ["01234567-89ab-cdef-0123-456789abcdef"],
     "generateur:project_detail": _pk("territorial"),
     "generateur:action_add": _pk("territorial"),
     "generateur:action_edit": lambda w: [w["territorial"].pk, w["territorial_action"].pk],

@@ -55,8 +55,9 @@ def test_project_export_neutralises_project_names(staff_client):
     assert ";'-2+3;" in response.content.decode("utf-8-sig")
 
 
-def test_report_xlsx_stores_text_as_text_and_numbers_as_numbers():
-    figures = {"dla": {"structures_beneficiaires": "=1+1", "diagnostics": -2}}
+def test_report_xlsx_stores_text_as_text_and_numbers_as_numbers(report_2022):
+    figures = report_2022
+    figures["dla"] |= {"structures_beneficiaires": "=1+1", "diagnostics": -2}
     _, _, content = figures_xlsx(2024, figures)
     sheet = load_workbook(io.BytesIO(content)).active
     cells = {row[0].value: row[2] for row in sheet.iter_rows(min_row=2)}
@@ -65,6 +66,7 @@ def test_report_xlsx_stores_text_as_text_and_numbers_as_numbers():
     assert cells["dla.diagnostics"].value == -2
 
 
-def test_report_csv_neutralises_text_cells():
-    _, _, content = figures_csv(2024, {"dla": {"structures_beneficiaires": "@x"}})
+def test_report_csv_neutralises_text_cells(report_2022):
+    report_2022["dla"]["structures_beneficiaires"] = "@x"
+    _, _, content = figures_csv(2024, report_2022)
     assert "Structures bénéficiaires du DLA;'@x" in content.decode("utf-8-sig")

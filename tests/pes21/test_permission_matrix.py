@@ -64,6 +64,7 @@ MATRIX = [
     ("exchange:import_confirm", "POST", ("login", 403, 403, 302, 302)),
     ("exchange:index", "GET", ("login", 403, 403, 200, 200)),
     ("exchange:job", "GET", ("login", 403, 403, 404, 404)),
+    ("exchange:job_retry", "POST", ("login", 403, 403, 404, 404)),
     ("exchange:sample", "GET", ("login", 403, 403, 200, 200)),
     ("followups:account", "GET", ("login", 200, 200, 200, 200)),
     ("followups:agenda", "GET", ("login", 403, 403, 200, 200)),
