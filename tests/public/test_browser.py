@@ -144,7 +144,10 @@ def test_staff_mark_attendance_and_the_report_counts_those_who_came(page, shots,
     shots.take("presences")
     _assert_accessible(page)
     panel.get_by_role("button", name="Enregistrer les présences").click()
-    page.get_by_text("Présences enregistrées : 2 personnes venues parmi les inscrits.").wait_for()
+    page.wait_for_url("**#inscriptions")
+    said = page.locator(".messages [role=alert]").first
+    said.wait_for()
+    assert "Présences enregistrées : 2 personnes venues parmi les inscrits." in said.inner_text()
     shots.take("presences-enregistrees")
     amina.refresh_from_db()
     assert amina.holder == known
