@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)
 
 run: install
+	sh scripts/local_settings.sh
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	@echo "Application : http://$(HOST):$(PORT)/ (et un processus de travail pour les tâches)"

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -164,6 +166,11 @@ class ProjectQuerySet(models.QuerySet):
 
     def open(self) -> "ProjectQuerySet":
         return self.exclude(status__in=CLOSED_STATUSES)
+
+    def next_step_late(self, today: dt.date) -> "ProjectQuerySet":
+        """Open projects whose next step's day has passed: someone has to act (the rule of
+        `Project.next_step_overdue`, for a list)."""
+        return self.open().filter(next_step_on__lt=today)
 
     def search(self, text: str) -> "ProjectQuerySet":
         query = Q()

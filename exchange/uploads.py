@@ -49,10 +49,14 @@ def upload_delete(*, upload: ImportUpload) -> None:
     upload.delete()
 
 
-def _dataset_name(filename: str) -> str:
+def _dataset_name(upload: ImportUpload) -> str:
     # A single CSV file is known by its name (porteurs.csv); anything else by its extension.
-    path = Path(filename)
+    # The extension the storage name was given at upload is ours; the person's file name is
+    # only text (an erasure may have rewritten it).
+    path = Path(upload.filename)
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".zip", ".xlsx"):
+        suffix = Path(upload.file.name).suffix.lower()
     stem = path.stem.lower() if suffix == ".csv" else "donnees"
     return f"{Path(stem).name or 'donnees'}{suffix}"
 
@@ -62,7 +66,7 @@ def local_copy(upload: ImportUpload) -> Iterator[Path]:
     """The upload as a file of this process's temporary folder, the import reading paths;
     removed when done. Copied a chunk at a time: memory does not grow with the file."""
     with tempfile.TemporaryDirectory(prefix="pes21-import-") as folder:
-        target = Path(folder) / _dataset_name(upload.filename)
+        target = Path(folder) / _dataset_name(upload)
         with upload.file.open("rb") as source, target.open("wb") as out:
             shutil.copyfileobj(source, out, 1024 * 1024)
         yield target

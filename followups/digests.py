@@ -26,7 +26,7 @@ from pes21.models import User
 from pes21.roles import is_director, is_staff_member, is_volunteer
 from reporting import selectors as reporting_selectors
 from volunteers import selectors as volunteers_selectors
-from volunteers.models import Case, Volunteer
+from volunteers.models import Volunteer
 
 from . import selectors
 from .models import DigestKind, DigestSent
@@ -125,12 +125,8 @@ def staff_sections(
             _link(reverse("exchange:index")),
         )
 
-    waiting = (
-        Case.objects.open()
-        .filter(opened_at__lt=now - dt.timedelta(days=CASE_WAITING_DAYS))
-        .filter(Q(project__referent=user) | Q(project__referent__isnull=True, opened_by=user))
-        .select_related("project")
-        .order_by("opened_at", "pk")
+    waiting = volunteers_selectors.cases_awaiting_volunteer(user).filter(
+        opened_at__lt=now - dt.timedelta(days=CASE_WAITING_DAYS)
     )
     sections = [
         _section(

@@ -200,6 +200,9 @@ class CalendarFeed(models.Model):
     )
     token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
     created_at = models.DateTimeField("créé le", default=timezone.now)
+    # A calendar is copied to phones and other services: by default its events carry a neutral
+    # title and a link, no text anyone typed (a next step can name a holder or give a phone).
+    detailed = models.BooleanField("titres détaillés", default=False)
 
     class Meta:
         verbose_name = "agenda partagé"

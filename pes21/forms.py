@@ -5,6 +5,7 @@ from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 
 from .models import Attachment
 
@@ -127,9 +128,43 @@ class LoginForm(AuthenticationForm):
     """The login form, whose refusal (a non-field error: which of the two was wrong is not said)
     marks both fields invalid for screen readers."""
 
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        until = getattr(self.request, "login_slowed_until", None)
+        if until is None:
+            return super().get_invalid_login_error()
+        # Said whether or not the account exists: the count is kept for any username typed.
+        return forms.ValidationError(
+            "Beaucoup de mots de passe erronés ont été essayés sur ce compte : depuis une "
+            "adresse où il ne s'est pas encore connecté, un essai est permis de temps en temps. "
+            f"Réessayez à partir de {timezone.localtime(until):%H:%M:%S}.",
+            code="slowed",
+        )
+
     def is_valid(self) -> bool:
         valid = super().is_valid()
         if not valid:
             for name in ("username", "password"):
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
         return valid
+
+
+class SecondFactorCodeForm(forms.Form):
+    """A code of the second factor: six digits from the application, or a backup code."""
+
+    code = forms.CharField(
+        label="Code de vérification",
+        max_length=30,
+        error_messages={"required": "Saisissez le code."},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def __init__(self, *args, help_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = help_text

@@ -42,13 +42,23 @@ class User(AbstractUser):
     objects = AccountManager()
 
     # The weekly e-mail digest (followups' send_reminders): staff get what is due, volunteers
-    # the new open cases for them. None: never.
+    # the new open cases for them. None: never. On by default, on Mondays, as reminders are in
+    # most products: a digest lists only the person's own work, nothing is sent when there is
+    # nothing to say, and « Mon compte » turns it off in one choice.
     digest_weekday = models.PositiveSmallIntegerField(
-        "récapitulatif par courriel", choices=Weekday.choices, null=True, blank=True
+        "récapitulatif par courriel",
+        choices=Weekday.choices,
+        null=True,
+        blank=True,
+        default=Weekday.MONDAY,
     )
 
     # Printed under the staff member's name in the yearly report's team list.
     job_title = models.CharField("fonction", max_length=150, blank=True)
+
+    # Two-factor sign-in turned on (pes21.second_factor keeps it with the devices): read with
+    # the user on every request, so asking for the code costs no query.
+    second_factor = models.BooleanField("double authentification", default=False, editable=False)
 
     class Meta:
         verbose_name = "utilisateur"

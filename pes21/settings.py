@@ -14,6 +14,22 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PES21_VAR_DIR", BASE_DIR / "var"))
 
+
+def _read_local_settings(path: Path) -> None:
+    """The settings of a developer's machine: `make run` writes var/local.env (DEBUG=1), so that
+    every command of the README works there as written. Its KEY=value lines only fill what the
+    environment leaves unset, and it is never read when the environment sets SECRET_KEY, as
+    production (and the test settings) must."""
+    if "SECRET_KEY" in os.environ or not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, equals, value = line.partition("=")
+        if equals and not line.lstrip().startswith("#"):
+            os.environ.setdefault(key.strip(), value.strip())
+
+
+_read_local_settings(VAR_DIR / "local.env")
+
 _TRUE = {"1", "true", "yes", "on", "oui"}
 _FALSE = {"0", "false", "no", "off", "non", ""}
 
@@ -96,6 +112,10 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # Before pes21: its admin takes the devices' pages away (pes21/admin.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pes21",
     "accompaniment",
     "dla",
@@ -116,8 +136,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Every page requires login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # ...and the second factor, for whoever turned it on (pes21/second_factor.py).
+    "pes21.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -176,7 +199,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "pes21.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password check, slowed per account for unknown addresses (pes21/accounts.py).
+    "pes21.accounts.AccountThrottledBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -193,11 +217,22 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# IPv6 clients count by their /64 network, the block one subscriber holds.
+AXES_CLIENT_IP_CALLABLE = "pes21.accounts.client_address"
 AXES_LOCKOUT_CALLABLE = "pes21.accounts.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # Otherwise one wrong password every quarter of an hour would keep an account locked for good.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+# Past this many wrong passwords for one account in an hour, from any address, an address that
+# never signed in to it gets one try per growing delay (2, 4, 8… s, at most the maximum).
+LOGIN_ACCOUNT_FAILURE_LIMIT = envint("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
+LOGIN_ACCOUNT_MAX_DELAY_SECONDS = envint("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 300)
+
+# Two-factor sign-in (pes21/second_factor.py): anyone may turn it on in « Mon compte »; with
+# TWO_FACTOR_REQUIRED, the team, the direction and the administrators must before any page.
+TWO_FACTOR_REQUIRED = envbool("TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = "PES 21"
 
 # Password-reset e-mails per address, and reset requests per client address, in an hour.
 PASSWORD_RESET_PER_ADDRESS = envint("PASSWORD_RESET_PER_ADDRESS", 3)

@@ -1,12 +1,6 @@
 from django.apps import AppConfig
 
 
-def _erase_public_data(sender, holder, **kwargs) -> dict[str, tuple[int, int]]:
-    from .services import holder_public_data_erase
-
-    return holder_public_data_erase(holder=holder)
-
-
 def _export_public_data(sender, holder, **kwargs) -> list[str]:
     from .services import holder_public_data_lines
 
@@ -18,8 +12,10 @@ class PublicConfig(AppConfig):
     verbose_name = "Pages publiques"
 
     def ready(self) -> None:
-        from privacy.signals import holder_anonymised, holder_exported
+        from privacy.signals import holder_exported
 
-        # privacy/ owns the export and the erasure; this app says what its records keep.
-        holder_anonymised.connect(_erase_public_data, weak=False, dispatch_uid="public-erase")
+        from . import desk  # noqa: F401  (registers its sections of the staff desk)
+
+        # privacy/ owns the RGPD export and the erasure (its map of personal data names this
+        # app's fields); this app says, for the export, what its records keep of a holder.
         holder_exported.connect(_export_public_data, weak=False, dispatch_uid="public-export")

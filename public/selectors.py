@@ -121,7 +121,7 @@ def action_panel(opening: Opening) -> dict:
     }
 
 
-def actions_awaiting_attendance(today: dt.date, *, limit: int = 20) -> QuerySet:
+def actions_awaiting_attendance(today: dt.date) -> QuerySet:
     """Past actions with registrants whose attendance nobody marked yet (for the staff desk)."""
     unmarked = Registration.objects.filter(
         opening=OuterRef("pk"), status=RegistrationStatus.CONFIRMED, attended__isnull=True
@@ -130,7 +130,7 @@ def actions_awaiting_attendance(today: dt.date, *, limit: int = 20) -> QuerySet:
         Opening.objects.filter(action__date__lte=today)
         .filter(pk__in=unmarked.values("opening"))
         .select_related("action")
-        .order_by("-action__date", "pk")[:limit]
+        .order_by("-action__date", "pk")
     )
 
 

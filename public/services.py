@@ -32,6 +32,7 @@ from pes21.models import User
 from pes21.phones import normalise_phone
 from pes21.roles import DIRECTOR
 from pes21.services import set_fields
+from privacy.models import Erasure, PersonKind
 from privacy.selectors import retention_limit
 
 from . import antispam, notice
@@ -39,7 +40,6 @@ from .ics import registration_ics
 from .models import (
     Opening,
     ProjectRequest,
-    Publication,
     QuestionnaireAnswer,
     QuestionnaireInvitation,
     Registration,
@@ -578,9 +578,14 @@ def invitation_for_link(token: str) -> QuestionnaireInvitation | None:
     )
 
 
+def _erased(holder: Holder) -> bool:
+    """An anonymised holder's link no longer opens anything (their answers would name nobody)."""
+    return Erasure.objects.filter(kind=PersonKind.HOLDER, object_id=holder.pk).exists()
+
+
 def invitation_refusal(invitation: QuestionnaireInvitation | None, now: dt.datetime) -> str:
     """Why a link cannot be used ("" when it can): the page the person gets says it."""
-    if invitation is None or invitation.revoked_at:
+    if invitation is None or invitation.revoked_at or _erased(invitation.holder):
         return "unknown"
     if invitation.answered_at:
         return "answered"
@@ -625,28 +630,6 @@ def _registrations_of(holder: Holder):
     return Registration.objects.filter(
         Q(holder=holder) | Q(email=email) if email else Q(holder=holder)
     )
-
-
-def holder_public_data_erase(*, holder: Holder) -> dict[str, tuple[int, int]]:
-    """What the public doors keep of a holder being anonymised (privacy.services): their
-    registrations go (their attendance stays in the action's attendees and participants),
-    the texts of their requests and answers are emptied, a link not yet answered stops
-    working. The satisfaction and the counts stay: the yearly figures do not change.
-    Counts per kind of record, for the erasure register."""
-    now = timezone.now()
-    registrations, _ = _registrations_of(holder).delete()
-    requests = _blank_request(ProjectRequest.objects.filter(holder=holder))
-    answers = QuestionnaireAnswer.objects.filter(invitation__holder=holder).update(
-        **dict.fromkeys((*QuestionnaireAnswer.WRITTEN, "quote"), ""), publication=Publication.NO
-    )
-    QuestionnaireInvitation.objects.filter(
-        holder=holder, answered_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=now)
-    return {
-        "inscriptions aux actions": (registrations, 0),
-        "demandes « Déposer mon projet »": (requests, 0),
-        "réponses au questionnaire": (answers, 0),
-    }
 
 
 def _titled(title: str, rows: list[str]) -> list[str]:

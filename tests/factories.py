@@ -1,11 +1,16 @@
 """Factories for every model, so a test builds only what it is about."""
 
+import base64
 import datetime as dt
+import time
 from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accompaniment.models import CollectiveAction, Holder, Meeting, Project
 from dla.models import CollectiveEngineering, Provider, Step, StepKind, Structure
@@ -23,6 +28,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
+    # A test that sends digests says who receives one (accounts get Monday by default).
+    digest_weekday = None
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
@@ -46,6 +53,31 @@ def director_user(**kwargs) -> User:
 
 def volunteer_user(**kwargs) -> User:
     return UserFactory(role=VOLUNTEER, **kwargs)
+
+
+def with_second_factor(user: User) -> tuple[TOTPDevice, list[str]]:
+    """Two-factor sign-in turned on for `user`: its authenticator and its backup codes."""
+    device = TOTPDevice.objects.create(user=user, name="Application", confirmed=True)
+    backup = StaticDevice.objects.create(user=user, name="Codes de secours", confirmed=True)
+    codes = [f"code{n:04d}" for n in range(3)]
+    for code in codes:
+        StaticToken.objects.create(device=backup, token=code)
+    User.objects.filter(pk=user.pk).update(second_factor=True)
+    user.second_factor = True
+    return device, codes
+
+
+def totp_code(device_or_secret, *, steps_ahead: int = 0) -> str:
+    """The code an authenticator shows now (or `steps_ahead` periods of 30 s later), from a
+    device or from the secret the setup page shows."""
+    if isinstance(device_or_secret, str):
+        secret = device_or_secret.replace(" ", "")
+        key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    else:
+        key = device_or_secret.bin_key
+    generator = TOTP(key)
+    generator.time = time.time() + 30 * steps_ahead
+    return f"{generator.token():06d}"
 
 
 class HolderFactory(factory.django.DjangoModelFactory):

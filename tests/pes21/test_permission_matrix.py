@@ -70,6 +70,7 @@ MATRIX = [
     ("followups:agenda", "GET", ("login", 403, 403, 200, 200)),
     # The feed's secret token is its only key (calendar applications cannot log in).
     ("followups:calendar_feed", "GET", (200, 200, 200, 200, 200)),
+    ("followups:calendar_details", "POST", ("login", 403, 403, 302, 302)),
     ("followups:calendar_remove", "POST", ("login", 403, 403, 302, 302)),
     ("followups:calendar_renew", "POST", ("login", 403, 403, 302, 302)),
     ("followups:follow_up_edit", "GET", ("login", 403, 403, 200, 200)),
@@ -143,6 +144,12 @@ MATRIX = [
     ("reporting:report", "GET", ("login", 403, 403, 200, 200)),
     ("reporting:report_pdf", "GET", ("login", 403, 403, 200, 200)),
     ("search", "GET", ("login", 403, 403, 200, 200)),
+    # Nobody here has turned two-factor sign-in on: its code page sends them on.
+    ("second_factor_verify", "GET", ("login", 302, 302, 302, 302)),
+    ("second_factor", "GET", ("login", 200, 200, 200, 200)),
+    ("second_factor_setup", "GET", ("login", 200, 200, 200, 200)),
+    ("second_factor_codes", "POST", ("login", 302, 302, 302, 302)),
+    ("second_factor_off", "POST", ("login", 302, 302, 302, 302)),
     ("volunteers:board", "GET", ("login", 200, 200, 403, 403)),
     ("volunteers:case_close", "POST", ("login", 403, 403, 302, 302)),
     ("volunteers:case_confirm", "POST", ("login", 403, 403, 302, 302)),

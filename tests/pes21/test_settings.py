@@ -98,3 +98,43 @@ def test_collectstatic_works_for_production(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def test_the_local_settings_make_run_writes_let_the_readme_s_commands_run(tmp_path):
+    # What `make run` leaves: var/local.env; then a command typed without DEBUG=1 works.
+    script = subprocess.run(
+        ["sh", "scripts/local_settings.sh"],
+        cwd=ROOT,
+        env={**os.environ, "PES21_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "local.env" in script.stdout
+    assert "DEBUG=1" in (tmp_path / "local.env").read_text()
+    assert _manage("check", PES21_VAR_DIR=str(tmp_path)).returncode == 0
+    # Written once: the developer's own changes stay.
+    (tmp_path / "local.env").write_text("DEBUG=1\nRETENTION_MONTHS=36\n")
+    subprocess.run(
+        ["sh", "scripts/local_settings.sh"],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "PES21_VAR_DIR": str(tmp_path)},
+    )
+    assert "RETENTION_MONTHS=36" in (tmp_path / "local.env").read_text()
+
+
+def test_the_local_settings_are_never_read_when_the_environment_sets_the_secret_key(tmp_path):
+    (tmp_path / "local.env").write_text("DEBUG=1\n")
+    show = "from django.conf import settings; print(settings.DEBUG)"
+    local = _manage("shell", "-c", show, PES21_VAR_DIR=str(tmp_path))
+    production = _manage(
+        "shell",
+        "-c",
+        show,
+        PES21_VAR_DIR=str(tmp_path),
+        SECRET_KEY="a-long-production-secret-" + "k7Q2" * 12,
+        ALLOWED_HOSTS="pes21.example.org",
+    )
+    assert local.stdout.strip().endswith("True"), local.stderr
+    assert production.stdout.strip().endswith("False"), production.stderr
