@@ -155,7 +155,7 @@ def test_staff_mark_attendance_and_the_report_counts_those_who_came(page, shots,
 
     nav(page, "Rapport d'activité")
     page.get_by_role("link", name=str(yesterday.year)).first.click()
-    participations = page.get_by_text(re.compile(r"2 participations aux 1 ateliers"))
+    participations = page.get_by_text(re.compile(r"^2 participations à la seule action animée"))
     participations.wait_for()
     shots.take("rapport")
 
