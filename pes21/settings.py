@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "exchange",
     "privacy",
     "followups",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -400,3 +401,13 @@ def _follow_up_years() -> list[int]:
 # (or the end of its DLA engineering). The report's figures read the 3rd (creation) and the 1st
 # and 2nd (DLA) years: keep them in the list.
 FOLLOW_UP_YEARS = _follow_up_years()
+
+# The public pages (public/, docs/public.md): registration to collective actions, « Déposer mon
+# projet », the end-of-accompaniment questionnaire. POSTs per client address and minute, across
+# every public form (pes21.throttle); e-mails the public doors may send one address in an hour;
+# how long a questionnaire link stays valid; who is told of a new request (the direction's
+# accounts when empty).
+PUBLIC_POSTS_PER_MINUTE = envint("PUBLIC_POSTS_PER_MINUTE", 10)
+PUBLIC_MAILS_PER_ADDRESS = envint("PUBLIC_MAILS_PER_ADDRESS", 5)
+PUBLIC_QUESTIONNAIRE_DAYS = envint("PUBLIC_QUESTIONNAIRE_DAYS", 60)
+PUBLIC_REQUESTS_NOTIFY = envlist("PUBLIC_REQUESTS_NOTIFY", [])

@@ -297,6 +297,65 @@ DECLARATIONS: tuple[Declaration, ...] = (
         why="une image choisie par la direction pour être publiée dans le rapport (son texte "
         "alternatif est remplacé), son type et sa rubrique",
     ),
+    # --- The public doors (public/, docs/public.md) ---------------------------------------------
+    Declaration(
+        "public.Opening",
+        replace=("place", "description"),
+        label="Actions ouvertes aux inscriptions",
+    ),
+    # A registration is a person's name and address and nothing else: it goes whole, whether
+    # staff linked it to the holder or it only carries their name or address.
+    Declaration(
+        "public.Registration",
+        delete=("first_name", "last_name", "email", "phone"),
+        never=("status", "token_hash", "notice_version"),
+        why="un statut, l'empreinte (SHA-256) d'un lien et la version de la notice",
+        own={"holder": "holder_id"},
+        delete_own=True,
+        label="Inscriptions aux actions",
+    ),
+    Declaration(
+        "public.ProjectRequest",
+        replace=(
+            "structure_name",
+            "contact_first_name",
+            "contact_last_name",
+            "contact_email",
+            "contact_phone",
+        ),
+        blank=("idea", "heard_from_detail"),
+        never=(
+            "kind",
+            "stage",
+            "heard_from",
+            "status",
+            "postal_code",
+            "commune",
+            "siret",
+            "notice_version",
+        ),
+        why="des choix, la commune et l'identifiant public d'une structure, la version de la "
+        "notice",
+        own={"holder": "holder_id"},
+        linked={"project": "project_id"},
+        label="Demandes « Déposer mon projet »",
+    ),
+    Declaration(
+        "public.QuestionnaireInvitation",
+        never=("token_hash",),
+        why="l'empreinte (SHA-256) d'un lien",
+        label="Invitations au questionnaire",
+    ),
+    # The satisfaction stays (the report's figures); the words go, the quote with them.
+    Declaration(
+        "public.QuestionnaireAnswer",
+        blank=("motivation", "why_us", "key_moments", "brought", "missed", "ending", "quote"),
+        never=("heard_from", "publication", "notice_version"),
+        why="des choix et la version de la notice",
+        own={"holder": "invitation__holder_id"},
+        linked={"project": "invitation__project_id"},
+        label="Réponses au questionnaire",
+    ),
     # --- Documents, accounts and the application's own tables -----------------------------------
     Declaration(
         "pes21.Attachment",

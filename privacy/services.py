@@ -40,6 +40,7 @@ from .personal_data import (
     history_model_of,
 )
 from .selectors import holders_with_last_contact
+from .signals import holder_exported
 from .stores import STORES
 
 
@@ -125,6 +126,9 @@ def holder_export(*, holder: Holder) -> Export:
     if documents:
         lines += ["Documents des projets", "====================="]
         lines += [f"{d.uploaded_at:%d/%m/%Y} – {d.title} ({d.filename})" for d in documents]
+        lines.append("")
+    for _, more in holder_exported.send(sender=Holder, holder=holder):
+        lines += more or []
     content = "\n".join(lines) + "\n"
     return f"donnees-porteur-{holder.pk}.txt", "text/plain; charset=utf-8", content.encode()
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -16,6 +17,7 @@ from dla.models import CollectiveEngineering, Provider, Step, StepKind, Structur
 from generateur.models import TerritorialAction, TerritorialProject, Territory
 from pes21.models import User
 from pes21.roles import DIRECTOR, STAFF, VOLUNTEER
+from public.models import Opening, Registration, new_token
 from volunteers.models import Skill, Volunteer
 
 
@@ -201,3 +203,40 @@ class VolunteerFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="fr_FR")
     first_name = factory.Faker("first_name", locale="fr_FR")
     joined_on = dt.date(2020, 1, 1)
+
+
+class OpeningFactory(factory.django.DjangoModelFactory):
+    """A collective action three weeks ahead, open to registration from the public page."""
+
+    class Meta:
+        model = Opening
+
+    action = factory.SubFactory(
+        CollectiveActionFactory,
+        date=factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=21)),
+        kind="evenement",
+        series="club_entrepreneurs",
+        participants=None,
+    )
+    capacity = 3
+    closes_on = factory.LazyAttribute(lambda o: o.action.date)
+    starts_at = dt.time(18, 30)
+    ends_at = dt.time(20, 30)
+    place = "Pôle d'Économie Solidaire 21, 12 avenue Gustave Eiffel, Dijon"
+    description = "Une soirée du Club des entrepreneurs de l'ESS."
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A registration made earlier (its link's secret is unknown: tests that follow a link
+    register through the service, which e-mails it)."""
+
+    class Meta:
+        model = Registration
+
+    opening = factory.SubFactory(OpeningFactory)
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    email = factory.Sequence(lambda n: f"inscrit{n}@example.org")
+    token_hash = factory.LazyFunction(lambda: new_token()[1])
+    consent_at = factory.LazyFunction(timezone.now)
+    notice_version = "2026-12-01"

@@ -84,6 +84,8 @@ def test_the_desk_lists_my_work_in_order_each_line_linking_to_its_record(staff):
         "cette-semaine",
         "suivis-dus",
         "dossiers-sans-benevole",
+        "demandes-en-ligne",
+        "presences-a-noter",
         "chiffres",
     ]
 

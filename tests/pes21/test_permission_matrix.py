@@ -108,6 +108,25 @@ MATRIX = [
     ("privacy:retention", "GET", ("login", 403, 403, 403, 200)),
     # An empty POST names no field: refused as a bad request once past the door.
     ("picker", "POST", ("login", 403, 403, 400, 400)),
+    # The public doors (public/): open to anyone, whoever is signed in.
+    ("public:action", "GET", (200, 200, 200, 200, 200)),
+    ("public:home", "GET", (200, 200, 200, 200, 200)),
+    ("public:privacy", "GET", (200, 200, 200, 200, 200)),
+    ("public:project_request", "GET", (200, 200, 200, 200, 200)),
+    ("public:questionnaire", "GET", (200, 200, 200, 200, 200)),
+    ("public:registration", "GET", (200, 200, 200, 200, 200)),
+    ("public:registration_calendar", "GET", (200, 200, 200, 200, 200)),
+    # What the staff do with them. An empty POST is refused with a message on the page it
+    # came from; erasing a request's texts is the director's.
+    ("public_staff:attendance", "POST", ("login", 403, 403, 302, 302)),
+    ("public_staff:opening_edit", "GET", ("login", 403, 403, 200, 200)),
+    ("public_staff:questionnaire_invite", "POST", ("login", 403, 403, 302, 302)),
+    ("public_staff:registration_cancel", "POST", ("login", 403, 403, 302, 302)),
+    ("public_staff:request_detail", "GET", ("login", 403, 403, 200, 200)),
+    ("public_staff:request_erase", "POST", ("login", 403, 403, 403, 302)),
+    ("public_staff:request_handled", "POST", ("login", 403, 403, 302, 302)),
+    ("public_staff:request_list", "GET", ("login", 403, 403, 200, 200)),
+    ("public_staff:request_use_holder", "POST", ("login", 403, 403, 302, 302)),
     ("reporting:dashboard", "GET", ("login", 403, 403, 200, 200)),
     ("reporting:edition_edit", "GET", ("login", 403, 403, 403, 200)),
     ("reporting:edition_edit_section", "GET", ("login", 403, 403, 403, 200)),

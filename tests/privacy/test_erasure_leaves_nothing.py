@@ -33,6 +33,7 @@ from pes21.models import Attachment
 from pes21.services import attachment_create
 from privacy.models import Erasure
 from privacy.personal_data import BLANK, HISTORY_REPLACE, REPLACE, entries
+from public.models import ProjectRequest, QuestionnaireAnswer, QuestionnaireInvitation, new_token
 from reporting.models import Focus, TerritoryNarrative
 from reporting.selectors import report_figures
 from tests import factories
@@ -147,6 +148,32 @@ def eloise(settings, tmp_path, staff):
         edition=world["edition"], territorial_project=world["territorial"]
     )
     Focus.objects.filter(pk=world["focus"].pk).update(project=shared)
+    # The public doors: her registration, her request, her answers to the questionnaire.
+    opening = factories.OpeningFactory(action=world["action"])
+    factories.RegistrationFactory(
+        opening=opening, first_name="Éloïse", last_name="Vauthier-Kermarrec", email=EMAIL
+    )
+    ProjectRequest.objects.create(
+        kind="creation",
+        idea="x",
+        postal_code="21000",
+        commune="Dijon",
+        stage="idee",
+        holder=holder,
+        project=own,
+        consent_at=timezone.now(),
+        notice_version="2026-12-01",
+    )
+    invitation = QuestionnaireInvitation.objects.create(
+        project=own,
+        holder=holder,
+        token_hash=new_token()[1],
+        expires_at=timezone.now(),
+        answered_at=timezone.now(),
+    )
+    QuestionnaireAnswer.objects.create(
+        invitation=invitation, satisfaction=5, consent_at=timezone.now(), notice_version="x"
+    )
     Erasure.objects.create(kind="porteur", object_id=999999, reason="x")
     LogEntry.objects.create(
         user=staff,
