@@ -165,6 +165,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pes21.context_processors.roles",
             ],
+            # French numbers group digits (« 12 345 »): an identifier, a version or a year
+            # written into a page goes through |unlocalize, available in every template.
+            "builtins": ["django.templatetags.l10n"],
         },
     },
 ]
