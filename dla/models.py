@@ -4,12 +4,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from pes21.choices import LegalForm
 from pes21.concurrency import version_field
 from pes21.dates import year_bounds
+from pes21.links import record_url
 
 from .validators import validate_siret
 
@@ -117,7 +117,7 @@ class Structure(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("dla:structure_detail", args=[self.pk])
+        return record_url("dla:structure_detail", self.pk)
 
 
 class ProviderQuerySet(models.QuerySet):
@@ -154,7 +154,7 @@ class Provider(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("dla:provider_detail", args=[self.pk])
+        return record_url("dla:provider_detail", self.pk)
 
 
 class CollectiveEngineering(models.Model):
@@ -181,7 +181,7 @@ class CollectiveEngineering(models.Model):
         return self.title or self.ref
 
     def get_absolute_url(self) -> str:
-        return reverse("dla:collective_detail", args=[self.pk])
+        return record_url("dla:collective_detail", self.pk)
 
 
 class StepQuerySet(models.QuerySet):
@@ -289,6 +289,13 @@ class Step(models.Model):
                 name="dla_step_latest_engineering",
                 condition=Q(kind__in=ENGINEERING_KINDS),
             ),
+            # A consultant's days, money and structures (the consultants' list, all time or one
+            # year), read from the index alone: no visit of the steps scattered in the table.
+            models.Index(
+                fields=["provider", "date", "days", "cost_eur", "structure"],
+                name="dla_step_provider_figures",
+                condition=Q(kind__in=ENGINEERING_KINDS),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -302,7 +309,7 @@ class Step(models.Model):
         return f"{self.get_kind_display()} – {self.structure} ({self.date:%d/%m/%Y})"
 
     def get_absolute_url(self) -> str:
-        return reverse("dla:step_edit", args=[self.pk])
+        return record_url("dla:step_edit", self.pk)
 
     def clean(self) -> None:
         # The report counts collective engineerings by their reference: a collective step

@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pes21.concurrency import version_field
 from pes21.dates import year_bounds
+from pes21.links import record_url
 from pes21.validators import validate_plausible_date
 
 
@@ -98,7 +98,7 @@ class Volunteer(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_absolute_url(self) -> str:
-        return reverse("volunteers:volunteer_detail", args=[self.pk])
+        return record_url("volunteers:volunteer_detail", self.pk)
 
     def get_missions_display(self) -> list[str]:
         labels = dict(Mission.choices)
@@ -190,7 +190,11 @@ class Case(models.Model):
         verbose_name = "dossier de co-accompagnement"
         verbose_name_plural = "dossiers de co-accompagnement"
         ordering = ["-opened_at", "-pk"]
-        indexes = [models.Index(fields=["status", "opened_at"])]
+        indexes = [
+            models.Index(fields=["status", "opened_at"]),
+            # The list's order: its first page read from the index, not from every case joined.
+            models.Index(fields=["opened_at", "id"]),
+        ]
         constraints = [
             # The database's last word on the board: an open case has no volunteer, a taken
             # or confirmed one has exactly one.
@@ -207,7 +211,7 @@ class Case(models.Model):
         return f"{self.get_mission_display()} – {self.project}"
 
     def get_absolute_url(self) -> str:
-        return reverse("volunteers:case_detail", args=[self.pk])
+        return record_url("volunteers:case_detail", self.pk)
 
     @property
     def is_in_progress(self) -> bool:

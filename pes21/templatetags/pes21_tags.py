@@ -3,11 +3,13 @@ from decimal import ROUND_HALF_UP, Decimal
 import phonenumbers
 from django import template
 from django.contrib.contenttypes.models import ContentType
+from django.template import engines
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from pes21.forms import AttachmentForm
 from pes21.hours import hours_display, minutes_to_hours
-from pes21.listing import SORT_PARAM
+from pes21.listing import SORT_PARAM, filter_fields_html
 from pes21.models import Attachment
 
 register = template.Library()
@@ -65,6 +67,20 @@ def sort_header(context, label: str, key: str, css: str = "") -> str:
         label,
         format_html(' <span aria-hidden="true">{}</span>', arrow) if arrow else "",
     )
+
+
+@register.simple_tag
+def filter_fields(filterset) -> SafeString:
+    """The fields of a list's filter form (pes21.listing.filter_fields_html)."""
+    return filter_fields_html(filterset)
+
+
+@register.simple_tag(takes_context=True)
+def jinja(context, template_name: str) -> SafeString:
+    """A part of the page written by the Jinja2 engine with the page's context: the rows of a
+    list (pes21/jinja2.py says why)."""
+    html = engines["jinja2"].get_template(template_name).render(context.flatten())
+    return mark_safe(html)  # Jinja2 escapes what it writes (autoescape)
 
 
 @register.simple_tag(takes_context=True)
