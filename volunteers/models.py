@@ -49,6 +49,12 @@ class VolunteerQuerySet(models.QuerySet):
             Q(left_on__isnull=True) | Q(left_on__gte=start)
         )
 
+    def search(self, text: str) -> "VolunteerQuerySet":
+        """Every word in the volunteer's last or first name."""
+        for word in text.split():
+            self = self.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
+        return self
+
 
 class Volunteer(models.Model):
     """A bénévole of the association; linked to an account once invited."""
