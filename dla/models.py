@@ -276,7 +276,8 @@ class Step(models.Model):
         indexes = [
             # The structure read from the index alone: the report's beneficiary structures.
             models.Index(fields=["kind", "date", "structure"]),
-            models.Index(fields=["date"]),
+            # Dated steps; with their kind, a year's steps are counted by kind from the index.
+            models.Index(fields=["date", "kind"]),
             # Follow-ups due: an engineering's end (its end, else its date) within a window...
             models.Index(Coalesce("ended_on", "date"), F("kind"), name="dla_step_engineering_end"),
             # ...and no post follow-up of the same structure since.
