@@ -63,7 +63,8 @@ def volunteer_list_rows(queryset: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
     )
     return (
         queryset.select_related("user")
-        .prefetch_related("skills")
+        # A plain list per volunteer: cheaper to build and to read than a related manager.
+        .prefetch_related(Prefetch("skills", to_attr="skill_list"))
         .annotate(cases_in_progress=Coalesce(Subquery(in_progress, output_field=IntegerField()), 0))
         .order_by("last_name", "first_name", "pk")
     )
@@ -72,7 +73,7 @@ def volunteer_list_rows(queryset: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
 def case_list_rows(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return (
         queryset.select_related("project", "volunteer")
-        .prefetch_related("skills")
+        .prefetch_related(Prefetch("skills", to_attr="skill_list"))
         .annotate(minutes_given=_minutes_given())
     )
 
