@@ -20,10 +20,11 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)
 
 run: install
+	sh scripts/local_settings.sh
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	@echo "Application : http://$(HOST):$(PORT)/"
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Application : http://$(HOST):$(PORT)/ (et un processus de travail pour les tâches)"
+	bash scripts/run.sh $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,13 +1,18 @@
 #!/usr/bin/env python
-import os
 import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pes21.settings")
-    from django.core.management import execute_from_command_line
+    from pes21.startup import configured
 
-    execute_from_command_line(sys.argv)
+    def run() -> None:
+        import django
+        from django.core.management import execute_from_command_line
+
+        django.setup()
+        execute_from_command_line(sys.argv)
+
+    configured(run)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from pes21.admin import ReadOnlyHistoryAdmin, ReadOnlyInline
 
 from .models import CollectiveAction, Holder, Meeting, Project, StatusChange
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline, admin.TabularInline):
     model = StatusChange
     extra = 0
     fields = ("status", "changed_on", "changed_by", "note")
@@ -12,13 +13,13 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Holder)
-class HolderAdmin(SimpleHistoryAdmin):
+class HolderAdmin(ReadOnlyHistoryAdmin):
     list_display = ("last_name", "first_name", "email", "commune")
     search_fields = ("last_name", "first_name", "email")
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(ReadOnlyHistoryAdmin):
     list_display = ("name", "programme", "status", "received_on", "referent")
     list_filter = ("programme", "status")
     list_select_related = ("referent",)
@@ -29,14 +30,14 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(ReadOnlyHistoryAdmin):
     list_display = ("project", "date", "kind", "duration_minutes", "staff")
     list_select_related = ("project", "staff")
     raw_id_fields = ("project",)
 
 
 @admin.register(CollectiveAction)
-class CollectiveActionAdmin(SimpleHistoryAdmin):
+class CollectiveActionAdmin(ReadOnlyHistoryAdmin):
     list_display = ("title", "date", "kind", "series", "animated_by_pes", "participants")
     list_filter = ("kind", "series", "animated_by_pes")
     filter_horizontal = ("attendees",)

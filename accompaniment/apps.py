@@ -8,6 +8,6 @@ class AccompanimentConfig(AppConfig):
     def ready(self) -> None:
         from pes21.attachments import allow_attachments
 
-        from . import search  # noqa: F401  (registers the search provider)
+        from . import desk, search  # noqa: F401  (they register themselves)
 
         allow_attachments("accompaniment.project")

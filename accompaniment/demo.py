@@ -47,6 +47,16 @@ NOTES = [
     "Recherche de financements (France Active, Région).",
 ]
 REDIRECT_PARTNERS = ["BGE", "CAE Coopilote", "Adie", "France Active"]
+NEXT_STEPS = [
+    "Rendez-vous de suivi",
+    "Relire le budget prévisionnel",
+    "Envoyer le modèle de statuts",
+    "Préparer le rendez-vous bancaire",
+    "Faire le point sur l'étude de marché",
+]
+# Next steps fall from this many days before the demo's creation to a month after: each desk
+# has steps late, due today and this week.
+NEXT_STEP_LATE_DAYS = 12
 
 
 def _of(noun: str) -> str:
@@ -59,6 +69,29 @@ def _email_address(first: str, last: str, number: int) -> str:
     text = unicodedata.normalize("NFKD", f"{first}.{last}{number}".lower())
     local = "".join(c for c in text if c.isascii() and (c.isalnum() or c in ".-"))
     return f"{local}@example.org"
+
+
+def _planned_meetings(ctx: DemoContext, projects: list[Project]) -> list[Meeting]:
+    """A meeting booked in the coming days for each staff member, on a project they follow:
+    their agenda (and their desk) show what is planned this week."""
+    planned = []
+    for number, staff in enumerate(ctx.staff):
+        project = next(
+            (p for p in projects if p.referent == staff and p.status == ProjectStatus.ACCOMPANIED),
+            None,
+        )
+        if project is not None:
+            planned.append(
+                Meeting(
+                    project=project,
+                    date=ctx.live_today + dt.timedelta(days=1 + number % 5),
+                    duration_minutes=60,
+                    kind=MeetingKind.INDIVIDUAL,
+                    staff=staff,
+                    notes="Rendez-vous prévu : point d'étape avec les porteurs.",
+                )
+            )
+    return planned
 
 
 def seed(ctx: DemoContext) -> None:
@@ -129,8 +162,10 @@ def seed(ctx: DemoContext) -> None:
                     )
                     project.jobs_created = rng.choice([0, 1, 1, 2, 3])
             else:
-                project.next_step = "Rendez-vous de suivi"
-                project.next_step_on = ctx.today + dt.timedelta(days=rng.randint(1, 30))
+                project.next_step = NEXT_STEPS[i % len(NEXT_STEPS)]
+                project.next_step_on = ctx.live_today + dt.timedelta(
+                    days=rng.randint(1, 30) - 1 - NEXT_STEP_LATE_DAYS
+                )
         projects.append((project, history))
     Project.objects.bulk_create([p for p, _ in projects], batch_size=2000)
     for project, history in projects:
@@ -159,6 +194,7 @@ def seed(ctx: DemoContext) -> None:
                         notes=rng.choice(NOTES),
                     )
                 )
+    meetings += _planned_meetings(ctx, [p for p, _ in projects])
     Link.objects.bulk_create(links, batch_size=5000)
     StatusChange.objects.bulk_create(changes, batch_size=5000)
     Meeting.objects.bulk_create(meetings, batch_size=5000)

@@ -1,9 +1,7 @@
-import datetime as dt
 import re
 
 from crispy_forms.layout import HTML, Column, Field, Row
 from django import forms
-from django.utils import timezone
 
 from dla.models import Structure
 from pes21.choices import LegalForm
@@ -58,19 +56,9 @@ class HolderForm(VersionedForm):
         # possible duplicate has been found.
 
     def clean_phone(self) -> str:
+        # The model stores it normalised too; normalised here first, so that the duplicates
+        # below are looked for by the number as stored.
         return normalise_phone(self.cleaned_data["phone"])
-
-    def clean_postal_code(self) -> str:
-        value = self.cleaned_data["postal_code"].strip()
-        if value and not re.fullmatch(r"\d{5}", value):
-            raise forms.ValidationError("Un code postal a 5 chiffres.")
-        return value
-
-    def clean_consent_on(self) -> dt.date | None:
-        value = self.cleaned_data["consent_on"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("Le consentement ne peut pas être daté dans le futur.")
-        return value
 
     def clean(self):
         data = super().clean()
@@ -140,6 +128,9 @@ class ProjectForm(VersionedForm):
             "next_step_on": DateInput,
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
+        help_texts = {
+            "next_step": "Effacée quand le projet est clos (créé, abandonné ou réorienté).",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,12 +147,6 @@ class ProjectForm(VersionedForm):
             Row(Column("next_step", css_class="col-md-8"), Column("next_step_on")),
             *HIDDEN,
         )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("status") == ProjectStatus.CREATED and not data.get("legal_form"):
-            self.add_error("legal_form", "Indiquez la forme juridique de la structure créée.")
-        return data
 
 
 class MinutesField(forms.CharField):
@@ -225,16 +210,6 @@ class MeetingForm(VersionedForm):
             layout.append(Row(Column("next_step", css_class="col-md-8"), Column("next_step_on")))
         self.helper = form_helper("Enregistrer le rendez-vous", *layout, *HIDDEN)
 
-    def clean_date(self) -> dt.date:
-        value = self.cleaned_data["date"]
-        project = self.instance.project if self.instance.project_id else None
-        if project and value < project.received_on:
-            raise forms.ValidationError(
-                "Le rendez-vous ne peut pas précéder l'accueil du projet "
-                f"({project.received_on:%d/%m/%Y})."
-            )
-        return value
-
 
 class ProjectVersionForm(VersionedFormMixin):
     """An action on a project (start, close) refused if the project changed meanwhile:
@@ -250,12 +225,6 @@ class ProjectVersionForm(VersionedFormMixin):
 
 class ProjectStartForm(ProjectVersionForm):
     on = forms.DateField(label="Accompagnement commencé le", widget=DateInput)
-
-    def clean_on(self) -> dt.date:
-        value = self.cleaned_data["on"]
-        if value < self.project.received_on:
-            raise forms.ValidationError("L'accompagnement ne peut pas commencer avant l'accueil.")
-        return value
 
 
 class ProjectCloseForm(ProjectVersionForm):
@@ -297,26 +266,12 @@ class ProjectCloseForm(ProjectVersionForm):
             *fields,
         )
 
-    def clean_on(self) -> dt.date:
-        value = self.cleaned_data["on"]
-        if self.project.started_on and value < self.project.started_on:
-            raise forms.ValidationError(
-                "La fin de l'accompagnement précède son début "
-                f"({self.project.started_on:%d/%m/%Y})."
-            )
-        if value < self.project.received_on:
-            raise forms.ValidationError("La fin de l'accompagnement précède l'accueil du projet.")
-        return value
-
     def clean(self):
         data = super().clean()
-        outcome = data.get("outcome")
-        if outcome == ProjectStatus.CREATED:
-            if not data.get("created_on"):
-                self.add_error("created_on", "Un projet créé a une date de création.")
-            if not data.get("legal_form"):
-                self.add_error("legal_form", "Indiquez la forme juridique de la structure créée.")
-        if outcome == ProjectStatus.REDIRECTED and not data.get("partner", "").strip():
+        # The partner is the closing's own question, kept in the status history's note; the
+        # project's rules (a created one's date and legal form, dates in order) are the
+        # model's, said on these fields by the view.
+        if data.get("outcome") == ProjectStatus.REDIRECTED and not data.get("partner", "").strip():
             self.add_error("partner", "Indiquez vers quel partenaire le projet est réorienté.")
         return data
 
@@ -358,15 +313,3 @@ class CollectiveActionForm(VersionedForm):
             "notes",
             *HIDDEN,
         )
-
-    def clean(self):
-        data = super().clean()
-        attendees = data.get("attendees")
-        participants = data.get("participants")
-        if attendees and participants is not None and participants < len(attendees):
-            self.add_error(
-                "participants",
-                f"{len(attendees)} porteurs présents sont cochés : "
-                "le nombre de participants ne peut pas être inférieur.",
-            )
-        return data

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -10,7 +12,14 @@ from pes21.choices import LegalForm
 from pes21.concurrency import version_field
 from pes21.dates import year_bounds
 from pes21.links import record_url
-from pes21.validators import validate_plausible_date
+from pes21.phones import clean_phone_field
+from pes21.validators import (
+    EmailAddressField,
+    minutes_in_a_day,
+    validate_not_future,
+    validate_plausible_date,
+    validate_postal_code,
+)
 
 
 class Programme(models.TextChoices):
@@ -87,11 +96,15 @@ class Holder(models.Model):
     ref = models.CharField("référence", max_length=50, unique=True, null=True, blank=True)
     last_name = models.CharField("nom", max_length=100)
     first_name = models.CharField("prénom", max_length=100)
-    email = models.EmailField("courriel", blank=True)
+    email = EmailAddressField("courriel", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
-    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    postal_code = models.CharField(
+        "code postal", max_length=5, blank=True, validators=[validate_postal_code]
+    )
     commune = models.CharField("commune", max_length=100, blank=True)
-    consent_on = models.DateField("consentement RGPD le", null=True, blank=True)
+    consent_on = models.DateField(
+        "consentement RGPD le", null=True, blank=True, validators=[validate_not_future]
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
     # Kept by privacy.services.holders_last_contact_refresh on every write that moves it, so the
@@ -116,6 +129,9 @@ class Holder(models.Model):
 
     def get_absolute_url(self) -> str:
         return record_url("accompaniment:holder_detail", self.pk)
+
+    def clean(self) -> None:
+        clean_phone_field(self)
 
 
 def received_in_year(year: int) -> Q:
@@ -165,6 +181,11 @@ class ProjectQuerySet(models.QuerySet):
     def open(self) -> "ProjectQuerySet":
         return self.exclude(status__in=CLOSED_STATUSES)
 
+    def next_step_late(self, today: dt.date) -> "ProjectQuerySet":
+        """Open projects whose next step's day has passed: someone has to act (the rule of
+        `Project.next_step_overdue`, for a list)."""
+        return self.open().filter(next_step_on__lt=today)
+
     def search(self, text: str) -> "ProjectQuerySet":
         query = Q()
         for word in text.split():
@@ -186,9 +207,13 @@ class Project(models.Model):
     programme = models.CharField(
         "programme", max_length=20, choices=Programme.choices, default=Programme.BENEFICES_CREA
     )
-    received_on = models.DateField("accueilli le")
-    started_on = models.DateField("accompagnement commencé le", null=True, blank=True)
-    ended_on = models.DateField("accompagnement terminé le", null=True, blank=True)
+    received_on = models.DateField("accueilli le", validators=[validate_plausible_date])
+    started_on = models.DateField(
+        "accompagnement commencé le", null=True, blank=True, validators=[validate_plausible_date]
+    )
+    ended_on = models.DateField(
+        "accompagnement terminé le", null=True, blank=True, validators=[validate_plausible_date]
+    )
     status = models.CharField(
         "statut", max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.RECEIVED
     )
@@ -278,12 +303,24 @@ class Project(models.Model):
         # Field errors here, so a form shows them on the field; the CheckConstraint stays
         # as the database's last word (and is skipped by full_clean once ended_on has erred).
         errors = {}
-        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+        received, started, ended = self.received_on, self.started_on, self.ended_on
+        if received and started and started < received:
+            errors["started_on"] = "L'accompagnement ne peut pas commencer avant l'accueil."
+        if started and ended and ended < started:
             errors["ended_on"] = "La fin de l'accompagnement précède son début."
-        if self.status == ProjectStatus.CREATED and not self.created_on:
-            errors["created_on"] = "Un projet créé a une date de création de la structure."
+        elif received and ended and ended < received:
+            errors["ended_on"] = "La fin de l'accompagnement précède l'accueil du projet."
+        if self.status == ProjectStatus.CREATED:
+            if not self.created_on:
+                errors["created_on"] = "Un projet créé a une date de création de la structure."
+            if not self.legal_form:
+                errors["legal_form"] = "Indiquez la forme juridique de la structure créée."
         if errors:
             raise ValidationError(errors)
+        if self.is_closed:
+            # A closed project has nothing next: whichever door closes it, its next step goes
+            # (the agenda and the dashboard's overdue steps would keep showing it otherwise).
+            self.next_step, self.next_step_on = "", None
 
 
 class StatusChange(models.Model):
@@ -317,7 +354,9 @@ class Meeting(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField("date", validators=[validate_plausible_date])
-    duration_minutes = models.PositiveIntegerField("durée (minutes)", null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(
+        "durée (minutes)", null=True, blank=True, validators=minutes_in_a_day
+    )
     kind = models.CharField(
         "type", max_length=20, choices=MeetingKind.choices, default=MeetingKind.INDIVIDUAL
     )
@@ -348,6 +387,17 @@ class Meeting(models.Model):
     def get_absolute_url(self) -> str:
         return f"{self.project.get_absolute_url()}#rendez-vous-{self.pk}"
 
+    def clean(self) -> None:
+        errors = {}
+        project = getattr(self, "project", None)
+        received = project.received_on if project is not None else None
+        if self.date and received and self.date < received:
+            errors["date"] = (
+                f"Le rendez-vous ne peut pas précéder l'accueil du projet ({received:%d/%m/%Y})."
+            )
+        if errors:
+            raise ValidationError(errors)
+
 
 class CollectiveActionQuerySet(models.QuerySet):
     def in_year(self, year: int) -> "CollectiveActionQuerySet":
@@ -367,7 +417,7 @@ class CollectiveAction(models.Model):
     """A workshop, training or event the association animates or takes part in."""
 
     ref = models.CharField("référence", max_length=50, unique=True, null=True, blank=True)
-    date = models.DateField("date")
+    date = models.DateField("date", validators=[validate_plausible_date])
     kind = models.CharField("type", max_length=20, choices=ActionKind.choices)
     series = models.CharField("cycle", max_length=30, choices=Series.choices, blank=True)
     title = models.CharField("intitulé", max_length=200)

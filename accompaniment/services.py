@@ -1,4 +1,6 @@
-"""Writes of the accompaniment app. Every status change leaves a StatusChange row."""
+"""Writes of the accompaniment app. Every status change leaves a StatusChange row, and a
+project that closes ends what hangs on it, whichever door closed it
+(`project_statuses_record`)."""
 
 import datetime as dt
 from collections.abc import Iterable
@@ -8,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from pes21.bulk import insert_records
 from pes21.concurrency import save_versioned
 from pes21.services import set_fields
 from privacy.services import holders_last_contact_refresh
@@ -50,17 +53,6 @@ def holder_update(
     return holder
 
 
-def _record_status(
-    *, project: Project, status: str, on: dt.date, user, note: str = ""
-) -> StatusChange:
-    change = StatusChange(
-        project=project, status=status, changed_on=on, changed_by=user, note=note[:300]
-    )
-    change.full_clean()
-    change.save()
-    return change
-
-
 def project_status_date(project: Project, *, today: dt.date | None = None) -> dt.date:
     """The date a project reached its status: the project's own date for it, else today.
 
@@ -76,6 +68,42 @@ def project_status_date(project: Project, *, today: dt.date | None = None) -> dt
     return next((on for on in candidates if on), None) or today or timezone.localdate()
 
 
+def project_statuses_record(
+    *,
+    moves: Iterable[tuple[Project, str | None]],
+    user,
+    note: str = "",
+    on: dt.date | None = None,
+) -> None:
+    """What a project reaching a status leaves, once saved, by every door (forms, « Clôturer »,
+    the import): a line of its status history, dated `on` or by `project_status_date`; and,
+    for a project that existed before (`moves` pairs each project with its previous status,
+    None when new) and is now closed, `project_closed`, so the volunteers' app closes its
+    cases with a note. Its next step is already gone: `Project.clean` clears it."""
+    today = timezone.localdate()
+    dated = [
+        (project, previous, on or project_status_date(project, today=today))
+        for project, previous in moves
+    ]
+    insert_records(
+        StatusChange,
+        [
+            StatusChange(
+                project=project,
+                status=project.status,
+                changed_on=day,
+                changed_by=user,
+                note=note[:300],
+            )
+            for project, _, day in dated
+        ],
+    )
+    for project, previous, day in dated:
+        # A new project has no case yet: nothing hangs on it.
+        if previous is not None and project.is_closed:
+            project_closed.send(sender=Project, project=project, user=user, on=day)
+
+
 @transaction.atomic
 def project_create(*, data: dict[str, Any], holders: Iterable[Holder], user) -> Project:
     project = Project()
@@ -83,9 +111,7 @@ def project_create(*, data: dict[str, Any], holders: Iterable[Holder], user) -> 
     project.full_clean()
     project.save()
     project.holders.set(holders)
-    _record_status(
-        project=project, status=project.status, on=project_status_date(project), user=user
-    )
+    project_statuses_record(moves=[(project, None)], user=user)
     _contacts_moved(project.holders)
     return project
 
@@ -107,9 +133,7 @@ def project_update(
     project.holders.set(holders)
     _contacts_moved(project.holders, previous_holders)
     if project.status != previous_status:
-        _record_status(
-            project=project, status=project.status, on=project_status_date(project), user=user
-        )
+        project_statuses_record(moves=[(project, previous_status)], user=user)
     return project
 
 
@@ -124,12 +148,13 @@ def project_change_status(
     expected_version: int | None = None,
 ) -> Project:
     """Move a project to a status on a date; starting sets started_on."""
+    previous_status = project.status
     if status == ProjectStatus.ACCOMPANIED and not project.started_on:
         project.started_on = on
     project.status = status
     project.full_clean()
     save_versioned(project, expected_version)
-    _record_status(project=project, status=status, on=on, user=user, note=note)
+    project_statuses_record(moves=[(project, previous_status)], user=user, note=note, on=on)
     _contacts_moved(project.holders)
     return project
 
@@ -148,13 +173,14 @@ def project_close(
     note: str = "",
     expected_version: int | None = None,
 ) -> Project:
-    """End the accompaniment as created, abandoned or redirected, with its outcome. Its next step
-    is cleared, and `project_closed` lets the volunteers' app close the project's cases."""
+    """End the accompaniment as created, abandoned or redirected, with its outcome. What any
+    closing does follows (next step cleared, volunteers' cases closed: `Project.clean`,
+    `project_statuses_record`)."""
     if outcome not in CLOSED_STATUSES:
         raise ValidationError({"outcome": "Issue inconnue."})
+    previous_status = project.status
     project.status = outcome
     project.ended_on = on
-    project.next_step, project.next_step_on = "", None
     if outcome == ProjectStatus.CREATED:
         project.created_on = created_on
         project.legal_form = legal_form
@@ -163,8 +189,7 @@ def project_close(
         note = f"Réorienté vers {partner}" + (f" : {note}" if note else "")
     project.full_clean()
     save_versioned(project, expected_version)
-    _record_status(project=project, status=outcome, on=on, user=user, note=note)
-    project_closed.send(sender=Project, project=project, user=user, on=on)
+    project_statuses_record(moves=[(project, previous_status)], user=user, note=note, on=on)
     _contacts_moved(project.holders)
     return project
 
@@ -201,11 +226,24 @@ def meeting_update(
     return meeting
 
 
+def _check_attendees(action: CollectiveAction, attendees: list[Holder]) -> None:
+    """The holders ticked as present are among the participants counted."""
+    if action.participants is not None and action.participants < len(attendees):
+        raise ValidationError(
+            {
+                "participants": f"{len(attendees)} porteurs présents sont cochés : "
+                "le nombre de participants ne peut pas être inférieur."
+            }
+        )
+
+
 @transaction.atomic
 def action_create(*, data: dict[str, Any], attendees: Iterable[Holder]) -> CollectiveAction:
+    attendees = list(attendees)
     action = CollectiveAction()
     set_fields(action, data)
     action.full_clean()
+    _check_attendees(action, attendees)
     action.save()
     action.attendees.set(attendees)
     _contacts_moved(action.attendees)
@@ -220,9 +258,11 @@ def action_update(
     attendees: Iterable[Holder],
     expected_version: int | None = None,
 ) -> CollectiveAction:
+    attendees = list(attendees)
     previous_attendees = list(action.attendees.values_list("pk", flat=True))
     set_fields(action, data)
     action.full_clean()
+    _check_attendees(action, attendees)
     save_versioned(action, expected_version)
     action.attendees.set(attendees)
     _contacts_moved(action.attendees, previous_attendees)

@@ -100,7 +100,8 @@ def _project_page(request: HttpRequest, project: Project, **forms) -> HttpRespon
         "minutes_spent": selectors.project_minutes_spent(project),
         "meeting_form": forms.get("meeting_form")
         or MeetingForm(
-            initial={"date": timezone.localdate(), "staff": request.user}, with_next_step=True
+            initial={"date": timezone.localdate(), "staff": request.user},
+            with_next_step=not project.is_closed,
         ),
         "start_form": forms.get("start_form")
         or ProjectStartForm(project=project, initial={"on": timezone.localdate()}),
@@ -168,7 +169,9 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project(pk)
-    form = MeetingForm(request.POST, instance=Meeting(project=project), with_next_step=True)
+    form = MeetingForm(
+        request.POST, instance=Meeting(project=project), with_next_step=not project.is_closed
+    )
     if not form.is_valid():
         return _project_page(request, project, meeting_form=form, partial=True)
     response = create_once_response(
@@ -177,8 +180,8 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.meeting_create(
             project=project,
             data=model_data(form),
-            next_step=form.cleaned_data["next_step"],
-            next_step_on=form.cleaned_data["next_step_on"],
+            next_step=form.cleaned_data.get("next_step", ""),
+            next_step_on=form.cleaned_data.get("next_step_on"),
         ),
         "Rendez-vous enregistré.",
     )
@@ -230,7 +233,13 @@ def project_start(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        # The project's rule on its start date is said beside the date; anything else (an edit
+        # made meanwhile) above the page.
+        refuse_on_form(form, error, {"started_on": "on"})
+        if form.has_error("on"):
+            # The page shows the project as saved, not as the refused start left it.
+            return _project_page(request, _get_project(pk), start_form=form)
+        messages.error(request, " ".join(form.non_field_errors()))
     else:
         messages.success(request, "Accompagnement commencé.")
     return redirect(project)
@@ -257,7 +266,7 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
                 project=project, user=request.user, expected_version=version, **outcome
             )
         except ValidationError as error:
-            refuse_on_form(form, error)
+            refuse_on_form(form, error, {"ended_on": "on"})
         else:
             done = f"Projet clos : {project.get_status_display().lower()}."
             if cases:

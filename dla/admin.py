@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from pes21.admin import ReadOnlyHistoryAdmin
 
 from .models import CollectiveEngineering, Provider, Step, Structure
 
 
 @admin.register(Structure)
-class StructureAdmin(SimpleHistoryAdmin):
+class StructureAdmin(ReadOnlyHistoryAdmin):
     list_display = ("name", "siret", "legal_form", "employees", "commune", "esus_expires_on")
     list_filter = ("legal_form",)
     search_fields = ("name", "siret", "commune")
@@ -13,14 +14,14 @@ class StructureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Provider)
-class ProviderAdmin(SimpleHistoryAdmin):
+class ProviderAdmin(ReadOnlyHistoryAdmin):
     list_display = ("name", "contact_name", "themes")
     search_fields = ("name", "contact_name", "themes")
     readonly_fields = ("version",)
 
 
 @admin.register(CollectiveEngineering)
-class CollectiveEngineeringAdmin(SimpleHistoryAdmin):
+class CollectiveEngineeringAdmin(ReadOnlyHistoryAdmin):
     list_display = ("ref", "title", "provider", "theme", "started_on", "ended_on")
     list_select_related = ("provider",)
     search_fields = ("ref", "title", "theme")
@@ -28,7 +29,7 @@ class CollectiveEngineeringAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Step)
-class StepAdmin(SimpleHistoryAdmin):
+class StepAdmin(ReadOnlyHistoryAdmin):
     list_display = ("structure", "kind", "date", "ended_on", "provider", "days", "cost_eur")
     list_filter = ("kind",)
     list_select_related = ("structure", "provider")

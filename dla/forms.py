@@ -14,7 +14,6 @@ from django.utils.safestring import mark_safe
 from pes21.concurrency import OnceFormMixin, VersionedForm, VersionedModelForm
 from pes21.forms import DateInput, form_helper
 from pes21.models import User
-from pes21.phones import normalise_phone
 from pes21.pickers import PickerMultipleChoiceField, picker_field
 
 from .models import CollectiveEngineering, Provider, Step, StepKind, Structure
@@ -144,10 +143,8 @@ class StructureForm(VersionedModelForm):
         return _digits(self.cleaned_data["siret"])
 
     def clean_postal_code(self) -> str:
-        value = _digits(self.cleaned_data["postal_code"])
-        if value and (len(value) != 5 or not value.isdigit()):
-            raise forms.ValidationError("Un code postal compte 5 chiffres.")
-        return value
+        # Typed "21 000" or pasted with spaces; the model checks the five digits.
+        return _digits(self.cleaned_data["postal_code"])
 
 
 class StructureCreateForm(OnceFormMixin, StructureForm):
@@ -165,9 +162,6 @@ class ProviderForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper()
-
-    def clean_phone(self) -> str:
-        return normalise_phone(self.cleaned_data["phone"])
 
 
 class ProviderCreateForm(OnceFormMixin, ProviderForm):

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -8,8 +10,10 @@ from simple_history.models import HistoricalRecords
 
 from pes21.choices import LegalForm
 from pes21.concurrency import version_field
-from pes21.dates import year_bounds
+from pes21.dates import today, year_bounds
 from pes21.links import record_url
+from pes21.phones import clean_phone_field
+from pes21.validators import EmailAddressField, validate_plausible_date, validate_postal_code
 
 from .validators import validate_siret
 
@@ -34,6 +38,21 @@ STEP_RANK = {
     StepKind.COLLECTIVE_ENGINEERING: 3,
     StepKind.POST_FOLLOW_UP: 4,
 }
+
+
+# A diagnosis may span weeks, so every kind may carry an end; these belong to engineerings.
+ENGINEERING_ONLY_FIELDS = ("provider", "days", "cost_eur", "theme")
+ONLY_FOR_ENGINEERING = "Ce champ ne concerne que les ingénieries."
+REQUIRED_FOR_ENGINEERING = "Ce champ est obligatoire pour une ingénierie."
+ESUS_YEARS = 5
+
+
+def esus_expiry(obtained: dt.date) -> dt.date:
+    """The agrément lasts five years; one obtained on 29 February ends on 28 February."""
+    try:
+        return obtained.replace(year=obtained.year + ESUS_YEARS)
+    except ValueError:
+        return obtained.replace(year=obtained.year + ESUS_YEARS, day=28)
 
 
 class Stage(models.IntegerChoices):
@@ -85,7 +104,9 @@ class Structure(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    postal_code = models.CharField(
+        "code postal", max_length=5, blank=True, validators=[validate_postal_code]
+    )
     commune = models.CharField("commune", max_length=100, blank=True)
     created_on = models.DateField("créée le", null=True, blank=True)
     esus_obtained_on = models.DateField("agrément ESUS obtenu le", null=True, blank=True)
@@ -119,6 +140,19 @@ class Structure(models.Model):
     def get_absolute_url(self) -> str:
         return record_url("dla:structure_detail", self.pk)
 
+    def clean(self) -> None:
+        obtained, expires = self.esus_obtained_on, self.esus_expires_on
+        if obtained and not expires:
+            self.esus_expires_on = expires = esus_expiry(obtained)
+        if expires and not obtained:
+            raise ValidationError(
+                {"esus_obtained_on": "Indiquez la date d'obtention de l'agrément ESUS."}
+            )
+        if obtained and expires < obtained:
+            raise ValidationError(
+                {"esus_expires_on": "L'agrément ESUS ne peut pas expirer avant d'avoir été obtenu."}
+            )
+
 
 class ProviderQuerySet(models.QuerySet):
     def search(self, text: str) -> "ProviderQuerySet":
@@ -137,7 +171,7 @@ class Provider(models.Model):
 
     name = models.CharField("nom", max_length=200, unique=True)
     contact_name = models.CharField("contact", max_length=200, blank=True)
-    email = models.EmailField("courriel", blank=True)
+    email = EmailAddressField("courriel", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
     themes = models.CharField("thèmes", max_length=300, blank=True)
     version = version_field()
@@ -155,6 +189,9 @@ class Provider(models.Model):
 
     def get_absolute_url(self) -> str:
         return record_url("dla:provider_detail", self.pk)
+
+    def clean(self) -> None:
+        clean_phone_field(self)
 
 
 class CollectiveEngineering(models.Model):
@@ -182,6 +219,25 @@ class CollectiveEngineering(models.Model):
 
     def get_absolute_url(self) -> str:
         return record_url("dla:collective_detail", self.pk)
+
+    def clean(self) -> None:
+        # Its structures' steps take their consultant and theme from it, and date from its
+        # start: without them, their engineerings would count for no one.
+        errors = {}
+        if not self.started_on:
+            errors["started_on"] = "Indiquez la date de début."
+        elif self.started_on > today():
+            errors["started_on"] = (
+                "Une ingénierie s'enregistre une fois commencée : ce début est à venir."
+            )
+        elif self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = "La fin ne peut pas précéder le début."
+        if self.provider_id is None and getattr(self, "provider", None) is None:
+            errors["provider"] = "Indiquez le prestataire de l'ingénierie collective."
+        if not self.theme:
+            errors["theme"] = "Indiquez le thème de l'ingénierie collective."
+        if errors:
+            raise ValidationError(errors)
 
 
 class StepQuerySet(models.QuerySet):
@@ -219,7 +275,7 @@ class Step(models.Model):
 
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="steps")
     kind = models.CharField("étape", max_length=30, choices=StepKind.choices)
-    date = models.DateField("date")
+    date = models.DateField("date", validators=[validate_plausible_date])
     ended_on = models.DateField("fin", null=True, blank=True)
     collective = models.ForeignKey(
         CollectiveEngineering,
@@ -312,24 +368,57 @@ class Step(models.Model):
     def get_absolute_url(self) -> str:
         return record_url("dla:step_edit", self.pk)
 
+    def fill_from_collective(self) -> None:
+        """A structure's part of a collective engineering carries its consultant, and takes
+        from it what it leaves empty: the theme, the end when it comes after the step's date."""
+        collective = getattr(self, "collective", None)
+        if self.kind != StepKind.COLLECTIVE_ENGINEERING or collective is None:
+            return
+        self.provider = collective.provider
+        self.theme = self.theme or collective.theme
+        ended = collective.ended_on
+        if not self.ended_on and ended and self.date and ended >= self.date:
+            self.ended_on = ended
+
     def clean(self) -> None:
+        """The kind decides which fields matter; refuse what does not fit it, in French. A
+        collective step first takes from its collective what it leaves empty."""
+        self.fill_from_collective()
+        errors: dict[str, str] = {}
+        if self.date and self.date > today():
+            errors["date"] = "Une étape s'enregistre une fois commencée : cette date est à venir."
+        if self.ended_on and self.date and self.ended_on < self.date:
+            errors["ended_on"] = "La fin de l'étape précède son début."
+        collective = getattr(self, "collective", None)
         # The report counts collective engineerings by their reference: a collective step
         # belongs to one, and only a collective step does.
-        has_collective = self.collective_id is not None or self.collective is not None
-        if self.kind == StepKind.COLLECTIVE_ENGINEERING and not has_collective:
-            raise ValidationError(
-                {
-                    "collective": "Une ingénierie collective est rattachée à l'ingénierie "
-                    "collective qui réunit ses structures."
-                }
+        if self.kind == StepKind.COLLECTIVE_ENGINEERING and collective is None:
+            errors["collective"] = (
+                "Une ingénierie collective est rattachée à l'ingénierie collective qui réunit "
+                "ses structures."
             )
-        if self.kind and self.kind != StepKind.COLLECTIVE_ENGINEERING and has_collective:
-            raise ValidationError(
-                {
-                    "collective": "Seule une étape « Ingénierie collective » relève d'une "
-                    "ingénierie collective."
-                }
+        if self.kind and self.kind != StepKind.COLLECTIVE_ENGINEERING and collective is not None:
+            errors["collective"] = (
+                "Seule une étape « Ingénierie collective » relève d'une ingénierie collective."
             )
+        if self.kind in ENGINEERING_KINDS:
+            # An engineering is paid by the DLA: its consultant, days, cost and theme are the
+            # year's money and days, by theme and by consultant.
+            for name in ENGINEERING_ONLY_FIELDS:
+                if self._value(name) in (None, ""):
+                    errors.setdefault(name, REQUIRED_FOR_ENGINEERING)
+        elif self.kind:
+            for name in ENGINEERING_ONLY_FIELDS:
+                if self._value(name) not in (None, ""):
+                    errors[name] = ONLY_FOR_ENGINEERING
+        if errors:
+            raise ValidationError(errors)
+
+    def _value(self, name: str):
+        # A relation by its id first: reading the object would cost a query per step.
+        if name == "provider":
+            return self.provider_id or getattr(self, "provider", None)
+        return getattr(self, name)
 
     @property
     def is_engineering(self) -> bool:

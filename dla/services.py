@@ -4,17 +4,15 @@ Every write runs full_clean() first; an edit is saved only if nobody saved the s
 since the form was shown (pes21.concurrency), so two people editing never lose a change.
 """
 
-import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from pes21.concurrency import save_versioned
-from pes21.services import set_fields
+from pes21.services import record_key, set_fields
 
 from .models import (
     CollectiveEngineering,
@@ -24,56 +22,50 @@ from .models import (
     Structure,
 )
 
-# A diagnosis may span weeks, so every kind may carry an end; these belong to engineerings.
-ENGINEERING_ONLY_FIELDS = ("provider", "days", "cost_eur", "theme")
-ONLY_FOR_ENGINEERING = "Ce champ ne concerne que les ingénieries."
-REQUIRED_FOR_ENGINEERING = "Ce champ est obligatoire pour une ingénierie."
 MIN_COLLECTIVE_STRUCTURES = 2
 
 
 # --- Structures -----------------------------------------------------------------------------
 
 
-def _check_siret_free(structure: Structure) -> None:
-    """One SIRET, one structure: a second record would split its path and double its jobs."""
-    if not structure.siret:
-        return
-    other = Structure.objects.filter(siret=structure.siret).exclude(pk=structure.pk).first()
-    if other is not None:
-        raise ValidationError(
-            {"siret": f"Ce SIRET est déjà celui de la structure « {other.name} »."},
-            code="siret_taken",
-        )
+def sirets_taken(structures: Sequence[Structure]) -> dict[int, dict[str, str]]:
+    """One SIRET, one structure: a second record would split its path and double its jobs.
+
+    For each structure of the list (by position) whose SIRET a saved structure, or one earlier
+    in the list, already has: the French message on `siret`. One query, whatever the length
+    (the forms give one structure, the import a chunk of its file)."""
+    wanted = {structure.siret for structure in structures if structure.siret}
+    if not wanted:
+        return {}
+    own = [structure.pk for structure in structures if structure.pk is not None]
+    holders = dict(
+        Structure.objects.filter(siret__in=wanted)
+        .exclude(pk__in=own)
+        .order_by("pk")
+        .values_list("siret", "name")
+    )
+    refused = {}
+    for position, structure in enumerate(structures):
+        siret = structure.siret
+        if not siret:
+            continue
+        if siret in holders:
+            refused[position] = {
+                "siret": f"Ce SIRET est déjà celui de la structure « {holders[siret]} »."
+            }
+        else:
+            holders[siret] = structure.name
+    return refused
 
 
-ESUS_YEARS = 5
-
-
-def _esus_expiry(obtained: dt.date) -> dt.date:
-    """The agrément lasts five years; one obtained on 29 February ends on 28 February."""
-    try:
-        return obtained.replace(year=obtained.year + ESUS_YEARS)
-    except ValueError:
-        return obtained.replace(year=obtained.year + ESUS_YEARS, day=28)
+def _refuse(refused: dict[int, dict[str, str]]) -> None:
+    if refused:
+        raise ValidationError(next(iter(refused.values())))
 
 
 def _check_structure(structure: Structure) -> None:
-    if structure.esus_obtained_on and not structure.esus_expires_on:
-        structure.esus_expires_on = _esus_expiry(structure.esus_obtained_on)
     structure.full_clean()
-    _check_siret_free(structure)
-    if structure.esus_expires_on and not structure.esus_obtained_on:
-        raise ValidationError(
-            {"esus_obtained_on": "Indiquez la date d'obtention de l'agrément ESUS."}
-        )
-    if (
-        structure.esus_obtained_on
-        and structure.esus_expires_on
-        and structure.esus_expires_on < structure.esus_obtained_on
-    ):
-        raise ValidationError(
-            {"esus_expires_on": "L'agrément ESUS ne peut pas expirer avant d'avoir été obtenu."}
-        )
+    _refuse(sirets_taken([structure]))
 
 
 def structure_create(*, data: dict[str, Any]) -> Structure:
@@ -118,61 +110,52 @@ def provider_update(
 # --- Steps ----------------------------------------------------------------------------------
 
 
-def _check_step(step: Step, *, today: dt.date) -> None:
-    """The kind decides which fields matter; refuse what does not fit it, in French.
+def collective_memberships_taken(steps: Sequence[Step]) -> dict[int, dict[str, str]]:
+    """A structure joins a collective engineering once: its jobs and days would count twice.
 
-    Whether a step belongs to a collective engineering is the model's rule (Step.clean),
-    shared with the import.
-    """
-    errors: dict[str, list[str]] = {}
-    if step.date and step.date > today:
-        errors["date"] = ["Une étape s'enregistre une fois commencée : cette date est à venir."]
-    if step.ended_on and step.date and step.ended_on < step.date:
-        errors["ended_on"] = ["La fin ne peut pas précéder la date de l'étape."]
-    if step.kind == StepKind.INDIVIDUAL_ENGINEERING:
-        for name in ENGINEERING_ONLY_FIELDS:
-            if getattr(step, name) in (None, ""):
-                errors.setdefault(name, [REQUIRED_FOR_ENGINEERING])
-    elif step.kind == StepKind.COLLECTIVE_ENGINEERING:
-        if (
-            step.collective_id
-            and Step.objects.filter(structure=step.structure_id, collective=step.collective_id)
-            .exclude(pk=step.pk)
-            .exists()
-        ):
-            errors["collective"] = ["Cette structure participe déjà à cette ingénierie collective."]
-    elif step.kind:
-        for name in ENGINEERING_ONLY_FIELDS:
-            if getattr(step, name) not in (None, ""):
-                errors[name] = [ONLY_FOR_ENGINEERING]
-    try:
-        step.full_clean()
-    except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            errors.setdefault(name, messages)
-    if errors:
-        raise ValidationError(errors)
+    For each collective step of the list (by position) whose structure already has a step in
+    that collective engineering — saved, or earlier in the list —: the French message on
+    `collective`. One query, whatever the length."""
+    pairs = {}
+    for position, step in enumerate(steps):
+        collective = getattr(step, "collective", None)
+        if step.kind == StepKind.COLLECTIVE_ENGINEERING and collective is not None:
+            pairs[position] = (record_key(step.structure), record_key(collective))
+    saved = [(s, c) for s, c in pairs.values() if s[0] == "saved" and c[0] == "saved"]
+    taken = set()
+    if saved:
+        own = [step.pk for step in steps if step.pk is not None]
+        found = (
+            Step.objects.filter(
+                structure_id__in={s[1] for s, _ in saved},
+                collective_id__in={c[1] for _, c in saved},
+            )
+            .exclude(pk__in=own)
+            .values_list("structure_id", "collective_id")
+        )
+        taken = {(("saved", s), ("saved", c)) for s, c in found}
+    refused = {}
+    for position, pair in pairs.items():
+        if pair in taken:
+            refused[position] = {
+                "collective": "Cette structure participe déjà à cette ingénierie collective."
+            }
+        taken.add(pair)
+    return refused
 
 
-def _fill_from_collective(step: Step) -> None:
-    """A structure's part of a collective engineering carries its consultant and theme."""
-    if step.kind != StepKind.COLLECTIVE_ENGINEERING or not step.collective_id:
-        return
-    collective = step.collective
-    step.provider = collective.provider
-    step.theme = step.theme or collective.theme
-    if not step.ended_on and collective.ended_on and collective.ended_on >= step.date:
-        step.ended_on = collective.ended_on
+def _check_step(step: Step) -> None:
+    """The step's own rules (`Step.clean`: what its kind asks, no date ahead), and a structure
+    joining a collective engineering once."""
+    step.full_clean()
+    _refuse(collective_memberships_taken([step]))
 
 
-def step_record(
-    *, structure: Structure, data: dict[str, Any], today: dt.date | None = None
-) -> Step:
+def step_record(*, structure: Structure, data: dict[str, Any]) -> Step:
     """Add one step to a structure's path."""
     step = Step(structure=structure)
     set_fields(step, data)
-    _fill_from_collective(step)
-    _check_step(step, today=today or timezone.localdate())
+    _check_step(step)
     step.save()
     return step
 
@@ -183,11 +166,9 @@ def step_update(
     step: Step,
     data: dict[str, Any],
     expected_version: int | None = None,
-    today: dt.date | None = None,
 ) -> Step:
     set_fields(step, data)
-    _fill_from_collective(step)
-    _check_step(step, today=today or timezone.localdate())
+    _check_step(step)
     save_versioned(step, expected_version)
     return step
 
@@ -199,16 +180,6 @@ def step_delete(*, step: Step) -> None:
 # --- Collective engineerings ----------------------------------------------------------------
 
 
-def _check_collective(collective: CollectiveEngineering) -> None:
-    collective.full_clean()
-    if (
-        collective.started_on
-        and collective.ended_on
-        and collective.ended_on < collective.started_on
-    ):
-        raise ValidationError({"ended_on": "La fin ne peut pas précéder le début."})
-
-
 @transaction.atomic
 def collective_create(
     *,
@@ -217,7 +188,6 @@ def collective_create(
     days_per_structure: Decimal | None,
     cost_per_structure: Decimal | None,
     staff,
-    today: dt.date | None = None,
 ) -> CollectiveEngineering:
     """Create a collective engineering and one step for each structure taking part."""
     structures = list(structures)
@@ -225,16 +195,9 @@ def collective_create(
         raise ValidationError(
             {"structures": "Une ingénierie collective réunit au moins deux structures."}
         )
-    today = today or timezone.localdate()
     collective = CollectiveEngineering()
     set_fields(collective, data)
-    _check_collective(collective)
-    if not collective.started_on:
-        raise ValidationError({"started_on": "Indiquez la date de début."})
-    if collective.started_on > today:
-        raise ValidationError(
-            {"started_on": "Une ingénierie s'enregistre une fois commencée : ce début est à venir."}
-        )
+    collective.full_clean()
     collective.save()
     for structure in structures:
         try:
@@ -248,7 +211,6 @@ def collective_create(
                     "cost_eur": cost_per_structure,
                     "staff": staff,
                 },
-                today=today,
             )
         except ValidationError as error:
             # The form has no field of the step: say which structure and why, on the form.
@@ -263,7 +225,6 @@ def collective_add_structure(
     days: Decimal | None,
     cost_eur: Decimal | None,
     staff,
-    today: dt.date | None = None,
 ) -> Step:
     """A structure joins a collective engineering already under way."""
     if not collective.started_on:
@@ -278,7 +239,6 @@ def collective_add_structure(
             "cost_eur": cost_eur,
             "staff": staff,
         },
-        today=today,
     )
 
 
@@ -291,7 +251,7 @@ def collective_update(
 ) -> CollectiveEngineering:
     """Edit a collective engineering; its structures' steps follow its consultant and theme."""
     set_fields(collective, data)
-    _check_collective(collective)
+    collective.full_clean()
     save_versioned(collective, expected_version)
     collective.steps.update(provider=collective.provider, theme=collective.theme)
     return collective

@@ -12,7 +12,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from pes21.exports import safe_cell
+from pes21.exports import Plain
 
 
 class CellError(Exception):
@@ -155,20 +155,21 @@ def read_cell(column, text: str, empty=None):
 
 
 def write_cell(value) -> str:
-    """The exported text of a value: ISO dates, point decimals, oui/non; text never a formula."""
+    """The exported text of a value: ISO dates, point decimals, oui/non as `Plain` text; text
+    as it is, which the CSV writer quotes and keeps from starting a formula (`csv_line`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "oui" if value else "non"
+        return Plain("oui" if value else "non")
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return Plain(value.isoformat())
     if isinstance(value, Decimal):
         text = f"{value:f}"
         if "." in text:
             text = text.rstrip("0").rstrip(".")
-        return text
+        return Plain(text)
     if isinstance(value, int):
-        return str(value)
+        return Plain(str(value))
     if isinstance(value, list | tuple):
-        return safe_cell(";".join(str(part) for part in value))
-    return safe_cell(str(value))
+        return ";".join(str(part) for part in value)
+    return str(value)

@@ -1,10 +1,15 @@
-"""Reading and checking an activity dataset: every cell, reference and model rule; no write.
+"""Reading and checking an activity dataset: every cell, reference and rule of the data.
 
 Each file is read and checked a chunk of rows at a time (IMPORT_CHUNK_ROWS): queries grow
 with the chunks, not the rows, since the records a chunk defines or points to are fetched in
 bulk, one query per model. Every row gets its model instance, with its values and its
-relations set (to an unsaved record when the dataset creates it), so the models' own rules
-(`clean()`) judge an imported row exactly as they judge a form.
+relations set (to an unsaved record when the dataset creates it), and is judged by the rules
+a form's record meets (docs/rules.md): its model's field validators and `clean()`, through
+`judging.RecordJudge`, then, with the chunk's other rows, the app's service functions that
+judge several records at once (`FileSpec.batch_rules`: a SIRET held once, twelve hours a day).
+Where the import's verdict differs from a form's, docs/import-format.md says which rule and
+why (a form's warnings a person confirms, what only a form asks). A chunk is written once
+checked, while no problem has been found (`writing`); nothing here writes.
 
 Files without a ref (rendezvous, dla_etapes, generateur_actions, benevoles_temps) are matched
 on the whole row: a row equal, column for column, to a record already in the database is
@@ -20,11 +25,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import validate_email
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.db import models, router
 
-from pes21.bulk import batches
+from pes21.bulk import batches, record_maker
 from pes21.models import User
 
 from . import cells
@@ -38,7 +42,8 @@ from .formats import (
     Named,
     linked_values,
 )
-from .sources import Dataset, Problem, Table
+from .judging import RecordJudge
+from .sources import Dataset, Problem, ProblemLog, Table
 from .summary import FileSummary
 
 # Told how far the import has gone (0 to 1) and what it is doing, in French.
@@ -62,6 +67,8 @@ class Row:
     bad: set[str] = field(default_factory=set)  # columns whose cell could not be read
     instance: models.Model | None = None
     changed: set[str] = field(default_factory=set)  # attributes that differ from the database
+    # What the database held of a changed plain attribute (a status): its rules' transitions.
+    previous: dict = field(default_factory=dict)
     m2m_changed: set[str] = field(default_factory=set)  # list columns that differ
     is_new: bool = False
     links: dict[Composite, models.Model] = field(default_factory=dict)  # composites resolved
@@ -91,50 +98,17 @@ class _Plan:
     # Model fields clean_fields() leaves alone on every row: relations, and what no cell fills.
     exclude: frozenset[str]
     by_name: dict[str, _Cell]
-    # The fields clean_fields() judges on a row with no unreadable cell, with what each said
-    # of the values met so far: most cells repeat (a kind, a date, a duration).
-    judged: tuple[tuple[models.Field, dict], ...] = ()
+    judge: RecordJudge  # the model's rules, for this file's rows
+    new: Callable[[], models.Model]  # a new record of the file's model (`bulk.record_maker`)
     references: tuple[Column, ...] = ()  # the columns naming other records
 
 
 # Kinds of cell read into an immutable value, remembered by their text for the file.
 _REMEMBERED_CELLS = {cells.DATE, cells.INT, cells.DECIMAL, cells.BOOL, cells.CHOICE, cells.USER}
 
-# Values whose equality says they are the same cell (unlike 1.0 and 1.00, or True and 1).
-_MEMO_TYPES = (str, int, dt.date)
-_MEMO_SIZE = 4096
+# How many distinct texts a column remembers the reading of: every day of forty years.
+_MEMO_SIZE = 16384
 _FAILED = object()
-
-
-def _clean_fields(plan: _Plan, instance: models.Model, exclude: set[str]) -> dict[str, list]:
-    """Model.clean_fields(exclude), each field's verdict on a value remembered for the file.
-
-    Field.clean() asks nothing of the rest of the instance for the fields judged here (no
-    relation, no unique check), so the same value always gets the same verdict.
-    """
-    errors: dict[str, list] = {}
-    for model_field, memo in plan.judged:
-        if model_field.name in exclude:
-            continue
-        raw = getattr(instance, model_field.attname)
-        if model_field.blank and raw in model_field.empty_values:
-            continue
-        known = memo.get(raw, _FAILED) if type(raw) in _MEMO_TYPES else _FAILED
-        if known is _FAILED:
-            try:
-                known = model_field.clean(raw, instance)
-            except ValidationError as exc:
-                errors[model_field.name] = exc.messages
-                if type(raw) in _MEMO_TYPES and len(memo) < _MEMO_SIZE:
-                    memo[raw] = exc
-                continue
-            if type(raw) in _MEMO_TYPES and len(memo) < _MEMO_SIZE:
-                memo[raw] = known
-        elif isinstance(known, ValidationError):
-            errors[model_field.name] = known.messages
-            continue
-        setattr(instance, model_field.attname, known)
-    return errors
 
 
 def _as_list(value) -> list:
@@ -155,7 +129,8 @@ class DatasetCheck:
         self.dataset = dataset
         self.user = user if user is not None and user.pk else None
         self.tracker = tracker
-        self.problems: list[Problem] = list(dataset.problems)
+        # The dataset's own log: what reading found, then what checking finds (bounded).
+        self.problems: ProblemLog = dataset.problems
         self.present: dict[str, list[Column]] = {}
         # ref -> record, per ref file; records the dataset creates are unsaved. A saved
         # record is kept by its id only (`Kept`), and read again for the chunks naming it.
@@ -216,10 +191,14 @@ class DatasetCheck:
                 references=tuple(
                     cell.column for cell in cells_ if cell.column.target or cell.column.named
                 ),
-                judged=tuple(
-                    (f, {})
-                    for f in spec.model._meta.fields
-                    if f.name not in exclude and not f.generated
+                new=record_maker(spec.model),
+                judge=RecordJudge(
+                    tuple(
+                        f
+                        for f in spec.model._meta.fields
+                        if f.name not in exclude and not f.generated
+                    ),
+                    spec.prepare,
                 ),
             )
         return self._plans[spec.name]
@@ -313,20 +292,34 @@ class DatasetCheck:
         return loaded[kept]
 
     def _read_kept(
-        self, model: type[models.Model], kept: Iterable[Kept | None], *, whole: bool
+        self,
+        model: type[models.Model],
+        kept: Iterable[Kept | None],
+        *,
+        whole: bool | tuple[str, ...],
     ) -> None:
-        """The saved records a chunk names that it has not read yet: read in one query when
-        `whole`, else records knowing their id only (what a relation needs), any other field
-        read from the database if a rule asks for it."""
+        """The saved records a chunk names that it has not read yet, in one query: whole when
+        `whole` is True, else knowing their id (what a relation needs) and the fields `whole`
+        names that the model has (what the file's rules read of them); any other field would
+        be read from the database if a rule asked for it."""
         loaded = self._chunk_records.setdefault(model, {})
         ids = {k for k in kept if k is not None and not isinstance(k, models.Model)} - loaded.keys()
         if not ids:
             return
-        if whole:
+        if whole is True:
             loaded |= model.objects.in_bulk(ids)
-        else:
-            using, pk = router.db_for_read(model), model._meta.pk.attname
-            loaded |= {id_: model.from_db(using, [pk], (id_,)) for id_ in ids}
+            return
+        using, pk = router.db_for_read(model), model._meta.pk.attname
+        names = [pk]
+        for name in whole or ():
+            with contextlib.suppress(FieldDoesNotExist):
+                names.append(model._meta.get_field(name).attname)
+        rows = (
+            model.objects.filter(pk__in=ids).values_list(*names)
+            if len(names) > 1
+            else ((id_,) for id_ in ids)
+        )
+        loaded |= {row[0]: model.from_db(using, names, row) for row in rows}
 
     def target(self, column: Column, value) -> models.Model | None:
         """The record a relation cell points to; unsaved when the dataset creates it."""
@@ -351,7 +344,7 @@ class DatasetCheck:
         positions: list[tuple[Column, int]] = []
         self._unnamed[spec.name] = set()
         for index, name in enumerate(table.header):
-            if name in seen:
+            if name and name in seen:  # columns without a name are not told apart
                 self.problem(spec, 1, name, "colonne en double.")
             elif name not in columns:
                 if name:
@@ -371,12 +364,20 @@ class DatasetCheck:
         return positions
 
     def _unknown_column(self, spec: FileSpec, name: str) -> None:
-        self.problem(
-            spec,
-            1,
-            name,
-            "colonne inconnue ; colonnes possibles : " + ", ".join(spec.by_name) + ".",
-        )
+        possible = "colonnes possibles : " + ", ".join(spec.by_name) + "."
+        hidden = [char for char in name if _invisible(char)]
+        if hidden:
+            # "\ufeffref" reads "ref" on screen: say what cannot be seen.
+            shown = "".join(char for char in name if not _invisible(char))
+            self.problem(
+                spec,
+                1,
+                shown,
+                f"colonne inconnue : son nom contient un caractère invisible "
+                f"(U+{ord(hidden[0]):04X}) ; retapez-le dans le tableur. {possible}",
+            )
+            return
+        self.problem(spec, 1, name, f"colonne inconnue ; {possible}")
 
     def _read_rows(
         self,
@@ -397,17 +398,12 @@ class DatasetCheck:
                 and not isinstance(empties[column.name], (list, dict))
             },
         )
-        width = len(table.header)
         rows = []
         for line, row_cells in chunk:
             row = Row(line, {})
-            for index in range(width, len(row_cells)):
-                if row_cells[index]:
-                    self.problem(
-                        spec, line, f"n° {index + 1}", "valeur hors des colonnes de l'en-tête."
-                    )
-            for index in sorted(unnamed):
-                if index < len(row_cells) and row_cells[index]:
+            # Cells beyond the header were told when the file was read (`sources`).
+            if unnamed:
+                for index in [i for i, text in enumerate(row_cells) if text and i in unnamed]:
                     unnamed.discard(index)
                     self._unknown_column(spec, f"n° {index + 1}")
             for column, index in positions:
@@ -454,6 +450,22 @@ class DatasetCheck:
         # What those rows name (a consultant) is there when the record takes its values.
         self._load_existing(spec, rows)
 
+    def _fill_named(self, spec: FileSpec, created: list[tuple[Named, str]]) -> None:
+        """A new record named by a file's rows takes the other values its rows give (a
+        collective engineering: the start, consultant and theme of its earliest row), before
+        the rows are judged: a step then takes them from it as in the forms, and its own
+        rules refuse the rows if they leave the consultant or theme empty. Every row of the
+        file naming it counts, whichever chunk it is in (`_read_named_rows`)."""
+
+        def resolve(name: str, value) -> models.Model | None:
+            return self.target(spec.by_name[name], value)
+
+        for named, key in created:
+            if named.defaults is not None:
+                record = self.named[named][key]
+                for attr, value in named.defaults(self.naming[named][key], resolve).items():
+                    setattr(record, attr, value)
+
     @staticmethod
     def _empty(spec: FileSpec, column: Column):
         model_field = spec.model_field(column)
@@ -493,7 +505,7 @@ class DatasetCheck:
                 records.update((ref, record.pk) for ref, record in found.items())
                 loaded.update((record.pk, record) for record in found.values())
                 asked |= unknown
-            whole = name == spec.name or spec.reads_related  # its own records are updated
+            whole = True if name == spec.name else spec.reads_related  # its own are updated
             self._read_kept(model, (records.get(ref) for ref in refs), whole=whole)
         usernames -= self.users.keys()
         if usernames:
@@ -501,12 +513,16 @@ class DatasetCheck:
             for username in usernames - self.users.keys():
                 self.users[username] = User(username=username)
                 self._new_usernames.add(username)
+        created: list[tuple[Named, str]] = []
         for named, keys in names.items():
             registry = self.named.setdefault(named, {})
             keys -= registry.keys()
             if keys:
                 registry |= named.model.objects.in_bulk(keys, field_name=named.key)
-                registry |= {key: named.model(**{named.key: key}) for key in keys - registry.keys()}
+                new = keys - registry.keys()
+                registry |= {key: named.model(**{named.key: key}) for key in new}
+                created.extend((named, key) for key in sorted(new))
+        self._fill_named(spec, created)
         if spec.has_ref:
             records = self.objects.get(spec.name, {})
             existing = [
@@ -547,6 +563,7 @@ class DatasetCheck:
                     )
 
     def _check_ref_rows(self, spec: FileSpec, rows: list[Row], state: "_FileState") -> None:
+        plan = self._plan(spec)
         records = self.objects.setdefault(spec.name, {})
         first_line = state.first_line
         for row in rows:
@@ -565,12 +582,13 @@ class DatasetCheck:
             first_line[ref] = row.line
             instance = self._record(spec.model, records.get(ref))
             row.is_new = instance is None
-            row.instance = spec.model() if row.is_new else instance
+            row.instance = plan.new() if row.is_new else instance
             if row.is_new:
                 # Rows of later files point to it before it is saved.
                 records[ref] = row.instance
             self._apply(spec, row)
             self._validate(spec, row)
+        self._check_batch(spec, rows)
 
     def _apply(self, spec: FileSpec, row: Row) -> None:
         """Put the row's values on its instance and note what differs from the database."""
@@ -595,60 +613,68 @@ class DatasetCheck:
                 if differs and (value is not None or current_id is not None):
                     setattr(instance, cell.attr, target)
                     row.changed.add(cell.attr)
-            elif is_new or getattr(instance, cell.attr) != value:
+            elif is_new:
+                setattr(instance, cell.attr, value)
+                row.changed.add(cell.attr)
+            elif (current := getattr(instance, cell.attr)) != value:
+                row.previous[cell.attr] = current
                 setattr(instance, cell.attr, value)
                 row.changed.add(cell.attr)
 
     def _validate(self, spec: FileSpec, row: Row) -> None:
-        """The model's own rules: field validators (SIRET, choices, lengths), clean(), checks."""
+        """The model's own rules, as a form's full_clean runs them (`judging.RecordJudge`);
+        what they fill or normalise on a saved record (a collective's consultant, a phone
+        number) counts as changed."""
         instance = row.instance
         plan = self._plan(spec)
-        checked = {cell.attr for cell in plan.cells if cell.name in row.values} - {
-            plan.by_name[name].attr for name in row.bad if name in plan.by_name
-        }
-        exclude = plan.exclude | {cell.attr for cell in plan.cells if cell.attr not in checked}
-        errors: dict[str, list[str]] = {}
-        if spec.prepare is not None and not row.bad:
-            before = {f.attname: getattr(instance, f.attname) for f in spec.model._meta.fields}
-            for name, message in spec.prepare(instance).items():
-                errors.setdefault(name, []).append(message)
-            if not row.is_new:
-                row.changed |= {
-                    f.name
-                    for f in spec.model._meta.fields
-                    if getattr(instance, f.attname) != before[f.attname]
-                }
-        if "email" in checked and getattr(instance, "email", ""):
-            exclude |= {"email"}
-            try:
-                validate_international_email(instance.email)
-            except ValidationError as exc:
-                errors["email"] = exc.messages
-        for name, messages in _clean_fields(plan, instance, exclude).items():
-            errors.setdefault(name, []).extend(messages)
+        if row.bad:
+            unreadable = {plan.by_name[name].attr for name in row.bad if name in plan.by_name}
+            checked = {cell.attr for cell in plan.cells if cell.name in row.values} - unreadable
+            exclude = plan.exclude | {cell.attr for cell in plan.cells if cell.attr not in checked}
+        else:  # every cell read: the file's own exclusions only
+            exclude = plan.exclude
+        fields = spec.model._meta.concrete_fields
+        before = None if row.is_new else [getattr(instance, f.attname) for f in fields]
+        errors = plan.judge.judge(instance, exclude, complete=not row.bad)
+        if before is not None:
+            row.changed |= {
+                f.name
+                for f, value in zip(fields, before, strict=True)
+                if getattr(instance, f.attname) != value
+            }
+        self._refuse(spec, row, errors)
+
+    def _refuse(self, spec: FileSpec, row: Row, errors: dict[str, list[str]]) -> None:
+        """Tell each rule's refusal on the column of the attribute it names."""
         if not errors:
-            try:
-                instance.clean()
-            except ValidationError as exc:
-                for name, messages in exc.message_dict.items():
-                    errors.setdefault(name, []).extend(messages)
-        if not errors:
-            for rule in spec.rules:
-                for name, message in rule(instance).items():
-                    errors.setdefault(name, []).append(message)
+            return
         by_attr = spec.by_attr
         for name, messages in errors.items():
             column = by_attr.get(name, spec.columns[0].name if name == NON_FIELD_ERRORS else name)
             row.bad.add(column)
             for message in messages:
                 self.problem(spec, row.line, column, message)
-        for start, end, constraint_name in spec.order_checks:
-            first, last = getattr(instance, start), getattr(instance, end)
-            # The model's clean() may have said it already, on the same column.
-            if end in row.bad or not {start, end} & checked:
-                continue
-            if first and last and last < first:
-                self.problem(spec, row.line, end, _constraint_message(spec.model, constraint_name))
+
+    def _check_batch(self, spec: FileSpec, rows: list[Row]) -> None:
+        """The app's rules judging records together (a SIRET held once, twelve hours a day
+        at most: `FileSpec.batch_rules`), on the chunk's records that passed their own and
+        that the import will create or change. What earlier chunks wrote is in the database,
+        where the rules look."""
+        if not spec.batch_rules:
+            return
+        judged = [
+            row
+            for row in rows
+            if row.instance is not None
+            and not row.bad
+            and (row.is_new or row.changed or row.m2m_changed)
+        ]
+        for rule in spec.batch_rules:
+            refused = rule([row.instance for row in judged])
+            for position, errors in refused.items():
+                row = judged[position]
+                self._refuse(spec, row, {name: [message] for name, message in errors.items()})
+            judged = [row for row in judged if not row.bad]
 
     def _check_composites(self, spec: FileSpec, row: Row) -> None:
         """Resolve the cells that name a record together (a structure's ref and a date); the
@@ -719,11 +745,12 @@ class DatasetCheck:
     def _check_keyed_rows(self, spec: FileSpec, rows: list[Row], state: "_FileState") -> None:
         """Rows keyed by some attributes (a follow-up: what it follows, and its year): a row
         with the key of a record in the database updates it."""
+        plan = self._plan(spec)
         self._load_candidates(spec, rows)
         for row in rows:
             self._check_references(spec, row)
             self._check_composites(spec, row)
-            row.instance, row.is_new = spec.model(), True
+            row.instance, row.is_new = plan.new(), True
             self._apply(spec, row)
         keyed = [row for row in rows if not row.bad]
         existing = self._existing_by_key(spec, [row.instance for row in keyed])
@@ -745,6 +772,7 @@ class DatasetCheck:
                 self._apply(spec, row)
         for row in rows:
             self._validate(spec, row)
+        self._check_batch(spec, rows)
 
     @staticmethod
     def _existing_by_key(spec: FileSpec, instances: list[models.Model]) -> dict:
@@ -775,18 +803,19 @@ class DatasetCheck:
                     *[column.path for column in present]
                 )
             )
-        existing = state.existing
+        existing, plan = state.existing, self._plan(spec)
         for row in rows:
             self._check_references(spec, row)
-            row.instance = spec.model()
+            row.instance = plan.new()
             row.is_new = True
             self._apply(spec, row)
             self._validate(spec, row)
-            key = tuple(row.values.get(column.name) for column in present)
+            key = _natural_key(present, row)
             if existing[key] > 0:
                 existing[key] -= 1
                 row.is_new = False
                 row.changed = set()
+        self._check_batch(spec, rows)
 
 
 @dataclass
@@ -796,6 +825,24 @@ class _FileState:
     first_line: dict = field(default_factory=dict)  # key -> line of the first row with it
     parents: set = field(default_factory=set)  # parent refs whose records are loaded
     existing: Counter = field(default_factory=Counter)  # the database's rows not yet matched
+
+
+def _natural_key(columns: list[Column], row: Row) -> tuple:
+    """A row without ref as the database holds it: its record's values as its rules left them
+    (a collective engineering's step carries its consultant, takes its theme and end), the
+    records it points to by their key. So a file imported again matches the records its first
+    import made."""
+    instance, values, bad = row.instance, row.values, row.bad
+    key = []
+    for column in columns:
+        if column.target or column.kind == cells.USER or column.name in bad:
+            key.append(values.get(column.name))
+        elif column.named:
+            related = getattr(instance, column.attr)
+            key.append(None if related is None else getattr(related, column.named.key))
+        else:
+            key.append(getattr(instance, column.attr))
+    return tuple(key)
 
 
 def _chunk_rows() -> int:
@@ -831,21 +878,9 @@ def _record_key(spec: FileSpec, instance: models.Model) -> tuple:
     return tuple(parts)
 
 
-def validate_international_email(value: str) -> None:
-    """Django's email check, letting accented letters through in the part before the @.
-
-    The association's spreadsheets hold addresses such as françois.blanc@example.org, which
-    mail servers accept (RFC 6531) but Django's ASCII-only rule refuses.
-    """
-    local, at, domain = value.rpartition("@")
-    ascii_local = "".join(
-        c for c in unicodedata.normalize("NFKD", local) if not unicodedata.combining(c)
+def _invisible(char: str) -> bool:
+    """A character a spreadsheet shows as nothing: a byte-order mark, a zero-width space, a
+    control character, a space other than the ordinary one."""
+    return unicodedata.category(char) in ("Cf", "Cc", "Zl", "Zp") or (
+        char.isspace() and char != " "
     )
-    validate_email(f"{ascii_local}{at}{domain}" if at else value)
-
-
-def _constraint_message(model: type[models.Model], name: str) -> str:
-    for constraint in model._meta.constraints:
-        if constraint.name == name:
-            return str(constraint.violation_error_message)
-    raise LookupError(name)

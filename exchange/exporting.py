@@ -1,11 +1,10 @@
 """Export of the activity data: every file of docs/import-format.md, as the importer reads it.
 
-UTF-8 CSV without BOM, `,`, ISO dates, point decimals, oui/non. The whole history, or one
-year: its dated rows, the records active in it, and whatever those rows point to, so that
-the files stay importable on their own.
+UTF-8 CSV without BOM, `,`, text cells quoted, ISO dates, point decimals, oui/non. The whole
+history, or one year: its dated rows, the records active in it, and whatever those rows point
+to, so that the files stay importable on their own.
 """
 
-import csv
 import datetime as dt
 import io
 import zipfile
@@ -21,6 +20,7 @@ from dla.models import Step, Structure
 from followups.models import FollowUp
 from generateur.models import TerritorialAction, TerritorialProject, Territory
 from pes21.bulk import batches
+from pes21.exports import Plain, csv_line
 from volunteers.models import Case, Contribution, Volunteer
 
 from . import cells, formats
@@ -217,7 +217,8 @@ def _export_file(spec: FileSpec, queryset: models.QuerySet) -> Iterator[bytes]:
     else:
         order = ["ref"] if spec.has_ref else [spec.parent().path, "date", "pk"]
     records = queryset.order_by(*order).values_list("pk", *[c.path for c in plain])
-    yield _csv_lines([[column.name for column in spec.columns]])
+    # The format's own names, unquoted as since the first version.
+    yield _csv_lines([[Plain(column.name) for column in spec.columns]])
     for chunk in batches(records.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
         owner_ids = [record[0] for record in chunk]
         linked = {column.name: linked_values(spec, column, owner_ids) for column in lists}
@@ -231,6 +232,6 @@ def _export_file(spec: FileSpec, queryset: models.QuerySet) -> Iterator[bytes]:
 
 
 def _csv_lines(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    # `,`: the contract's separator since the first version, read back by the importer and
+    # by the association's own tools (docs/import-format.md, "Files written").
+    return "".join(csv_line(row, delimiter=",", end="\n") for row in rows).encode("utf-8")

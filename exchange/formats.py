@@ -5,11 +5,15 @@ the database value is looked up (`lookup`, a values() path), what it points to (
 file's ref, or a record named by a unique key such as a consultant's name). The importer
 checks and writes, and the exporter writes, through this one description: nothing in them
 asks which model a file holds.
+
+The rules a row must pass are not here: they are the model's (field validators, `clean()`)
+and, for those judging several records together, the app's service functions this
+description names (`FileSpec.batch_rules`); docs/rules.md lists them all.
 """
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -27,13 +31,14 @@ from accompaniment.models import (
     Series,
 )
 from dla.models import ENGINEERING_KINDS, CollectiveEngineering, Provider, Step, StepKind, Structure
+from dla.services import collective_memberships_taken, sirets_taken
 from followups.models import FollowUp, Outcome, schedule
 from followups.services import follow_up_prepare
 from generateur.models import ActionKind as TerritorialActionKind
 from generateur.models import Phase, TerritorialAction, TerritorialProject, Territory, TerritoryKind
+from generateur.services import territory_twins
 from pes21.choices import LegalForm
 from volunteers.models import (
-    ACTIVE_CASE_STATUSES,
     Case,
     CaseStatus,
     Contribution,
@@ -41,11 +46,16 @@ from volunteers.models import (
     Skill,
     Volunteer,
 )
+from volunteers.services import contribution_days_over
 
 from .cells import BOOL, CHOICE, CHOICES, DATE, DECIMAL, INT, NAMES, TEXT, USER
 
 # Given the column's name and a cell's value, the object it resolves to (unsaved when new).
 Resolve = Callable[[str, object], models.Model | None]
+# A rule judging several records together (a SIRET held once, twelve hours a day at most):
+# given a chunk's records, {position in the list: {attribute: French message}}. Each is an
+# app's service function, the one its forms' service calls with a single record.
+BatchRule = Callable[[Sequence[models.Model]], dict[int, dict[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -110,21 +120,20 @@ class FileSpec:
     columns: tuple[Column, ...]
     # ref files are keyed by their `ref` column; the others by every column of the row.
     has_ref: bool = True
-    # (start column, end column, model constraint name) checked before any write.
-    order_checks: tuple[tuple[str, str, str], ...] = ()
-    # Rules across columns that the model leaves to its database constraints: given the
-    # instance, {attribute: French message}.
-    rules: tuple[Callable[[models.Model], dict[str, str]], ...] = ()
+    # The rules of the app judging a record with the others (`BatchRule`): run on each chunk's
+    # new or updated records, once each has passed its model's own rules.
+    batch_rules: tuple[BatchRule, ...] = ()
     # Files without ref whose rows are keyed by these attributes rather than the whole row: a
     # row with the key of a record updates it, as a ref does.
     key: tuple[str, ...] = ()
-    # Fills what the row's cells do not give (a due date) before the model's rules; given the
-    # instance, {attribute: French message} for what it refuses.
+    # Fills what the row's cells do not give (a due date, a collective's consultant), by the
+    # same model or service function the forms' service calls, before the model's rules;
+    # given the instance, {attribute: French message} for what it refuses.
     prepare: Callable[[models.Model], dict[str, str]] | None = None
-    # Its rules read the records its relations point to (a follow-up's due date comes from its
-    # project's creation date): the import reads those records whole for each chunk. Other
-    # files get them as ids only (a record read later, field by field, if a rule asks).
-    reads_related: bool = False
+    # What its rules read of the records its relations point to (a meeting, its project's
+    # reception): those fields (True: the whole record, as a follow-up's due date needs), read
+    # for each chunk in one query per model. Otherwise a row gets them as ids only.
+    reads_related: bool | tuple[str, ...] = False
     export_order: tuple[str, ...] = ()
     ref_prefix: str = ""
     date_column: str = ""
@@ -216,7 +225,6 @@ PROJECTS = FileSpec(
         Column("referent", USER, lookup="referent__username"),
         Column("summary"),
     ),
-    order_checks=(("started_on", "ended_on", "project_ended_after_started"),),
     ref_prefix="projet-",
 )
 
@@ -239,6 +247,8 @@ MEETINGS = FileSpec(
     ),
     has_ref=False,
     date_column="date",
+    # A meeting is not dated before its project's reception (Meeting.clean).
+    reads_related=("received_on",),
 )
 
 STRUCTURES = FileSpec(
@@ -256,8 +266,10 @@ STRUCTURES = FileSpec(
         Column("commune"),
         Column("created_on", DATE),
     ),
+    batch_rules=(sirets_taken,),
     ref_prefix="structure-",
 )
+
 
 STEPS = FileSpec(
     "dla_etapes.csv",
@@ -282,7 +294,7 @@ STEPS = FileSpec(
         Column("ended_on", DATE),
     ),
     has_ref=False,
-    order_checks=(("date", "ended_on", "step_ended_after_date"),),
+    batch_rules=(collective_memberships_taken,),
     date_column="date",
 )
 
@@ -315,6 +327,7 @@ TERRITORIES = FileSpec(
         Column("kind", CHOICE, required=True, choices=TerritoryKind),
         Column("insee_code"),
     ),
+    batch_rules=(territory_twins,),
     ref_prefix="territoire-",
 )
 
@@ -339,7 +352,6 @@ TERRITORIAL_PROJECTS = FileSpec(
         Column("created_structure_legal_form", CHOICE, choices=LegalForm),
         Column("created_structure_on", DATE),
     ),
-    order_checks=(("started_on", "ended_on", "territorial_project_ended_after_started"),),
     ref_prefix="generateur-",
 )
 
@@ -361,6 +373,8 @@ TERRITORIAL_ACTIONS = FileSpec(
     ),
     has_ref=False,
     date_column="date",
+    # An action is dated within its project (TerritorialAction.clean).
+    reads_related=("started_on", "ended_on"),
 )
 
 VOLUNTEERS = FileSpec(
@@ -377,19 +391,8 @@ VOLUNTEERS = FileSpec(
         Column("joined_on", DATE, required=True),
         Column("left_on", DATE),
     ),
-    order_checks=(("joined_on", "left_on", "volunteer_left_after_joined"),),
     ref_prefix="benevole-",
 )
-
-
-def _case_volunteer_matches_status(case: Case) -> dict[str, str]:
-    # The database's constraint case_volunteer_matches_status, said on the right column.
-    has_volunteer = case.volunteer_id is not None or case.volunteer is not None
-    if case.status == CaseStatus.OPEN and has_volunteer:
-        return {"volunteer": "un dossier ouvert aux bénévoles n'a pas encore de bénévole."}
-    if case.status in ACTIVE_CASE_STATUSES and not has_volunteer:
-        return {"volunteer": "un dossier pris ou confirmé a son bénévole (volunteer_ref)."}
-    return {}
 
 
 CASES = FileSpec(
@@ -411,7 +414,8 @@ CASES = FileSpec(
         Column("expected_hours", DECIMAL),
         Column("skills", NAMES, named=SKILLS),
     ),
-    rules=(_case_volunteer_matches_status,),
+    # A case is not open on a closed project (Case.clean).
+    reads_related=("status",),
     ref_prefix="dossier-",
 )
 
@@ -434,7 +438,9 @@ CONTRIBUTIONS = FileSpec(
     ),
     has_ref=False,
     date_column="date",
+    # Logged while the volunteer was one, on their own case (Contribution.clean).
     reads_related=True,
+    batch_rules=(contribution_days_over,),
 )
 
 ENGINEERINGS = Composite(
@@ -445,21 +451,15 @@ ENGINEERINGS = Composite(
 )
 
 
-def _one_follow_up_target(follow_up: FollowUp) -> dict[str, str]:
-    # The database's constraint follow_up_one_target, said on the right column.
-    if (follow_up.project is None) == (follow_up.engineering is None):
-        return {
-            "project": "un suivi porte soit sur un projet (project_ref), soit sur une "
-            "ingénierie DLA (structure_ref et engineering_date), pas les deux."
-        }
-    return {}
-
-
 def _prepare_follow_up(follow_up: FollowUp) -> dict[str, str]:
     """The application's rule for a new answer: its due date, a stopped structure's jobs."""
-    refused = _one_follow_up_target(follow_up)
-    if refused:
-        return refused
+    if follow_up.has_project and follow_up.has_engineering:
+        return {}  # FollowUp.clean says so
+    if not follow_up.has_project and not follow_up.has_engineering:
+        return {
+            "project": "un suivi porte sur un projet (project_ref) ou sur une ingénierie DLA "
+            "(structure_ref et engineering_date)."
+        }
     try:
         follow_up_prepare(follow_up)
     except ValidationError as exc:

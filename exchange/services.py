@@ -75,6 +75,7 @@ def activity_import_dataset(
     report = ImportReport(
         dry_run=dry_run,
         problems=check.sorted_problems(),
+        more=check.problems.unlisted(),
         files=check.summaries(),
         new_users=check.new_usernames,
     )

@@ -1,82 +1,83 @@
-"""Uploads kept between the check and the confirmation of an import.
+"""Files sent for import, kept between their check and their confirmation.
 
-The file is stored once, under MEDIA_ROOT/imports/<random token>/ (and its jobs' states beside
-it, see jobs.py), and the token is bound to
-the session of the person who checked it: the confirmation does not upload again, and nobody
-else can confirm it. Confirming renames the folder first; a rename succeeds only once, so a
-double click (or two tabs) cannot import twice.
+The file goes to the default storage (the database: pes21/storage.py) with a row that binds
+it to the person who sent it, so the confirmation may land on any server, never uploads
+again, and nobody else can confirm it. Confirming claims the row with one conditional UPDATE:
+of a double click, two tabs or two servers, exactly one import starts.
 """
 
-import secrets
+import contextlib
+import datetime as dt
 import shutil
-import time
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
-from django.conf import settings
-from django.http import HttpRequest
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
 
-SESSION_KEY = "exchange_uploads"
-MAX_AGE_SECONDS = 24 * 3600
-# A job's state outlives its upload: the weekly digest tells who launched it that it failed.
-JOB_STATE_MAX_AGE_SECONDS = 8 * 24 * 3600
+from pes21.models import User
 
+from .models import ImportUpload
 
-def root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def store(request: HttpRequest, upload) -> tuple[str, Path]:
-    _purge_old()
-    token = secrets.token_urlsafe(24)
-    folder = root() / token
-    folder.mkdir(parents=True)
-    # Only the extension of the person's file name is kept: it tells the format apart.
-    suffix = Path(upload.name).suffix.lower()
-    stem = Path(upload.name).stem if suffix == ".csv" else "donnees"
-    path = folder / f"{Path(stem).name.lower()}{suffix}"
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    tokens = request.session.get(SESSION_KEY, [])
-    request.session[SESSION_KEY] = [*tokens[-9:], token]
-    return token, path
+# A checked file waits this long for its confirmation (or for an interrupted job's rerun).
+MAX_AGE = dt.timedelta(hours=24)
 
 
-def claim(request: HttpRequest, token: str) -> Path | None:
-    """The stored file, now reserved for this import; None if it is gone or not ours."""
-    tokens = request.session.get(SESSION_KEY, [])
-    if token not in tokens:
-        return None
-    request.session[SESSION_KEY] = [t for t in tokens if t != token]
-    folder = root() / token
-    claimed = folder.with_name(f"{token}.en-cours")
-    try:
-        folder.rename(claimed)
-    except OSError:
-        return None
-    files = [path for path in claimed.iterdir() if path.is_file()]
-    return files[0] if files else None
+@transaction.atomic
+def upload_store(*, user: User, upload: UploadedFile) -> ImportUpload:
+    stored = ImportUpload(user=user, filename=Path(upload.name).name[:200])
+    # A random name in the storage; the extension tells the format apart.
+    stored.file.save(f"import{Path(upload.name).suffix.lower()}", upload, save=False)
+    stored.save()
+    return stored
 
 
-def discard(request: HttpRequest, token: str) -> None:
-    tokens = request.session.get(SESSION_KEY, [])
-    request.session[SESSION_KEY] = [t for t in tokens if t != token]
-    shutil.rmtree(root() / token, ignore_errors=True)
+def upload_claim(*, upload: ImportUpload, user: User) -> bool:
+    """Reserve the upload for its import; False if it was claimed already or is not theirs."""
+    return bool(
+        ImportUpload.objects.filter(pk=upload.pk, user=user, claimed_at__isnull=True).update(
+            claimed_at=timezone.now()
+        )
+    )
 
 
-def remove(path: Path) -> None:
-    shutil.rmtree(path.parent, ignore_errors=True)
+def upload_delete(*, upload: ImportUpload) -> None:
+    """The file and its row, in the caller's transaction (the storage is the database)."""
+    upload.file.delete(save=False)
+    upload.delete()
 
 
-def _purge_old() -> None:
-    folder = root()
-    if not folder.is_dir():
-        return
-    now = time.time()
-    for entry in folder.iterdir():
-        kept = JOB_STATE_MAX_AGE_SECONDS if entry.suffix == ".json" else MAX_AGE_SECONDS
-        if entry.stat().st_mtime < now - kept:
-            if entry.is_dir():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
+def _dataset_name(upload: ImportUpload) -> str:
+    # A single CSV file is known by its name (porteurs.csv); anything else by its extension.
+    # The extension the storage name was given at upload is ours; the person's file name is
+    # only text (an erasure may have rewritten it).
+    path = Path(upload.filename)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".zip", ".xlsx"):
+        suffix = Path(upload.file.name).suffix.lower()
+    stem = path.stem.lower() if suffix == ".csv" else "donnees"
+    return f"{Path(stem).name or 'donnees'}{suffix}"
+
+
+@contextlib.contextmanager
+def local_copy(upload: ImportUpload) -> Iterator[Path]:
+    """The upload as a file of this process's temporary folder, the import reading paths;
+    removed when done. Copied a chunk at a time: memory does not grow with the file."""
+    with tempfile.TemporaryDirectory(prefix="pes21-import-") as folder:
+        target = Path(folder) / _dataset_name(upload)
+        with upload.file.open("rb") as source, target.open("wb") as out:
+            shutil.copyfileobj(source, out, 1024 * 1024)
+        yield target
+
+
+def uploads_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the uploads older than MAX_AGE, files included; how many went."""
+    now = now or timezone.now()
+    removed = 0
+    for upload in ImportUpload.objects.filter(created_at__lt=now - MAX_AGE).iterator():
+        with transaction.atomic():
+            upload_delete(upload=upload)
+        removed += 1
+    return removed

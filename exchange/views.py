@@ -1,8 +1,11 @@
+import datetime as dt
 import tempfile
+import uuid
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pes21.roles import staff_required
@@ -10,10 +13,12 @@ from pes21.roles import staff_required
 from . import jobs, uploads
 from .formats import FILES
 from .forms import ExportForm, ImportForm
+from .models import ImportJob
 from .samples import SAMPLE_ZIP_NAME, sample_zip
 from .services import activity_export_zip_file
 
-JOBS_KEY = "exchange_jobs"
+# A job no worker took after this long gets a word for whoever administers the server.
+WORKER_AWAITED = dt.timedelta(minutes=2)
 
 
 def _page(request: HttpRequest, **context) -> HttpResponse:
@@ -36,36 +41,38 @@ def _format_help() -> list[dict]:
     ]
 
 
-def _start(request: HttpRequest, **kwargs) -> HttpResponse:
-    """Start a job, remember it in the session, show it (htmx) or redirect to it."""
-    job_id = jobs.start(user=request.user, **kwargs)
-    request.session[JOBS_KEY] = [*request.session.get(JOBS_KEY, [])[-19:], job_id]
+def _follow(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    """Show a job just started: the import zone (htmx) or its page."""
     if request.htmx:
-        return _job_response(request, job_id, "exchange/_import_zone.html")
-    return redirect("exchange:job", job_id=job_id)
+        return _job_response(request, job, "exchange/_import_zone.html")
+    return redirect("exchange:job", job_id=job.pk)
 
 
-def _get_job_for_user(request: HttpRequest, job_id: str) -> dict:
-    # Only the session that started a job sees it: a report lists people's data.
-    if job_id not in request.session.get(JOBS_KEY, []):
+def _get_job_for_user(request: HttpRequest, job_id) -> ImportJob:
+    # Only the person who launched a job sees it: a report lists people's data.
+    job = ImportJob.objects.filter(pk=job_id, user=request.user).first()
+    if job is None:
         raise Http404
-    state = jobs.read(job_id)
-    if state is None or state["user_id"] != request.user.pk:
-        raise Http404
-    return state
+    return jobs.job_refresh(job)
 
 
-def _job_response(request: HttpRequest, job_id: str, template: str) -> HttpResponse:
-    state = _get_job_for_user(request, job_id)
+def _job_response(request: HttpRequest, job: ImportJob, template: str) -> HttpResponse:
+    report = jobs.report_of(job)
     context = {
         "import_form": ImportForm(),
         "export_form": ExportForm(),
         "format_help": _format_help(),
-        "job_id": job_id,
-        "job": state,
-        "report": jobs.report_of(state),
-        "token": state.get("token"),
-        "filename": state["filename"],
+        "job": job,
+        "report": report,
+        # A clean check whose file still waits offers its confirmation.
+        "confirmable": job.dry_run
+        and report is not None
+        and report.ok
+        and job.upload is not None
+        and job.upload.claimed_at is None,
+        "filename": job.filename,
+        "waiting_long": job.state == ImportJob.State.WAITING
+        and timezone.now() - job.created_at > WORKER_AWAITED,
     }
     return render(request, template, context)
 
@@ -78,37 +85,59 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_required
 def import_check(request: HttpRequest) -> HttpResponse:
-    """Store the upload and check it (a dry run) in a job; nothing is written."""
+    """Store the upload and check it (a dry run) in a task; nothing is written."""
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         if request.htmx:
             return render(request, "exchange/_import_zone.html", {"import_form": form})
         return _page(request, import_form=form)
-    upload = form.cleaned_data["file"]
-    token, path = uploads.store(request, upload)
-    return _start(request, source=path, dry_run=True, token=token, filename=upload.name)
+    upload = uploads.upload_store(user=request.user, upload=form.cleaned_data["file"])
+    return _follow(request, jobs.job_start(upload=upload, dry_run=True, user=request.user))
 
 
 @require_POST
 @staff_required
 def import_confirm(request: HttpRequest) -> HttpResponse:
-    claimed = uploads.claim(request, request.POST.get("token", ""))
-    if claimed is None:
-        # Already imported (a second click) or never checked in this session.
+    check = _job_from_post(request)
+    upload = check.upload if check is not None and check.dry_run else None
+    if upload is None or not uploads.upload_claim(upload=upload, user=request.user):
+        # Already imported (a second click) or its check expired.
         messages.error(
             request,
             "Ce fichier a déjà été importé ou sa vérification a expiré : déposez-le à nouveau.",
         )
         return redirect("exchange:index")
-    filename = request.POST.get("filename", "")[:200] or claimed.name
-    return _start(request, source=claimed, dry_run=False, token=None, filename=filename)
+    return _follow(request, jobs.job_start(upload=upload, dry_run=False, user=request.user))
+
+
+@require_POST
+@staff_required
+def job_retry(request: HttpRequest, job_id) -> HttpResponse:
+    """Run an interrupted check or import again, on the file it kept."""
+    job = jobs.job_retry(job=_get_job_for_user(request, job_id), user=request.user)
+    if job is None:
+        messages.error(
+            request,
+            "Ce fichier n'est plus disponible ou a déjà été relancé : déposez-le à nouveau.",
+        )
+        return redirect("exchange:index")
+    return redirect("exchange:job", job_id=job.pk)
+
+
+def _job_from_post(request: HttpRequest) -> ImportJob | None:
+    try:
+        return ImportJob.objects.select_related("upload").get(
+            pk=uuid.UUID(request.POST.get("job", "")), user=request.user
+        )
+    except (ValueError, ImportJob.DoesNotExist):
+        return None
 
 
 @staff_required
-def job(request: HttpRequest, job_id: str) -> HttpResponse:
+def job(request: HttpRequest, job_id) -> HttpResponse:
     """A job's progress, then its report; htmx polls the fragment every second."""
     template = "exchange/_job.html" if request.htmx else "exchange/index.html"
-    return _job_response(request, job_id, template)
+    return _job_response(request, _get_job_for_user(request, job_id), template)
 
 
 @require_POST

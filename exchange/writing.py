@@ -3,9 +3,12 @@ named records it needs, then its rows), while no problem has been found.
 
 Creations go through `pes21.bulk.insert_records` (their history rows with them), changes
 through bulk_update_with_history, so the import appears in each record's history, by the
-person who ran it. The relations were set while checking (to unsaved records when new):
-insert_records fills their ids once the records they point to are saved, which the order of
-FILES guarantees.
+person who ran it; a change is written only if nobody saved the record since the import read
+it (`pes21.concurrency.versions_refused`, the forms' lock). The relations were set while
+checking (to unsaved records when new): insert_records fills their ids once the records they
+point to are saved, which the order of FILES guarantees. What a write leaves besides the
+record (a status history, a closed project's cases) is the app's service's to do
+(`AFTER_WRITE`), as for the forms.
 """
 
 from collections.abc import Callable
@@ -15,10 +18,10 @@ from django.db import models
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from accompaniment.models import StatusChange
-from accompaniment.services import project_status_date
-from generateur.models import Phase, PhaseChange
+from accompaniment.services import project_statuses_record
+from generateur.services import project_phases_record
 from pes21.bulk import insert_records
+from pes21.concurrency import versions_refused
 from pes21.models import User
 from pes21.roles import STAFF
 from privacy.services import holders_last_contact_refresh
@@ -30,45 +33,33 @@ CHANGE_REASON = "Import des données d'activité"
 
 # Writing a row (record, history row, links) costs about three times checking it.
 WRITE_WEIGHT = 3
+SAVED_MEANWHILE = (
+    "cette fiche a été modifiée dans l'application pendant l'import : rien n'est "
+    "enregistré. Relancez l'import, qui partira de la version actuelle."
+)
 
 
 def _status_changes(rows: list[Row], user: User | None) -> None:
-    """A new project, or a status the import changed, gets its line in the status history."""
-    today = timezone.localdate()
-    insert_records(
-        StatusChange,
-        [
-            StatusChange(
-                project=row.instance,
-                status=row.instance.status,
-                changed_on=project_status_date(row.instance, today=today),
-                changed_by=user,
-                note=CHANGE_REASON,
-            )
+    """A new project, or a status the import changed, enters the status history; a project
+    the import closes ends its volunteers' cases, as « Clôturer » does."""
+    project_statuses_record(
+        moves=[
+            (row.instance, None if row.is_new else row.previous.get("status"))
             for row in rows
             if row.is_new or "status" in row.changed
         ],
+        user=user,
+        note=CHANGE_REASON,
     )
 
 
 def _phase_changes(rows: list[Row], user: User | None) -> None:
-    today = timezone.localdate()
-    changes = []
-    for row in rows:
-        if row.is_new or "phase" in row.changed:
-            project = row.instance
-            closing = project.phase in (Phase.ABANDONED, Phase.HAND_OVER) and project.ended_on
-            on = project.ended_on if closing else project.started_on if row.is_new else today
-            changes.append(
-                PhaseChange(
-                    project=project,
-                    phase=project.phase,
-                    changed_on=on,
-                    changed_by=user,
-                    note=CHANGE_REASON,
-                )
-            )
-    insert_records(PhaseChange, changes)
+    """A new territorial project, or a phase the import changed, enters the phase history."""
+    project_phases_record(
+        moves=[(row.instance, row.is_new) for row in rows if row.is_new or "phase" in row.changed],
+        user=user,
+        note=CHANGE_REASON,
+    )
 
 
 # What a file's rows leave besides themselves, once written.
@@ -129,30 +120,27 @@ class DatasetWriter:
     def _create_named(self, spec: FileSpec, rows: list[Row]) -> None:
         """The consultants, skills, collective engineerings this file names and the base lacks."""
         present = self.check.present[spec.name]
-
-        def resolve(name: str, value) -> models.Model | None:
-            return self.check.target(spec.by_name[name], value)
-
         for named in NAMED:
             columns = [column for column in present if column.named is named]
             keys = {
                 key for row in rows for c in columns for key in _as_list(row.values.get(c.name))
             }
             registry = self.check.named.get(named, {})
-            new = {key: registry[key] for key in sorted(keys) if registry[key].pk is None}
-            if named.defaults is not None:
-                # Every row of the file naming it, not only this chunk's (`_read_named_rows`).
-                naming = self.check.naming[named]
-                pointed: dict[int, models.Model] = {}
-                for key, record in new.items():
-                    for attr, value in named.defaults(naming[key], resolve).items():
-                        setattr(record, attr, value)
-                        if isinstance(value, models.Model) and value.pk is None:
-                            pointed[id(value)] = value
-                # A consultant only a later chunk names, taken from its rows: saved first.
-                for model in {type(record) for record in pointed.values()}:
-                    self._create(model, [r for r in pointed.values() if type(r) is model])
-            self._create(named.model, list(new.values()))
+            new = [registry[key] for key in sorted(keys) if registry[key].pk is None]
+            # What a new record took from the file's rows while checked (a collective's
+            # consultant), when only a later chunk names it: saved first.
+            pointed = {
+                id(value): value
+                for record in new
+                for field in record._meta.concrete_fields
+                if field.is_relation
+                and field.is_cached(record)
+                and (value := field.get_cached_value(record)) is not None
+                and value.pk is None
+            }
+            for model in {type(record) for record in pointed.values()}:
+                self._create(model, [r for r in pointed.values() if type(r) is model])
+            self._create(named.model, new)
 
     def _write_ref_rows(self, spec: FileSpec, rows: list[Row]) -> None:
         self._create(spec.model, [row.instance for row in rows if row.is_new])
@@ -167,7 +155,17 @@ class DatasetWriter:
                 row.instance.updated_at = now
             fields.append("updated_at")
         if "version" in concrete:
-            # An edit form opened before the import must be refused, not overwrite it.
+            # The forms' optimistic lock: a record saved by someone since the import read it
+            # is not overwritten (the import stops, nothing written); an edit form opened
+            # before the import is refused in turn, by the version moved on.
+            refused = versions_refused(
+                spec.model, {row.instance.pk: row.instance.version for row in changed_rows}
+            )
+            for row in changed_rows:
+                if row.instance.pk in refused:
+                    self.check.problem(spec, row.line, spec.columns[0].name, SAVED_MEANWHILE)
+            if refused:
+                return
             for row in changed_rows:
                 row.instance.version += 1
             fields.append("version")

@@ -1,9 +1,12 @@
 """A staff member's agenda: planned next steps, meetings and follow-ups due, as the « Agenda »
 page and as a private iCalendar feed (read by Outlook, Thunderbird, a phone).
 
-Both read `agenda_entries`, so the page and the feed always agree. An entry says what the
-staff member already sees on their pages (a project's or structure's name, the next step),
-never a holder's name or a meeting's notes: a calendar is often synchronised to other devices.
+Both read `agenda_entries`, so the page and the feed always agree. The page shows what the
+staff member already sees elsewhere (a project's or structure's name, the next step). A calendar
+is copied to phones and other services, and those names and next steps are typed text that can
+name a holder or give a phone number: the feed's events carry only what kind of entry it is,
+which record (by number) and a link, unless the staff member chose detailed titles in
+« Mon compte ». Never a meeting's notes, in either.
 """
 
 import datetime as dt
@@ -30,12 +33,17 @@ class Entry:
     day: dt.date
     kind: str
     title: str
+    # What the feed says without details: the record's kind and number, no typed text.
+    record: str
     path: str
     uid: str
 
 
-def agenda_entries(user, *, start: dt.date, end: dt.date, today: dt.date) -> list[Entry]:
-    """The user's entries from `start` to `end` (inclusive), by day."""
+def agenda_entries(
+    user, *, start: dt.date, end: dt.date, today: dt.date, follow_ups: bool = True
+) -> list[Entry]:
+    """The user's entries from `start` to `end` (inclusive), by day; without the follow-ups due
+    when `follow_ups` is False (the desk lists them in a section of their own)."""
     entries = []
     next_steps = (
         Project.objects.open()
@@ -48,6 +56,7 @@ def agenda_entries(user, *, start: dt.date, end: dt.date, today: dt.date) -> lis
                 project.next_step_on,
                 "Prochaine étape",
                 f"{project.name} : {project.next_step or 'étape à préciser'}",
+                f"projet n° {project.pk}",
                 project.get_absolute_url(),
                 f"etape-{project.pk}-{project.next_step_on:%Y%m%d}",
             )
@@ -63,14 +72,19 @@ def agenda_entries(user, *, start: dt.date, end: dt.date, today: dt.date) -> lis
                 meeting.date,
                 "Rendez-vous",
                 f"Rendez-vous {meeting.get_kind_display().lower()} : {meeting.project.name}",
+                f"projet n° {meeting.project_id}",
                 meeting.get_absolute_url(),
                 f"rendez-vous-{meeting.pk}",
             )
         )
-    due = [
-        *selectors.project_follow_ups_due(today=today, staff=user)[:ENTRY_LIMIT],
-        *selectors.engineering_follow_ups_due(today=today, staff=user)[:ENTRY_LIMIT],
-    ]
+    due = (
+        [
+            *selectors.project_follow_ups_due(today=today, staff=user)[:ENTRY_LIMIT],
+            *selectors.engineering_follow_ups_due(today=today, staff=user)[:ENTRY_LIMIT],
+        ]
+        if follow_ups
+        else []
+    )
     for row in due:
         day = selectors.due_on(row)
         if not start <= day <= end:
@@ -82,6 +96,7 @@ def agenda_entries(user, *, start: dt.date, end: dt.date, today: dt.date) -> lis
                 day,
                 "Suivi de structure",
                 f"Suivi à {years} : {target}",
+                f"{target._meta.verbose_name} n° {target.pk}",
                 f"{target.get_absolute_url()}#suivis",
                 f"suivi-{target._meta.model_name}-{target.pk}-{row.years_after}",
             )
@@ -112,7 +127,7 @@ def feed_ics(feed: CalendarFeed, *, now: dt.datetime | None = None) -> bytes:
         event.add("dtstamp", now)
         event.add("dtstart", entry.day)
         event.add("dtend", entry.day + dt.timedelta(days=1))
-        event.add("summary", f"{entry.kind} – {entry.title}")
+        event.add("summary", f"{entry.kind} – {entry.title if feed.detailed else entry.record}")
         event.add("categories", [entry.kind])
         event.add("url", settings.SITE_URL + entry.path)
         event.add("transp", "TRANSPARENT")  # a reminder, not time taken in the day

@@ -9,7 +9,6 @@ claimed all the same: one digest a week, on the chosen day).
 
 import datetime as dt
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,12 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dla import selectors as dla_selectors
-from exchange import jobs
+from exchange.jobs import jobs_mark_dead
+from exchange.models import ImportJob
 from pes21.models import User
 from pes21.roles import is_director, is_staff_member, is_volunteer
 from reporting import selectors as reporting_selectors
 from volunteers import selectors as volunteers_selectors
-from volunteers.models import Case, Volunteer
+from volunteers.models import Volunteer
 
 from . import selectors
 from .models import DigestKind, DigestSent
@@ -38,7 +38,7 @@ SECTION_LIMIT = 15
 # An open case nobody took for this long is worth a reminder to the staff.
 CASE_WAITING_DAYS = 14
 # Imports that did not succeed are told once, in the first digest after them; a first digest
-# looks back a week. Job states are kept longer than that (exchange.uploads).
+# looks back a week. Jobs are kept longer than that (exchange.jobs.KEEP_DAYS).
 IMPORTS_FIRST_LOOKBACK_DAYS = 7
 
 
@@ -74,10 +74,10 @@ def _section(title: str, rows, to_item, more_path: str) -> Section | None:
 
 
 def staff_sections(
-    user: User, *, today: dt.date, now: dt.datetime, imports: list[dict] | None = None
+    user: User, *, today: dt.date, now: dt.datetime, imports: list[ImportJob] | None = None
 ) -> list[Section]:
     """What a staff member has to do: next steps, follow-ups, DLA post follow-ups, cases
-    nobody took, and the imports (job states, see `unsuccessful_imports`) that failed."""
+    nobody took, and the imports (see `unsuccessful_imports`) that failed."""
 
     def next_step(project) -> Item:
         return Item(
@@ -110,28 +110,23 @@ def staff_sections(
             _link(case.get_absolute_url()),
         )
 
-    def failed_import(state: dict) -> Item:
-        started = dt.datetime.fromtimestamp(state.get("started", state["ended"]), tz=dt.UTC)
-        what, ending = ("vérification", "e") if state["dry_run"] else ("import", "")
-        if state["state"] == jobs.INTERRUPTED:
+    def failed_import(job: ImportJob) -> Item:
+        what, ending = ("vérification", "e") if job.dry_run else ("import", "")
+        if job.state == ImportJob.State.INTERRUPTED:
             outcome = f"interrompu{ending} avant la fin"
-        elif state["state"] == jobs.FAILED:
+        elif job.state == ImportJob.State.FAILED:
             outcome = f"arrêté{ending} par une erreur inattendue"
         else:
-            problems = len(state["report"]["problems"])
+            problems = job.problem_count
             outcome = f"refusé : {problems} problème{'s' if problems > 1 else ''}"
         return Item(
-            f"{state['filename']} : {what} du {timezone.localtime(started):%d/%m/%Y à %H:%M}, "
+            f"{job.filename} : {what} du {timezone.localtime(job.created_at):%d/%m/%Y à %H:%M}, "
             f"{outcome} ; rien n'a été enregistré, déposez le fichier à nouveau",
             _link(reverse("exchange:index")),
         )
 
-    waiting = (
-        Case.objects.open()
-        .filter(opened_at__lt=now - dt.timedelta(days=CASE_WAITING_DAYS))
-        .filter(Q(project__referent=user) | Q(project__referent__isnull=True, opened_by=user))
-        .select_related("project")
-        .order_by("opened_at", "pk")
+    waiting = volunteers_selectors.cases_awaiting_volunteer(user).filter(
+        opened_at__lt=now - dt.timedelta(days=CASE_WAITING_DAYS)
     )
     sections = [
         _section(
@@ -189,29 +184,15 @@ def volunteer_sections(volunteer: Volunteer, *, since: dt.datetime) -> list[Sect
     return [section] if section else []
 
 
-def unsuccessful_imports(now: dt.datetime) -> dict[int | None, list[dict]]:
-    """The jobs that did not succeed lately, by the id of the person who launched them; under
-    None those whose person is not recorded or no longer active (the directors are told)."""
-    since = now - dt.timedelta(days=IMPORTS_FIRST_LOOKBACK_DAYS + 1)
-    states = jobs.unsuccessful_since(since.timestamp())
-    launched_by = {state.get("user_id") for state in states} - {None}
-    active = set(
-        User.objects.filter(pk__in=launched_by, is_active=True).values_list("pk", flat=True)
-    )
-    by_user: dict[int | None, list[dict]] = defaultdict(list)
-    for state in states:
-        by_user[state.get("user_id") if state.get("user_id") in active else None].append(state)
-    return by_user
-
-
-def _imports_for(user: User, by_user: dict, *, since: dt.datetime) -> list[dict]:
-    """The user's unsuccessful imports since their last digest (the unclaimed ones for a
-    director)."""
-    states = by_user.get(user.pk, []) + (by_user.get(None, []) if is_director(user) else [])
-    return sorted(
-        (state for state in states if state["ended"] > since.timestamp()),
-        key=lambda state: state["ended"],
-    )
+def unsuccessful_imports(user: User, *, since: dt.datetime, now: dt.datetime) -> list[ImportJob]:
+    """The user's imports that did not succeed since `since`, oldest first; for a director,
+    also those whose person is not recorded or no longer active."""
+    jobs_mark_dead(now=now)
+    launched_by = Q(user=user)
+    if is_director(user):
+        launched_by |= Q(user__isnull=True) | Q(user__is_active=False)
+    found = ImportJob.objects.unsuccessful().filter(launched_by, ended_at__gt=since)
+    return list(found.order_by("ended_at")[: SECTION_LIMIT + 1])
 
 
 def _last_digest(user: User, kind: str) -> dt.datetime | None:
@@ -284,14 +265,11 @@ def digests_send(*, today: dt.date | None = None, now: dt.datetime | None = None
     today = today or timezone.localdate(now)
     week = week_of(today)
     sent = 0
-    imports_by_user = None
     for user in _recipients(today).iterator(chunk_size=200):
         if is_staff_member(user):
             kind = DigestKind.STAFF
-            if imports_by_user is None:  # the job states are read once a run, when needed
-                imports_by_user = unsuccessful_imports(now)
             since = _last_digest(user, kind) or now - dt.timedelta(days=IMPORTS_FIRST_LOOKBACK_DAYS)
-            imports = _imports_for(user, imports_by_user, since=since)
+            imports = unsuccessful_imports(user, since=since, now=now)
 
             def build(user=user, imports=imports):
                 return _message(

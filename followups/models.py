@@ -22,6 +22,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pes21.concurrency import version_field
+from pes21.dates import today
 
 
 class Outcome(models.TextChoices):
@@ -145,16 +146,33 @@ class FollowUp(models.Model):
         return self.project if self.project_id else self.engineering.structure
 
     @property
+    def has_project(self) -> bool:
+        return self.project_id is not None or getattr(self, "project", None) is not None
+
+    @property
+    def has_engineering(self) -> bool:
+        return self.engineering_id is not None or getattr(self, "engineering", None) is not None
+
+    @property
     def is_alive(self) -> bool:
         return self.outcome in ALIVE
 
     def clean(self) -> None:
+        if self.has_project and self.has_engineering:
+            # The database's constraint follow_up_one_target, said on a field. Naming neither
+            # is the service's to refuse: a form's record gets its target from the page.
+            raise ValidationError(
+                {
+                    "project": "Un suivi porte soit sur un projet, soit sur une ingénierie DLA, "
+                    "pas les deux."
+                }
+            )
         errors = {}
         if self.outcome in ALIVE and self.headcount is None:
             errors["headcount"] = "Indiquez le nombre de salarié·es (0 s'il n'y en a aucun)."
         if self.fte is not None and self.headcount is not None and self.fte > self.headcount:
             errors["fte"] = "Les ETP ne peuvent pas dépasser le nombre de salarié·es."
-        if self.answered_on and self.answered_on > timezone.localdate():
+        if self.answered_on and self.answered_on > today():
             errors["answered_on"] = "La date du suivi ne peut pas être dans le futur."
         if errors:
             raise ValidationError(errors)
@@ -200,6 +218,9 @@ class CalendarFeed(models.Model):
     )
     token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
     created_at = models.DateTimeField("créé le", default=timezone.now)
+    # A calendar is copied to phones and other services: by default its events carry a neutral
+    # title and a link, no text anyone typed (a next step can name a holder or give a phone).
+    detailed = models.BooleanField("titres détaillés", default=False)
 
     class Meta:
         verbose_name = "agenda partagé"

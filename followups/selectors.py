@@ -334,6 +334,22 @@ def creation_survival(period) -> dict:
     return {"annee_de_creation": cohort_year, **figures}
 
 
+def first_measurable_survival_year(cohort_year: int) -> int | None:
+    """When a three-year cohort is empty: the first report year whose cohort holds a recorded
+    creation, if the records start after `cohort_year` (nothing could be measured yet, which the
+    report says in words); None when they start before it (a real zero: no structure was created
+    that year) or hold no creation at all."""
+    first = (
+        Project.objects.filter(status=ProjectStatus.CREATED, created_on__isnull=False)
+        .order_by("created_on")
+        .values_list("created_on", flat=True)
+        .first()
+    )
+    if first is None or first.year <= cohort_year:
+        return None
+    return first.year + CREATION_SURVIVAL_YEARS
+
+
 def dla_survival(period, years: int) -> dict:
     """The DLA structures whose latest engineering ended in the period's year minus `years`:
     still alive `years` years on, their jobs then against their recorded headcount."""

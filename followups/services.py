@@ -96,5 +96,10 @@ def calendar_feed_renew(*, user) -> CalendarFeed:
     return feed
 
 
+def calendar_feed_set_detailed(*, user, detailed: bool) -> None:
+    """Whether the user's feed shows names and next steps (see followups.calendar)."""
+    CalendarFeed.objects.filter(user=user).update(detailed=detailed)
+
+
 def calendar_feed_remove(*, user) -> None:
     CalendarFeed.objects.filter(user=user).delete()

@@ -157,6 +157,7 @@ def account(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "calendar_allowed": is_staff_member(request.user),
+            "feed": feed,
             "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else "",
         },
     )
@@ -200,6 +201,20 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def calendar_renew(request: HttpRequest) -> HttpResponse:
     services.calendar_feed_renew(user=request.user)
     messages.success(request, "Nouvelle adresse d'agenda créée : l'ancienne ne fonctionne plus.")
+    return redirect(f"{reverse('followups:account')}#agenda")
+
+
+@require_POST
+@staff_required
+def calendar_details(request: HttpRequest) -> HttpResponse:
+    detailed = request.POST.get("detailed") == "1"
+    services.calendar_feed_set_detailed(user=request.user, detailed=detailed)
+    messages.success(
+        request,
+        "Votre agenda montre désormais le nom des projets et les prochaines étapes."
+        if detailed
+        else "Votre agenda ne montre plus que le type de chaque élément et son lien.",
+    )
     return redirect(f"{reverse('followups:account')}#agenda")
 
 

@@ -22,12 +22,21 @@ EPCIS = [
     ("Communauté de communes des Vallées de la Tille et de l'Ignon", "242100154"),
 ]
 IDEAS = [
-    ("Création d'une recyclerie", "La Boucle"),
+    ("Création d'une ressourcerie", "Ressources en partage"),
     ("Tiers-lieu culturel et numérique", "Le Quai"),
     ("Épicerie solidaire itinérante", "Panier Mobile"),
     ("Garage solidaire", "Roule Ma Poule"),
     ("Service de mobilité partagée", "Covoit'Campagne"),
 ]
+# What an action of each kind is called in the project's list (its territory is the project's).
+ACTION_TITLES = {
+    ActionKind.DIAGNOSIS: "Diagnostic des besoins avec les élus",
+    ActionKind.WORKSHOP: "Atelier avec les habitants",
+    ActionKind.MOBILISATION: "Réunion de mobilisation des acteurs locaux",
+    ActionKind.LEARNING_VISIT: "Visite apprenante d'une structure voisine",
+    ActionKind.STEERING: "Comité de pilotage",
+    ActionKind.OTHER: "Rencontre avec les partenaires financeurs",
+}
 PHASE_ORDER = list(PHASE_PATH)
 # Every fourth project is abandoned before creation: lists and the phase bar show it apart.
 ABANDON_EVERY = 4
@@ -51,13 +60,16 @@ def seed(ctx: DemoContext) -> None:
     for i in range(3 * ctx.scale):
         name, _, insee = ctx.commune()
         insee = _official_code(name, insee)
+        # Past the first three, a territory is a commune again under another name: its code is
+        # left out, one commune's INSEE code being one territory (Territory.clean, and
+        # generateur.services.territory_twins).
         suffix = "" if i < 3 else f" ({i})"
         territories.append(
             Territory(
                 ref=f"DT{len(territories) + 1:04d}",
                 name=name + suffix,
                 kind=TerritoryKind.COMMUNE,
-                insee_code=insee,
+                insee_code="" if suffix else insee,
             )
         )
     territories = Territory.objects.bulk_create(territories)
@@ -124,7 +136,7 @@ def seed(ctx: DemoContext) -> None:
                     project=project,
                     date=ctx.date_between(project.started_on, project.ended_on or ctx.today),
                     kind=kind,
-                    title=f"{ActionKind(kind).label} – {project.territory.name}",
+                    title=ACTION_TITLES[kind],
                     participants=rng.randint(5, 35),
                 )
             )

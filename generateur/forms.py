@@ -1,5 +1,3 @@
-import datetime as dt
-
 from crispy_forms.layout import Column, Field, Fieldset, Row
 from django import forms
 from django.utils import timezone
@@ -15,14 +13,10 @@ from .models import (
     TerritorialAction,
     TerritorialProject,
     Territory,
-    TerritoryKind,
 )
+from .services import territory_twins
 
 HIDDEN = ("version", "submission_token")
-
-
-def _french_date(value: dt.date) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 class TerritoryForm(VersionedForm):
@@ -77,47 +71,34 @@ class TerritoryForm(VersionedForm):
                 self.errors.pop(name, None)
         else:
             self._check_typed(data)
-        self._check_duplicate(data)
+        self._check_twin(data)
         return data
 
     def _check_typed(self, data: dict) -> None:
-        name, kind = (data.get("name") or "").strip(), data.get("kind")
+        """A territory typed by hand: its name and kind, said the way this form asks them.
+        Whether a Côte-d'Or code is an official commune's, under this name, is the model's
+        rule (Territory.clean); a territory twice, the service's (territory_twins)."""
         code = (data.get("insee_code") or "").strip().upper()
         data["insee_code"] = code
         self.instance.insee_code = code
-        if not name:
+        if not (data.get("name") or "").strip():
             self.add_error("name", "Indiquez le nom du territoire ou choisissez-le dans la liste.")
-        if not kind:
+        if not data.get("kind"):
             self.add_error("kind", "Indiquez le type de territoire.")
-        if not name or not kind:
-            return
-        official = places.get(code) if code else None
-        if kind == TerritoryKind.COMMUNE and code.startswith(places.DEPARTMENT_PREFIX):
-            if official is None:
-                self.add_error(
-                    "insee_code",
-                    f"Aucune commune de la Côte-d'Or n'a le code INSEE {code} : "
-                    "choisissez-la dans la liste.",
-                )
-            elif places.folded(official.name) != places.folded(name):
-                self.add_error(
-                    "insee_code",
-                    f"Le code INSEE {code} est celui de {official.name}, pas de {name}.",
-                )
 
-    def _check_duplicate(self, data: dict) -> None:
-        kind, code, name = data.get("kind"), data.get("insee_code"), data.get("name")
-        if not kind or not name:
+    def _check_twin(self, data: dict) -> None:
+        """A territory recorded twice, said beside what was chosen or typed (the service
+        refuses it too, whatever the door: `territory_twins`)."""
+        if not data.get("kind") or not (data.get("name") or "").strip():
             return
-        same = Territory.objects.exclude(pk=self.instance.pk).filter(kind=kind)
-        twin = (
-            same.filter(insee_code=code).first() if code else same.filter(name__iexact=name).first()
+        candidate = Territory(
+            pk=self.instance.pk,
+            kind=data["kind"],
+            name=data["name"],
+            insee_code=data.get("insee_code") or "",
         )
-        if twin:
-            self.add_error(
-                "place" if data.get("place") else "insee_code" if code else "name",
-                f"Ce territoire existe déjà : {twin.name}.",
-            )
+        for field, message in territory_twins([candidate]).get(0, {}).items():
+            self.add_error("place" if data.get("place") else field, message)
 
 
 class ProjectForm(VersionedForm):
@@ -178,22 +159,6 @@ class ProjectForm(VersionedForm):
             *HIDDEN,
         )
 
-    def clean(self) -> dict:
-        data = super().clean()
-        started, ended = data.get("started_on"), data.get("ended_on")
-        created_on = data.get("created_structure_on")
-        if started and ended and ended < started:
-            self.add_error("ended_on", "La fin du projet précède son début.")
-        if started and created_on and created_on < started:
-            self.add_error(
-                "created_structure_on", "La structure ne peut être créée avant le début du projet."
-            )
-        if (data.get("created_structure_legal_form") or created_on) and not data.get(
-            "created_structure_name"
-        ):
-            self.add_error("created_structure_name", "Indiquez le nom de la structure créée.")
-        return data
-
 
 class PhaseChangeForm(VersionedFormMixin):
     phase = forms.ChoiceField(label="Nouvelle phase")
@@ -245,16 +210,3 @@ class ActionForm(OnceFormMixin, forms.ModelForm):
             Field("notes"),
             "submission_token",
         )
-
-    def clean_date(self) -> dt.date:
-        value = self.cleaned_data["date"]
-        project = self.project
-        if value < project.started_on:
-            raise forms.ValidationError(
-                f"Cette date précède le début du projet ({_french_date(project.started_on)})."
-            )
-        if project.ended_on and value > project.ended_on:
-            raise forms.ValidationError(
-                f"Cette date suit la fin du projet ({_french_date(project.ended_on)})."
-            )
-        return value

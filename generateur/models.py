@@ -99,6 +99,31 @@ class Territory(models.Model):
                 validate_siren(code)
             except ValidationError as exc:
                 raise ValidationError({"insee_code": exc.messages}) from None
+        if self.kind == TerritoryKind.COMMUNE:
+            self._check_official_commune(code)
+
+    def _check_official_commune(self, code: str) -> None:
+        """A commune of the Côte-d'Or is one of the official list, under its own name: the
+        report's figures by territory would otherwise split one commune in two."""
+        from . import places  # the list names TerritoryKind: imported once the models are
+
+        if not code.startswith(places.DEPARTMENT_PREFIX):
+            return
+        official = places.get(code)
+        if official is None:
+            raise ValidationError(
+                {
+                    "insee_code": f"Aucune commune de la Côte-d'Or n'a le code INSEE {code} : "
+                    "choisissez-la dans la liste."
+                }
+            )
+        if places.folded(official.name) != places.folded(self.name):
+            raise ValidationError(
+                {
+                    "insee_code": f"Le code INSEE {code} est celui de {official.name}, "
+                    f"pas de {self.name}."
+                }
+            )
 
 
 class TerritorialProjectQuerySet(models.QuerySet):
@@ -197,6 +222,21 @@ class TerritorialProject(models.Model):
     def get_absolute_url(self) -> str:
         return record_url("generateur:project_detail", self.pk)
 
+    def clean(self) -> None:
+        errors = {}
+        started, ended = self.started_on, self.ended_on
+        created_on = self.created_structure_on
+        if started and ended and ended < started:
+            errors["ended_on"] = "La fin du projet précède son début."
+        if started and created_on and created_on < started:
+            errors["created_structure_on"] = (
+                "La structure ne peut être créée avant le début du projet."
+            )
+        if (self.created_structure_legal_form or created_on) and not self.created_structure_name:
+            errors["created_structure_name"] = "Indiquez le nom de la structure créée."
+        if errors:
+            raise ValidationError(errors)
+
 
 class PhaseChange(models.Model):
     project = models.ForeignKey(
@@ -250,3 +290,16 @@ class TerritorialAction(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.project.get_absolute_url()}#action-{self.pk}"
+
+    def clean(self) -> None:
+        project = getattr(self, "project", None)
+        if project is None or not self.date or not project.started_on:
+            return
+        if self.date < project.started_on:
+            raise ValidationError(
+                {"date": f"Cette date précède le début du projet ({project.started_on:%d/%m/%Y})."}
+            )
+        if project.ended_on and self.date > project.ended_on:
+            raise ValidationError(
+                {"date": f"Cette date suit la fin du projet ({project.ended_on:%d/%m/%Y})."}
+            )

@@ -17,6 +17,8 @@ from itertools import islice
 from operator import attrgetter
 
 from django.db import connections, models, router, transaction
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
 BATCH = 2000
@@ -207,6 +209,38 @@ def _insert(connection, table: _Table, objects: Iterable[models.Model]) -> None:
         sql = f"INSERT INTO {quote(table.db_table)} ({names}) VALUES ({marks})"
         for batch in batches(map(table.row, objects), BATCH):
             cursor.executemany(sql, batch)
+
+
+def record_maker(model: type[models.Model]) -> Callable[[], models.Model]:
+    """What `model()` gives, a new record with its fields' defaults, several times cheaper.
+
+    `Model.__init__` asks every field for its default on each call, through `setattr`: for an
+    import building tens of thousands of records, a sixth of the time of checking a row. Here
+    the fixed defaults are looked up once; a computed one (a callable: a new list, the time)
+    is computed for each record, as Django does. A model with `pre_init`/`post_init` receivers
+    is left to `model()`, which sends them."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model
+    fixed, computed = {}, []
+    for field in model._meta.concrete_fields:
+        if field.generated:
+            continue
+        if field.has_default() and callable(field.default):
+            computed.append(field)
+        else:
+            fixed[field.attname] = field.get_default()
+    new = model.__new__
+
+    def make() -> models.Model:
+        record = new(model)
+        record._state = ModelState()
+        values = record.__dict__
+        values.update(fixed)
+        for field in computed:
+            values[field.attname] = field.get_default()
+        return record
+
+    return make
 
 
 def batches(rows: Iterable, size: int) -> Iterator[list]:

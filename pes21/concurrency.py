@@ -1,12 +1,14 @@
 """Nothing lost when two people edit one record, or when a form is sent twice.
 
 Edit conflicts: optimistic locking. A versioned model carries `version`; an edit form sends
-back the version it was read at, and the save is a conditional UPDATE on that version: if
-someone saved in between, nothing is written and the second person is told so in French.
-The pieces, used by every app: `version_field()` on the model, `VersionedModelForm` (or
-`VersionedForm` with the create token, or `VersionedFormMixin` for a form acting on a record)
-in the form, `save_versioned` in the service, `EditConflict` (a ValidationError carrying
-`CONFLICT_MESSAGE`) when refused, and `refuse_on_form` in the view, as for any refusal.
+back the version it was read at, and the save happens only if the row is still at that
+version, locked until the save commits: if someone saved in between, nothing is written and
+the second person is told so in French. The pieces, used by every app: `version_field()` on
+the model, `VersionedModelForm` (or `VersionedForm` with the create token, or
+`VersionedFormMixin` for a form acting on a record) in the form, `save_versioned` in the
+service (`versions_refused` for many records at once: the import's updates),
+`EditConflict` (a ValidationError carrying `CONFLICT_MESSAGE`) when refused, and
+`refuse_on_form` in the view, as for any refusal.
 This is ~30 explicit lines rather than a library that patches Model.save for every model,
 because the import's bulk updates and simple-history's rows must keep working untouched.
 
@@ -16,6 +18,7 @@ the record already created.
 """
 
 import uuid
+from collections import defaultdict
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -23,10 +26,10 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from .bulk import batches
 from .models import FormSubmission
 
 CONFLICT_MESSAGE = (
@@ -36,6 +39,7 @@ CONFLICT_MESSAGE = (
 ALREADY_SUBMITTED_MESSAGE = "Ce formulaire avait déjà été envoyé : rien n'a été créé en double."
 
 T = TypeVar("T", bound=models.Model)
+LOCK_BATCH = 1000
 
 
 class EditConflict(ValidationError):
@@ -52,6 +56,26 @@ def version_field() -> models.PositiveIntegerField:
     return models.PositiveIntegerField("version", default=1, editable=False)
 
 
+def versions_refused(model: type[models.Model], versions: dict[int, int]) -> set[int]:
+    """The lock itself, for one record or many: of `versions` (id -> the version each was read
+    at), the ids saved by someone since. The others stay locked until the transaction ends
+    (SELECT ... FOR UPDATE; on SQLite every write transaction holds the database's lock), so
+    the caller writes them at the next version without anyone slipping in between. One query
+    per version read, per thousand records (the import updates a chunk at once)."""
+    by_version: dict[int, list[int]] = defaultdict(list)
+    for pk, version in versions.items():
+        by_version[version].append(pk)
+    unchanged: set[int] = set()
+    for version, pks in by_version.items():
+        for chunk in batches(pks, LOCK_BATCH):
+            unchanged.update(
+                model._default_manager.select_for_update()
+                .filter(pk__in=chunk, version=version)
+                .values_list("pk", flat=True)
+            )
+    return set(versions) - unchanged
+
+
 def save_versioned(instance: models.Model, expected_version: int | None) -> None:
     """Save `instance`; given the version a form was read at, only if its row is still at that
     version (else EditConflict, nothing written). A new record, or no version, just saves."""
@@ -59,22 +83,22 @@ def save_versioned(instance: models.Model, expected_version: int | None) -> None
         instance.save()
         return
     with transaction.atomic():
-        claimed = (
-            type(instance)
-            ._default_manager.filter(pk=instance.pk, version=expected_version)
-            .update(version=F("version") + 1)
-        )
-        if not claimed:
+        if versions_refused(type(instance), {instance.pk: expected_version}):
             raise EditConflict
         instance.version = expected_version + 1
         instance.save()
 
 
-def refuse_on_form(form: forms.BaseForm, error: ValidationError) -> None:
+def refuse_on_form(
+    form: forms.BaseForm, error: ValidationError, fields: dict[str, str] | None = None
+) -> None:
     """Put a service's refusal on the form: an error about one of its fields beside that field,
-    the others (an edit conflict, a rule across fields) above the form."""
+    the others (an edit conflict, a rule across fields) above the form. `fields` names the
+    form's field for a model field it fills under another name (a close form's `on` is the
+    project's `ended_on`)."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
+            field = (fields or {}).get(field, field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)

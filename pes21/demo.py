@@ -8,9 +8,10 @@ import random
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from faker import Faker
 
-from .models import User
+from .models import User, Weekday
 from .roles import DIRECTOR, STAFF, VOLUNTEER
 
 DEMO_PASSWORD = "pes21-demo"
@@ -25,6 +26,18 @@ DEMO_ACCOUNTS = [
     ("benevole", "Marc", "Fontaine", VOLUNTEER),
     ("benevole2", "Anne", "Girard", VOLUNTEER),
 ]
+
+# Each demo account's weekly digest day, spread over the week so that `send_reminders` has a
+# digest to send on a fresh demo whatever the day (a week's digest goes out from its day on).
+DEMO_DIGEST_DAYS = {
+    "direction": Weekday.MONDAY,
+    "sbaudemont": Weekday.MONDAY,
+    "proux": Weekday.TUESDAY,
+    "jdidier": Weekday.WEDNESDAY,
+    "dlambert": Weekday.THURSDAY,
+    "benevole": Weekday.FRIDAY,
+    "benevole2": Weekday.MONDAY,
+}
 
 # Communes of the Côte-d'Or: name, postal code, INSEE code (source: INSEE, Code officiel
 # géographique).
@@ -71,6 +84,15 @@ class DemoContext:
         self.rng = random.Random(self.seed)
         self.fake = Faker("fr_FR")
         self.fake.seed_instance(self.seed)
+        # The history is dated from the fixed `today` (the same figures on every run); the
+        # work in progress (next steps, planned meetings) from the day the demo is created, so
+        # that each desk and agenda has work late, today and this week whenever it is made.
+        self.live_today = max(self.today, timezone.localdate())
+
+    @property
+    def showcase_year(self) -> int:
+        """The year the demo fills in like the association's 2023 report (texts, focus)."""
+        return 2023 if self.first_year <= 2023 < self.today.year else self.today.year - 3
 
     @property
     def staff(self) -> list[User]:
@@ -108,6 +130,7 @@ def seed_accounts(ctx: DemoContext) -> None:
         )
         if created:
             user.set_password(DEMO_PASSWORD)
+            user.digest_weekday = DEMO_DIGEST_DAYS.get(username)
             user.save()
         user.groups.add(Group.objects.get(name=role))
         ctx.accounts[username] = user

@@ -5,7 +5,9 @@ from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 
+from .images import read_image
 from .models import Attachment
 
 
@@ -50,8 +52,12 @@ ALLOWED_EXTENSIONS = {
 }
 
 
+IMAGE_EXTENSIONS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+
+
 def check_upload(upload, allowed: dict[str, bytes] = ALLOWED_EXTENSIONS) -> None:
-    """Refuse a file by its size, extension and first bytes, before reading it whole."""
+    """Refuse a file by its size, extension and first bytes, before reading it whole; an
+    image by its whole content."""
     limit = settings.MAX_UPLOAD_MB * 1024 * 1024
     if upload.size > limit:
         raise forms.ValidationError(
@@ -70,6 +76,10 @@ def check_upload(upload, allowed: dict[str, bytes] = ALLOWED_EXTENSIONS) -> None
     upload.seek(0)
     if magic and head != magic:
         raise forms.ValidationError("Le contenu du fichier ne correspond pas à son extension.")
+    if ext in IMAGE_EXTENSIONS:
+        # An image is judged whole, as the report's pictures are (pes21.images).
+        read_image(upload.read(), formats={IMAGE_EXTENSIONS[ext]})
+        upload.seek(0)
 
 
 def model_data(form: forms.ModelForm) -> dict:
@@ -127,9 +137,43 @@ class LoginForm(AuthenticationForm):
     """The login form, whose refusal (a non-field error: which of the two was wrong is not said)
     marks both fields invalid for screen readers."""
 
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        until = getattr(self.request, "login_slowed_until", None)
+        if until is None:
+            return super().get_invalid_login_error()
+        # Said whether or not the account exists: the count is kept for any username typed.
+        return forms.ValidationError(
+            "Beaucoup de mots de passe erronés ont été essayés sur ce compte : depuis une "
+            "adresse où il ne s'est pas encore connecté, un essai est permis de temps en temps. "
+            f"Réessayez à partir de {timezone.localtime(until):%H:%M:%S}.",
+            code="slowed",
+        )
+
     def is_valid(self) -> bool:
         valid = super().is_valid()
         if not valid:
             for name in ("username", "password"):
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
         return valid
+
+
+class SecondFactorCodeForm(forms.Form):
+    """A code of the second factor: six digits from the application, or a backup code."""
+
+    code = forms.CharField(
+        label="Code de vérification",
+        max_length=30,
+        error_messages={"required": "Saisissez le code."},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def __init__(self, *args, help_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = help_text

@@ -42,13 +42,23 @@ class User(AbstractUser):
     objects = AccountManager()
 
     # The weekly e-mail digest (followups' send_reminders): staff get what is due, volunteers
-    # the new open cases for them. None: never.
+    # the new open cases for them. None: never. On by default, on Mondays, as reminders are in
+    # most products: a digest lists only the person's own work, nothing is sent when there is
+    # nothing to say, and « Mon compte » turns it off in one choice.
     digest_weekday = models.PositiveSmallIntegerField(
-        "récapitulatif par courriel", choices=Weekday.choices, null=True, blank=True
+        "récapitulatif par courriel",
+        choices=Weekday.choices,
+        null=True,
+        blank=True,
+        default=Weekday.MONDAY,
     )
 
     # Printed under the staff member's name in the yearly report's team list.
     job_title = models.CharField("fonction", max_length=150, blank=True)
+
+    # Two-factor sign-in turned on (pes21.second_factor keeps it with the devices): read with
+    # the user on every request, so asking for the code costs no query.
+    second_factor = models.BooleanField("double authentification", default=False, editable=False)
 
     class Meta:
         verbose_name = "utilisateur"
@@ -131,3 +141,42 @@ class ThrottleHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]}… {self.hits}"
+
+
+class StoredFile(models.Model):
+    """A document kept in the database (pes21.storage.DatabaseStorage), so every server sees it.
+
+    Its bytes are rows of StoredFileChunk, written and read one chunk at a time: neither saving
+    nor serving a file holds more than one chunk in memory, whatever its size.
+    """
+
+    name = models.CharField(max_length=300, unique=True)
+    size = models.PositiveBigIntegerField(default=0)
+    # The chunk size it was written with: a later change of pes21.storage.CHUNK_BYTES still
+    # finds the chunks of the files written before it.
+    chunk_size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "fichier enregistré"
+        verbose_name_plural = "fichiers enregistrés"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StoredFileChunk(models.Model):
+    file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = "morceau de fichier"
+        verbose_name_plural = "morceaux de fichier"
+        constraints = [
+            models.UniqueConstraint(fields=["file", "number"], name="stored_chunk_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_id}:{self.number}"

@@ -29,3 +29,9 @@ def set_fields(instance: models.Model, data: dict[str, Any]) -> None:
     """Copy a form's cleaned data onto an instance (before its full_clean and save)."""
     for name, value in data.items():
         setattr(instance, name, value)
+
+
+def record_key(record: models.Model) -> tuple:
+    """A record as a dictionary key in a rule judging several at once: its id once saved,
+    the object itself while new (the import builds records before saving them)."""
+    return ("saved", record.pk) if record.pk is not None else ("new", id(record))

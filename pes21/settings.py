@@ -14,6 +14,22 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PES21_VAR_DIR", BASE_DIR / "var"))
 
+
+def _read_local_settings(path: Path) -> None:
+    """The settings of a developer's machine: `make run` writes var/local.env (DEBUG=1), so that
+    every command of the README works there as written. Its KEY=value lines only fill what the
+    environment leaves unset, and it is never read when the environment sets SECRET_KEY, as
+    production (and the test settings) must."""
+    if "SECRET_KEY" in os.environ or not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, equals, value = line.partition("=")
+        if equals and not line.lstrip().startswith("#"):
+            os.environ.setdefault(key.strip(), value.strip())
+
+
+_read_local_settings(VAR_DIR / "local.env")
+
 _TRUE = {"1", "true", "yes", "on", "oui"}
 _FALSE = {"0", "false", "no", "off", "non", ""}
 
@@ -27,7 +43,7 @@ def envbool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {raw!r}")
+    raise ImproperlyConfigured(f"{name} doit valoir 1 ou 0 (oui ou non), pas {raw!r}.")
 
 
 def envint(name: str, default: int) -> int:
@@ -37,7 +53,7 @@ def envint(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from None
+        raise ImproperlyConfigured(f"{name} doit être un nombre entier, pas {raw!r}.") from None
 
 
 def envlist(name: str, default: list[str]) -> list[str]:
@@ -55,7 +71,10 @@ def _secret_key() -> str:
     if key:
         return key
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off")
+        raise ImproperlyConfigured(
+            "SECRET_KEY manque : en production (DEBUG désactivé), donnez-lui une longue valeur "
+            "aléatoire, gardée secrète (docs/deploy/README.md)."
+        )
     # Local runs keep one generated key so sessions survive a restart.
     path = VAR_DIR / "secret_key"
     if not path.exists():
@@ -67,6 +86,12 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+if not ALLOWED_HOSTS and not DEBUG:
+    # Without it every request would get a bare 400, with nothing said at start-up.
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS manque : en production (DEBUG désactivé), donnez le nom du site, "
+        "par exemple ALLOWED_HOSTS=pes21.example.org."
+    )
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -87,6 +112,10 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # Before pes21: its admin takes the devices' pages away (pes21/admin.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pes21",
     "accompaniment",
     "dla",
@@ -96,6 +125,7 @@ INSTALLED_APPS = [
     "exchange",
     "privacy",
     "followups",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -106,8 +136,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Every page requires login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # ...and the second factor, for whoever turned it on (pes21/second_factor.py).
+    "pes21.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -160,7 +193,9 @@ def _database() -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=envint("CONN_MAX_AGE", 0))
     except ValueError as exc:
-        raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+        raise ImproperlyConfigured(
+            f"DATABASE_URL n'est pas une adresse de base valable : {exc}"
+        ) from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
         if config["NAME"] != ":memory:":
             Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -171,7 +206,7 @@ def _database() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     elif config["ENGINE"] != "django.db.backends.postgresql":
-        raise ImproperlyConfigured("DATABASE_URL must point to SQLite or PostgreSQL")
+        raise ImproperlyConfigured("DATABASE_URL doit désigner une base SQLite ou PostgreSQL.")
     return config
 
 
@@ -181,7 +216,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "pes21.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password check, slowed per account for unknown addresses (pes21/accounts.py).
+    "pes21.accounts.AccountThrottledBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -198,24 +234,30 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# IPv6 clients count by their /64 network, the block one subscriber holds.
+AXES_CLIENT_IP_CALLABLE = "pes21.accounts.client_address"
 AXES_LOCKOUT_CALLABLE = "pes21.accounts.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # Otherwise one wrong password every quarter of an hour would keep an account locked for good.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+# Past this many wrong passwords for one account in an hour, from any address, an address that
+# never signed in to it gets one try per growing delay (2, 4, 8… s, at most the maximum).
+LOGIN_ACCOUNT_FAILURE_LIMIT = envint("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
+LOGIN_ACCOUNT_MAX_DELAY_SECONDS = envint("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 300)
+
+# Two-factor sign-in (pes21/second_factor.py): anyone may turn it on in « Mon compte »; with
+# TWO_FACTOR_REQUIRED, the team, the direction and the administrators must before any page.
+TWO_FACTOR_REQUIRED = envbool("TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = "PES 21"
 
 # Password-reset e-mails per address, and reset requests per client address, in an hour.
 PASSWORD_RESET_PER_ADDRESS = envint("PASSWORD_RESET_PER_ADDRESS", 3)
 PASSWORD_RESET_PER_CLIENT = envint("PASSWORD_RESET_PER_CLIENT", 10)
 
-# The reset counters live in the cache: files under var/ are shared by the server's processes
-# with nothing to install or create.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(Path(os.environ.get("CACHE_DIR", VAR_DIR / "cache"))),
-    }
-}
+# Nothing the processes must share lives in a cache (throttle counters, sessions and tasks are
+# in the database), so each process keeps its own in memory: no file, no server to run.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
@@ -229,7 +271,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Documents and pending imports, in the database: every server sees them (pes21/storage.py).
+    "default": {"BACKEND": "pes21.storage.DatabaseStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -238,8 +281,10 @@ STORAGES = {
         )
     },
 }
+# Where documents lived before they moved into the database: the migration that moved them
+# (pes21.0009) reads them from here; nothing else does.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-# Uploaded documents are never served as static files: no URL routes MEDIA_URL, and
+# Uploaded documents are never served by URL: no URL routes MEDIA_URL, and
 # pes21.views.attachment_download checks who asks before streaming a file.
 MEDIA_URL = "/documents-non-servis/"
 MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", 10)
@@ -268,7 +313,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PES 21 <ne-pas-repond
 def _site_url() -> str:
     url = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
     if not url.startswith(("http://", "https://")) or " " in url:
-        raise ImproperlyConfigured(f"SITE_URL must be like https://pes21.example.org, not {url!r}")
+        raise ImproperlyConfigured(
+            f"SITE_URL doit ressembler à https://pes21.example.org, pas {url!r}."
+        )
     return url
 
 
@@ -286,7 +333,7 @@ BEHIND_PROXY = envbool("BEHIND_PROXY", False)
 # How many proxies stand in front of the application (each appends to X-Forwarded-For).
 TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 1)
 if TRUSTED_PROXIES < 1:
-    raise ImproperlyConfigured(f"TRUSTED_PROXIES must be 1 or more, not {TRUSTED_PROXIES}")
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES doit valoir 1 ou plus, pas {TRUSTED_PROXIES}.")
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # The client is the address the first trusted proxy saw: the TRUSTED_PROXIES-th entry
@@ -339,6 +386,15 @@ LOGGING = {
 # Background work (imports, e-mails, digests) is a task: a row in the database that a worker
 # process (`manage.py db_worker`) claims; any number of workers may run on any machine.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running import's worker writes the job's heartbeat this often; a job silent for
+# IMPORT_STALE_SECONDS is taken as dead (exchange/jobs.py). Generous: a loaded machine may
+# pause a thread for a few seconds, and a false verdict would roll a good import back.
+IMPORT_HEARTBEAT_SECONDS = envint("IMPORT_HEARTBEAT_SECONDS", 5)
+IMPORT_STALE_SECONDS = envint("IMPORT_STALE_SECONDS", 60)
+if IMPORT_STALE_SECONDS < 3 * IMPORT_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "IMPORT_STALE_SECONDS doit valoir au moins trois fois IMPORT_HEARTBEAT_SECONDS."
+    )
 
 # An activity import checks and writes its rows a chunk at a time, so memory holds one chunk
 # of rows plus the refs (and ids) of the records the dataset defines: the cap on a file's
@@ -354,7 +410,7 @@ RETENTION_MONTHS = envint("RETENTION_MONTHS", 24)
 def _follow_up_years() -> list[int]:
     items = envlist("FOLLOW_UP_YEARS", ["1", "2", "3"])
     if not items or not all(item.isdigit() and 1 <= int(item) <= 10 for item in items):
-        raise ImproperlyConfigured("FOLLOW_UP_YEARS must list years from 1 to 10, like 1,2,3")
+        raise ImproperlyConfigured("FOLLOW_UP_YEARS doit lister des années de 1 à 10, comme 1,2,3.")
     return sorted({int(item) for item in items})
 
 
@@ -362,3 +418,13 @@ def _follow_up_years() -> list[int]:
 # (or the end of its DLA engineering). The report's figures read the 3rd (creation) and the 1st
 # and 2nd (DLA) years: keep them in the list.
 FOLLOW_UP_YEARS = _follow_up_years()
+
+# The public pages (public/, docs/public.md): registration to collective actions, « Déposer mon
+# projet », the end-of-accompaniment questionnaire. POSTs per client address and minute, across
+# every public form (pes21.throttle); e-mails the public doors may send one address in an hour;
+# how long a questionnaire link stays valid; who is told of a new request (the direction's
+# accounts when empty).
+PUBLIC_POSTS_PER_MINUTE = envint("PUBLIC_POSTS_PER_MINUTE", 10)
+PUBLIC_MAILS_PER_ADDRESS = envint("PUBLIC_MAILS_PER_ADDRESS", 5)
+PUBLIC_QUESTIONNAIRE_DAYS = envint("PUBLIC_QUESTIONNAIRE_DAYS", 60)
+PUBLIC_REQUESTS_NOTIFY = envlist("PUBLIC_REQUESTS_NOTIFY", [])

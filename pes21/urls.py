@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from . import accounts, views
 from .forms import LoginForm
+from .middleware import second_factor_exempt
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,10 +23,31 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=LoginForm),
         name="login",
     ),
-    path("compte/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "compte/deconnexion/",
+        second_factor_exempt(auth_views.LogoutView.as_view()),
+        name="logout",
+    ),
+    path("compte/verification/", views.second_factor_verify, name="second_factor_verify"),
+    path("compte/double-authentification/", views.second_factor_manage, name="second_factor"),
+    path(
+        "compte/double-authentification/activation/",
+        views.second_factor_setup,
+        name="second_factor_setup",
+    ),
+    path(
+        "compte/double-authentification/codes-de-secours/",
+        views.second_factor_codes,
+        name="second_factor_codes",
+    ),
+    path(
+        "compte/double-authentification/desactivation/",
+        views.second_factor_off,
+        name="second_factor_off",
+    ),
     path(
         "compte/mot-de-passe/",
-        auth_views.PasswordChangeView.as_view(),
+        accounts.ThrottledPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -57,5 +79,7 @@ urlpatterns = [
     path("donnees/", include("exchange.urls")),
     path("rgpd/", include("privacy.urls")),
     path("", include("followups.urls")),
+    path("public/", include("public.urls")),
+    path("accueil-public/", include("public.staff_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,5 @@
-import os
-
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pes21.settings")
-application = get_wsgi_application()
+from pes21.startup import configured
+
+application = configured(get_wsgi_application)

@@ -30,3 +30,7 @@ class Erasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} n° {self.object_id} ({self.erased_at:%d/%m/%Y})"
+
+    @property
+    def action_lines(self) -> list[str]:
+        return [line for line in self.actions.splitlines() if line.strip()]

@@ -53,7 +53,7 @@ def holders_with_last_contact() -> QuerySet:
     )
 
 
-def _not_erased(queryset: QuerySet, kind: str) -> QuerySet:
+def not_erased(queryset: QuerySet, kind: str) -> QuerySet:
     erased = Erasure.objects.filter(kind=kind, object_id=OuterRef("pk"))
     return queryset.filter(~Exists(erased))
 
@@ -61,7 +61,7 @@ def _not_erased(queryset: QuerySet, kind: str) -> QuerySet:
 def holders_past_retention(*, today: dt.date, months: int) -> QuerySet:
     limit = retention_limit(today=today, months=months)
     return (
-        _not_erased(Holder.objects.all(), PersonKind.HOLDER)
+        not_erased(Holder.objects.all(), PersonKind.HOLDER)
         .filter(last_contact_on__lt=limit)
         .annotate(last_contact=F("last_contact_on"))
         .order_by("last_contact_on", "pk")
@@ -72,11 +72,15 @@ def volunteers_past_retention(*, today: dt.date, months: int) -> QuerySet:
     """Volunteers who left the association more than `months` ago."""
     limit = retention_limit(today=today, months=months)
     return (
-        _not_erased(Volunteer.objects.all(), PersonKind.VOLUNTEER)
+        not_erased(Volunteer.objects.all(), PersonKind.VOLUNTEER)
         .filter(left_on__isnull=False, left_on__lt=limit)
         .annotate(last_contact=F("left_on"))
         .order_by("left_on", "pk")
     )
+
+
+def recent_erasures(*, limit: int) -> QuerySet:
+    return Erasure.objects.select_related("erased_by").order_by("-erased_at", "-pk")[:limit]
 
 
 def is_erased(*, kind: str, object_id: int) -> bool:

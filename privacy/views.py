@@ -16,7 +16,10 @@ from volunteers.models import Volunteer
 from . import selectors, services
 from .forms import BulkErasureForm, ErasureForm
 from .models import PersonKind
+from .tasks import anonymise_people
 
+# The register's latest entries shown under the list (all of them are in the admin).
+REGISTER_LIMIT = 20
 # People anonymised per pass: the oldest contacts first. 500 rows took 0.7 s to render and
 # 160 KB at fifty times the demo data; the next ones appear once these are done.
 LIST_LIMIT = 100
@@ -70,7 +73,8 @@ def person_erase(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         )
         messages.success(
             request,
-            "La personne est anonymisée ; les chiffres annuels sont inchangés. " + erasure.actions,
+            "La personne est anonymisée ; les chiffres annuels sont inchangés. Ce qui a été fait, "
+            f"champ par champ, est au registre des anonymisations (n° {erasure.pk}).",
         )
         return redirect(person.get_absolute_url())
     return render(request, "privacy/erase.html", {"person": person, "form": form, "kind": kind})
@@ -95,12 +99,18 @@ def retention(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             reason = f"Durée de conservation dépassée ({settings.RETENTION_MONTHS} mois)"
-            for holder in Holder.objects.filter(pk__in=form.cleaned_data["holders"]):
-                services.holder_anonymise(holder=holder, user=request.user, reason=reason)
-            for volunteer in Volunteer.objects.filter(pk__in=form.cleaned_data["volunteers"]):
-                services.volunteer_anonymise(volunteer=volunteer, user=request.user, reason=reason)
+            anonymise_people.enqueue(
+                holder_ids=form.cleaned_data["holders"],
+                volunteer_ids=form.cleaned_data["volunteers"],
+                user_id=request.user.pk,
+                reason=reason,
+            )
             count = len(form.cleaned_data["holders"]) + len(form.cleaned_data["volunteers"])
-            messages.success(request, f"{count} personne(s) anonymisée(s).")
+            messages.success(
+                request,
+                f"Anonymisation de {count} personne(s) lancée : chacune apparaît au registre "
+                "ci-dessous dès qu'elle est faite.",
+            )
             return redirect("privacy:retention")
         for error in form.non_field_errors() + form.errors.get("confirm", []):
             messages.error(request, error)
@@ -109,5 +119,7 @@ def retention(request: HttpRequest) -> HttpResponse:
         "volunteers": volunteers,
         "months": settings.RETENTION_MONTHS,
         "limit": LIST_LIMIT,
+        "erasures": selectors.recent_erasures(limit=REGISTER_LIMIT),
+        "register_limit": REGISTER_LIMIT,
     }
     return render(request, "privacy/retention.html", context)

@@ -6,4 +6,5 @@ class ReportingConfig(AppConfig):
     verbose_name = "Rapport d’activité"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the figure registry's start-up check)
+        # They register themselves: the figure registry's start-up check, the desk's section.
+        from . import checks, desk  # noqa: F401

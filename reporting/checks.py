@@ -19,14 +19,13 @@ _KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 
 @checks.register()
 def figure_registry(app_configs, **kwargs) -> list[checks.CheckMessage]:
-    from . import document, registry, selectors
-    from .templatetags import reporting_tags
+    from . import desk, document, registry, selectors
 
     errors = _registry_errors(registry, document)
     for where, keys, contract, tile in [
         ("reporting.document.TILES", document.TILES, False, True),
         ("reporting.selectors.HISTORY_FIGURES", selectors.HISTORY_FIGURES, True, False),
-        ("reporting_tags.SUMMARY_FIGURES", reporting_tags.SUMMARY_FIGURES, True, True),
+        ("reporting.desk.DESK_FIGURES", desk.DESK_FIGURES, True, True),
     ]:
         errors += _named_errors(registry, where, keys, contract=contract, tile=tile)
     errors += _template_errors(registry, document.FIGURE_NAMES)

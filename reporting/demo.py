@@ -4,13 +4,17 @@ too; last year a draft started from the year before (its texts « à relire »).
 
 import datetime as dt
 import io
+from decimal import Decimal
 
+from django.utils.formats import date_format
 from PIL import Image, ImageDraw
 
 from accompaniment.models import CollectiveAction, Project, Series
 from dla.models import Structure
 from generateur.models import TerritorialProject
 from pes21.demo import DemoContext
+from pes21.french import of
+from volunteers.demo import NEW_VOLUNTEER
 from volunteers.models import Volunteer
 
 from .models import Focus, ImageKind, ReportEdition, TerritoryNarrative
@@ -81,7 +85,7 @@ MOIS_ESS_EVENTS = [
 ]
 
 
-def _texts(year: int) -> dict:
+def _texts(year: int, director) -> dict:
     return {
         "rapport_moral": (
             "Situé dans un écosystème d'acteurs local et régional, le PES 21 est une structure "
@@ -132,7 +136,9 @@ def _texts(year: int) -> dict:
             "[^4]: <https://www.lemonde.fr/idees/>\n"
             "[^5]: <https://lemouvementassociatif.org/alerte-sur-les-libertes-associatives-la-tribune/>"
         ),
-        "edito_signature": "Fabrice Penasse, directeur du PES 21",
+        # The édito is the director's: signed by the account the team page names.
+        "edito_signature": f"{director.get_full_name()}, {JOB_TITLES['direction'].lower()} "
+        "du PES 21",
         "volunteer_missions_intro": "Nos bénévoles participent activement aux missions du Pôle !",
         "team_text": "De gauche à droite et de haut en bas :",
         "projet_associatif": (
@@ -268,19 +274,39 @@ def _images(edition: ReportEdition, director) -> None:
 
 
 CLUB_DATES = [(5, 3), (7, 12), (10, 10)]
+# The Mois de l'ESS is November: two round tables, the Journée de l'Économie Autrement, a workshop.
+MOIS_ESS_DATES = [(11, 20), (11, 20), (11, 24), (11, 27)]
 
 
 def _name_events(year: int) -> None:
-    """The demo's club and Mois de l'ESS events get the titles the 2023 report gives them; the
-    club meets on the report's three dates (events of the year: no figure changes)."""
-    club = list(
+    """The demo's club and Mois de l'ESS events get the titles and dates the 2023 report gives
+    them: the club meets on its three dates, the Mois de l'ESS is in November (events of the
+    year change series or date: no figure changes)."""
+    events = list(
         CollectiveAction.objects.in_year(year)
         .filter(series__in=[Series.CLUB_ENTREPRENEURS, Series.MOIS_ESS], kind="evenement")
-        .order_by("series", "date")[: len(CLUB_DATES)]
+        .order_by("series", "date")
     )
-    for action, (month, day) in zip(club, CLUB_DATES, strict=False):
-        action.series, action.date = Series.CLUB_ENTREPRENEURS, dt.date(year, month, day)
+    dated = [(Series.CLUB_ENTREPRENEURS, month, day) for month, day in CLUB_DATES] + [
+        (Series.MOIS_ESS, month, day) for month, day in MOIS_ESS_DATES
+    ]
+    for action, (series, month, day) in zip(events, dated, strict=False):
+        action.series, action.date = series, dt.date(year, month, day)
         action.save(update_fields=["series", "date"])
+    # A year drawn with fewer events gets the rest of the report's Mois de l'ESS.
+    for number, (series, month, day) in enumerate(dated[len(events) :], start=len(events)):
+        CollectiveAction.objects.create(
+            # After the demo's other refs (DA000001…): the export's order is the refs', and two
+            # events of one day then come back in the order the report lists them.
+            ref=f"DA9{year % 100:02d}{number:03d}",
+            date=dt.date(year, month, day),
+            kind="evenement",
+            series=series,
+            title="Mois de l'ESS",
+            animated_by_pes=True,
+            participants=20,
+            hours=Decimal(3),
+        )
     # Trainings name their organisation, as the report counts them by organisation.
     for training in CollectiveAction.objects.in_year(year).filter(
         kind="formation", organisation=""
@@ -300,14 +326,32 @@ def _name_events(year: int) -> None:
 def _focuses(edition: ReportEdition, director) -> None:
     year = edition.year
     project = Project.objects.created_in(year).order_by("pk").first()
-    structure = Structure.objects.filter(steps__date__year=year).order_by("pk").first()
-    territorial = TerritorialProject.objects.active_in(year).order_by("pk").first()
-    volunteer = Volunteer.objects.active_in(year).order_by("pk").first()
+    structure = (
+        Structure.objects.filter(steps__date__year=year, steps__kind="ingenierie_individuelle")
+        .order_by("pk")
+        .first()
+    )
+    # The focus tells the story of La Boucle: attached to the project that created it.
+    territorial = (
+        TerritorialProject.objects.active_in(year)
+        .filter(created_structure_name="La Boucle")
+        .order_by("pk")
+        .first()
+    )
+    # « Une nouvelle bénévole »: the volunteer account who joined that year, a woman.
+    volunteer = (
+        Volunteer.objects.active_in(year)
+        .filter(user__username=NEW_VOLUNTEER, joined_on__year=year)
+        .first()
+    )
     rows = [
         (
             "vie_associative",
             "Focus sur : une nouvelle bénévole",
-            "Une bénévole, porteuse de projet",
+            # Said of the volunteer the focus presents: when she joined, as her record says.
+            f"Bénévole au Pôle depuis {date_format(volunteer.joined_on, 'F Y')}"
+            if volunteer
+            else "Une bénévole du Pôle",
             "« Je me retrouve dans le cheminement du Pôle, ses valeurs, son éthique, ses équipes, "
             "ses missions. »",
             {"volunteer": volunteer},
@@ -322,7 +366,8 @@ def _focuses(edition: ReportEdition, director) -> None:
         ),
         (
             "dla",
-            f"l'accompagnement de {structure.name if structure else 'une association'}",
+            "l'accompagnement individuel "
+            + (of(structure.name) if structure else "d'une association"),
             "Le conseil d'administration",
             "« Prendre du recul, tout mettre à plat en étant guidé est source de motivation. »",
             {"structure": structure},
@@ -391,11 +436,10 @@ def seed(ctx: DemoContext) -> None:
             account = ctx.accounts[username]
             account.job_title = title
             account.save(update_fields=["job_title"])
-    full_year = 2023 if ctx.first_year <= 2023 < ctx.today.year else ctx.today.year - 3
-    for year in (full_year, ctx.today.year - 2):
+    for year in (ctx.showcase_year, ctx.today.year - 2):
         edition = edition_start(year=year, user=director)
         edition = edition_save_texts(
-            year=year, data=_texts(year), version=edition.version, user=director
+            year=year, data=_texts(year, director), version=edition.version, user=director
         )
         _name_events(year)
         _images(edition, director)

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
+from followups.selectors import first_measurable_survival_year
 from generateur.models import TerritorialProject
 
 from .charts import bar_chart, chart_alt, chart_data_uri
@@ -49,6 +51,35 @@ class Tile:
     label: str
     detail: str = ""
     key: str = ""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text of the director's, its footnotes apart: a signature goes between the two, and
+    the PDF keeps the last lines, the signature and the notes on one page."""
+
+    body: SafeString
+    notes: SafeString = mark_safe("")
+
+    def __html__(self) -> str:
+        return self.body + self.notes
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+    def __bool__(self) -> bool:
+        return bool(self.body or self.notes)
+
+
+# Markdown's footnotes come last in its output, as one block.
+_NOTES_START = '<div class="footnote">'
+
+
+def _text(html: SafeString) -> Text:
+    body, start, notes = html.partition(_NOTES_START)
+    if not start:
+        return Text(html)
+    return Text(mark_safe(body.rstrip()), mark_safe(start + notes))  # noqa: S308 - sanitised
 
 
 def json_ready(figures: dict) -> dict:
@@ -114,7 +145,9 @@ def _tile_details(figures: dict) -> dict[str, str]:
         "dla.ingenieries_collectives": (
             f"soit {collective} {tile_words('dla.ingenieries_collectives_structures', collective)}"
         ),
-        "sensibilisation.ateliers_pes": f"{by_series} ({all_workshops} en tout pour le collectif)",
+        "sensibilisation.ateliers_pes": (
+            f"{by_series} ({all_workshops} en tout pour le collectif)" if by_series else ""
+        ),
         "sensibilisation.formations": by_organisation,
     }
 
@@ -228,9 +261,37 @@ def _missions(figures: dict) -> list[dict]:
             "description": MISSION_DESCRIPTIONS.get(code, ""),
             "volunteers": volunteers.get(code),
             "hours": hours.get(code, 0),
+            # No time logged for a mission prints as words, not « 0 bénévole · 0 h ».
+            "measured": bool(hours.get(code) or volunteers.get(code)),
         }
         for code, label in MISSION_TITLES.items()
     ]
+
+
+def _event_groups(events: list[dict], series: list[str]) -> list[dict]:
+    """The listed events of each series, with what the count beside the list counts: all of
+    them, and those the Pôle animated (the tile counts only these). An edition frozen before
+    events said who animated them has no such count (`animated` None)."""
+    groups = []
+    for code in series:
+        rows = [event for event in events if event["serie"] == code]
+        if not rows:
+            continue
+        known = all("anime_par_le_pole" in event for event in rows)
+        kinds = {event.get("type") for event in rows}
+        noun = {"atelier": "atelier", "evenement": "événement"}.get(
+            kinds.pop() if len(kinds) == 1 else "", "action"
+        )
+        groups.append(
+            {
+                "label": series_label(code),
+                "events": rows,
+                "count": len(rows),
+                "noun": noun,
+                "animated": sum(1 for e in rows if e["anime_par_le_pole"]) if known else None,
+            }
+        )
+    return groups
 
 
 def _territorial_projects(figures: dict, edition: ReportEdition | None, year: int) -> list[dict]:
@@ -295,12 +356,12 @@ def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = 
         for focus in edition.focuses.select_related(
             "project", "structure", "territorial_project__territory", "volunteer"
         ):
-            focus.html = render_markdown(focus.text)
+            focus.html = _text(render_markdown(focus.text))
             focuses[focus.section].append(focus)
     texts = {}
     if edition:
         for field in TEXT_FIELDS:
-            texts[field] = render_markdown(getattr(edition, field), anchor=field)
+            texts[field] = _text(render_markdown(getattr(edition, field), anchor=field))
     charts = _charts(figures)
     # What the templates read: figures by registered name only, an unknown one raising.
     view = FigureView(figures)
@@ -308,6 +369,12 @@ def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = 
     team = _team(edition)
     missions = _missions(figures)
     dijon_events = value(figures, "complements.dijon.evenements") or []
+    survival_measurable_from = None
+    if not value(figures, "complements.creation.survie_3_ans.structures"):
+        # An empty cohort: said in words, whether nothing could be measured yet or none was made.
+        survival_measurable_from = first_measurable_survival_year(
+            value(figures, "complements.creation.survie_3_ans.annee_de_creation")
+        )
     club_events = value(figures, "complements.club.evenements") or []
     partners = edition.partner_list if edition else []
     memberships = edition.membership_list if edition else []
@@ -362,12 +429,9 @@ def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = 
         "territorial_projects": _territorial_projects(figures, edition, year),
         "dijon_events": dijon_events,
         # One list per series, in the order the Métropole's actions are presented.
-        "dijon_groups": [
-            (series_label(code), [e for e in dijon_events if e["serie"] == code])
-            for code in DIJON_SERIES
-            if any(e["serie"] == code for e in dijon_events)
-        ],
+        "dijon_groups": _event_groups(dijon_events, DIJON_SERIES),
         "club_events": club_events,
+        "survival_measurable_from": survival_measurable_from,
         "for_pdf": for_pdf,
     }
 

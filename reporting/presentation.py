@@ -13,6 +13,7 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 
 from accompaniment.models import Series
+from pes21.french import typography
 
 from .selectors import NO_SERIES
 
@@ -62,18 +63,9 @@ def format_number(value, decimals: int | None = None) -> str:
     return text.replace(",", NNBSP).replace(".", ",")
 
 
-_BEFORE = re.compile(r"[ \u00a0]([;:!?»])")
-_AFTER = re.compile(r"«[ \u00a0]?")
-_TAG = re.compile(r"(<[^>]*>)")
-
-
 def french_typography(html: str) -> str:
-    """Narrow no-break spaces before ; : ! ? » and after «, outside HTML tags."""
-    parts = _TAG.split(html)
-    for index in range(0, len(parts), 2):  # even indexes are text, odd ones tags
-        text = _BEFORE.sub(NNBSP + r"\1", parts[index])
-        parts[index] = _AFTER.sub("«" + NNBSP, text)
-    return "".join(parts)
+    """The one French typography of the pages and the report (pes21.french.typography)."""
+    return typography(html)
 
 
 _ALLOWED_TAGS = {
@@ -129,15 +121,29 @@ def render_markdown(text: str, *, anchor: str = "") -> SafeString:
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
-        attributes={
-            "a": {"href", "title", "class"},
-            "sup": {"id"},
-            "li": {"id"},
-            "div": {"class"},
-        },
+        attributes={"a": {"href", "title"}, "sup": {"id"}, "li": {"id"}},
+        attribute_filter=_footnote_attributes_only,
+        allowed_classes={"a": {"footnote-ref", "footnote-backref"}, "div": {"footnote"}},
         url_schemes={"http", "https", "mailto"},
     )
     return mark_safe(french_typography(clean))  # noqa: S308 - sanitised by nh3 above
+
+
+# What Markdown's footnotes write, and nothing else a text could reuse: an id naming a footnote
+# (« edito-fn:1 », « fnref2:1 ») and a link to one. Any other id could take over one of the
+# page's own (the skip link's target, a form's), and a relative link could lead anywhere on
+# the site while looking like the report's.
+_FOOTNOTE_NAME = re.compile(r"(?:\w+-)?fn(?:ref\d*)?:[\w-]+\Z")
+
+
+def _footnote_attributes_only(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        return value if _FOOTNOTE_NAME.match(value) else None
+    if attribute == "href" and value.startswith("#"):
+        return value if _FOOTNOTE_NAME.match(value[1:]) else None
+    if attribute == "href" and not value.lower().startswith(("http:", "https:", "mailto:")):
+        return None
+    return value
 
 
 # The ids and links Markdown's footnotes write: id="fn:1", href="#fnref:1".

@@ -709,14 +709,20 @@ def events_of_series(period: Period, series: list[str]) -> list[dict]:
         _actions(period)
         .filter(series__in=series)
         .order_by("date", "pk")
-        .values("date", "series", "title", "notes")[:EVENTS_SHOWN]
+        .values("date", "series", "kind", "title", "notes", "animated_by_pes", "organisation")[
+            :EVENTS_SHOWN
+        ]
     )
     return [
         {
             "date": row["date"],
             "serie": row["series"],
+            "type": row["kind"],
             "titre": row["title"],
             "description": row["notes"],
+            # Who animated it: the report counts beside each list those the Pôle animated.
+            "anime_par_le_pole": row["animated_by_pes"],
+            "organisme": row["organisation"],
         }
         for row in rows
     ]

@@ -71,6 +71,26 @@ def _role_groups(request):
         sync_role_permissions()
 
 
+@pytest.fixture(autouse=True)
+def _tasks_must_not_fail(request):
+    """The immediate backend records a task's exception as FAILED instead of raising it: a test
+    would pass with its e-mail or import never done. Any task failing fails the test, unless
+    the test says it expects that (@pytest.mark.task_failure_expected)."""
+    from django_tasks.signals import task_finished
+
+    failures = []
+
+    def record(sender, task_result, **kwargs):
+        if task_result.errors and task_result.status == "FAILED":
+            failures.append(task_result.errors[-1].traceback)
+
+    task_finished.connect(record, weak=False, dispatch_uid="tests-task-failures")
+    yield failures
+    task_finished.disconnect(dispatch_uid="tests-task-failures")
+    if failures and request.node.get_closest_marker("task_failure_expected") is None:
+        pytest.fail("Une tâche a échoué :\n" + "\n".join(failures), pytrace=False)
+
+
 @pytest.fixture
 def report_2022() -> dict:
     """Every figure of the 2022 sample's report (exchange/sample/2022 imported), as an edition

@@ -7,6 +7,10 @@ from pes21.demo import DemoContext
 
 from .models import Case, CaseStatus, Contribution, Mission, Skill, Volunteer
 
+# The volunteer account the report's focus « une nouvelle bénévole » presents: Anne Girard,
+# who joined in the showcase year.
+NEW_VOLUNTEER = "benevole2"
+
 SKILLS = [
     "juridique",
     "comptabilité",
@@ -32,6 +36,8 @@ def seed(ctx: DemoContext) -> None:
         first = user.first_name if user else ctx.fake.first_name()
         last = user.last_name if user else ctx.fake.last_name()
         joined = ctx.date_between(dt.date(ctx.today.year - 8, 1, 1), ctx.today)
+        if user is not None and user.username == NEW_VOLUNTEER:
+            joined = dt.date(ctx.showcase_year, 3, 6)
         left = None
         if user is None and rng.random() < 0.2:
             left = ctx.date_between(joined, ctx.today)
@@ -112,7 +118,7 @@ def seed_cases(ctx: DemoContext, *, volunteers: list[Volunteer], skills: list[Sk
             expected_hours=rng.choice([None, 4, 6, 10, 15]),
             status=status,
             volunteer=volunteer,
-            opened_by=opener,
+            opened_by=project.referent or opener,
             taken_at=_aware(taken_on) if taken_on else None,
             confirmed_at=_aware(taken_on) if status == CaseStatus.CONFIRMED else None,
             closed_at=_aware(ctx.today) if status == CaseStatus.CLOSED else None,
@@ -126,11 +132,13 @@ def seed_cases(ctx: DemoContext, *, volunteers: list[Volunteer], skills: list[Sk
                         volunteer=volunteer,
                         case=case,
                         mission=case.mission,
-                        date=ctx.date_between(taken_on, ctx.today),
+                        # Time counts while the volunteer is one (Contribution.clean).
+                        date=ctx.date_between(max(taken_on, volunteer.joined_on), ctx.today),
                         minutes=rng.choice([30, 45, 60, 90, 120, 180]),
                         notes=rng.choice(CONTRIBUTION_NOTES),
                     )
                 )
+    contributions += _past_co_accompaniments(ctx, volunteers=others)
     # Time given to the association's other missions over the last years.
     present = [v for v in volunteers if v.left_on is None]
     other_missions = [m for m in Mission if m != Mission.CO_ACCOMPANIMENT]
@@ -148,3 +156,47 @@ def seed_cases(ctx: DemoContext, *, volunteers: list[Volunteer], skills: list[Sk
             )
         )
     Contribution.objects.bulk_create(contributions)
+
+
+def _past_co_accompaniments(ctx: DemoContext, *, volunteers: list[Volunteer]) -> list[Contribution]:
+    """Closed cases of the past years, with the time their volunteer logged in the year: the
+    report's « Co-accompagnement » mission has volunteers and hours every year."""
+    rng = ctx.rng
+    rows = []
+    if not volunteers:
+        return rows
+    for year in range(ctx.first_year, ctx.today.year):
+        candidates = list(Project.objects.active_in(year).order_by("pk"))
+        for project in rng.sample(candidates, min(len(candidates), 3 * ctx.scale)):
+            opened_on = ctx.date_between(dt.date(year, 1, 10), dt.date(year, 9, 30))
+            # A volunteer who had arrived by then: time counts while one is (Contribution.clean).
+            arrived = [v for v in volunteers if v.joined_on <= opened_on]
+            if not arrived:
+                continue
+            volunteer = rng.choice(arrived)
+            case = Case.objects.create(
+                project=project,
+                mission=Mission.CO_ACCOMPANIMENT,
+                description=rng.choice(NEEDS),
+                status=CaseStatus.CLOSED,
+                volunteer=volunteer,
+                opened_by=project.referent,
+                taken_at=_aware(opened_on + dt.timedelta(days=3)),
+                confirmed_at=_aware(opened_on + dt.timedelta(days=4)),
+                closed_at=_aware(dt.date(year, 12, 15)),
+            )
+            Case.objects.filter(pk=case.pk).update(opened_at=_aware(opened_on))
+            for _ in range(rng.randint(2, 4)):
+                rows.append(
+                    Contribution(
+                        volunteer=volunteer,
+                        case=case,
+                        mission=case.mission,
+                        date=ctx.date_between(
+                            opened_on + dt.timedelta(days=4), dt.date(year, 12, 15)
+                        ),
+                        minutes=rng.choice([60, 90, 120, 180]),
+                        notes=rng.choice(CONTRIBUTION_NOTES[:4]),
+                    )
+                )
+    return rows

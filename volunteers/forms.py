@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from pes21.concurrency import VersionedModelForm
 from pes21.forms import DateInput, IdsChoiceField, form_helper, model_data
-from pes21.phones import normalise_phone
 
 from .models import Case, Contribution, Mission, Skill, Volunteer
 
@@ -57,9 +56,6 @@ class VolunteerForm(VersionedModelForm):
             self.fields["missions"].initial = self.instance.missions
         else:
             self.fields["joined_on"].initial = timezone.localdate()
-
-    def clean_phone(self) -> str:
-        return normalise_phone(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()
@@ -118,12 +114,7 @@ def parse_duration(text: str) -> int:
             minutes = int((Decimal(match["dec"].replace(",", ".")) * 60).to_integral_value())
         except InvalidOperation:
             raise forms.ValidationError("Durée illisible.") from None
-    if minutes <= 0:
-        raise forms.ValidationError("Le temps passé doit être positif.")
-    if minutes > 24 * 60:
-        raise forms.ValidationError(
-            "Une contribution ne dépasse pas 24 heures : notez chaque jour à part."
-        )
+    # How much is plausible is the model's rule (pes21.validators.minutes_in_a_day).
     return minutes
 
 

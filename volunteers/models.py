@@ -5,13 +5,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pes21.concurrency import version_field
-from pes21.dates import year_bounds
+from pes21.dates import today, year_bounds
 from pes21.links import record_url
-from pes21.validators import validate_plausible_date
+from pes21.phones import clean_phone_field
+from pes21.validators import (
+    EmailAddressField,
+    minutes_in_a_day,
+    validate_not_future,
+    validate_plausible_date,
+)
 
 
 class Mission(models.TextChoices):
@@ -70,17 +75,19 @@ class Volunteer(models.Model):
     )
     last_name = models.CharField("nom", max_length=100)
     first_name = models.CharField("prénom", max_length=100)
-    email = models.EmailField("courriel", blank=True)
+    email = EmailAddressField("courriel", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
     skills = models.ManyToManyField(Skill, blank=True, related_name="volunteers")
     # Codes of Mission; a list keeps the contract's ";"-separated column whole.
     missions = models.JSONField("missions souhaitées", default=list, blank=True)
     availability = models.CharField("disponibilités", max_length=300, blank=True)
-    joined_on = models.DateField("arrivé·e le")
+    joined_on = models.DateField("arrivé·e le", validators=[validate_plausible_date])
     left_on = models.DateField(
         "parti·e le", null=True, blank=True, validators=[validate_plausible_date]
     )
-    consent_on = models.DateField("consentement RGPD le", null=True, blank=True)
+    consent_on = models.DateField(
+        "consentement RGPD le", null=True, blank=True, validators=[validate_not_future]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = version_field()
@@ -105,6 +112,11 @@ class Volunteer(models.Model):
 
     def get_absolute_url(self) -> str:
         return record_url("volunteers:volunteer_detail", self.pk)
+
+    def clean(self) -> None:
+        if self.joined_on and self.left_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": "La date de départ précède la date d'arrivée."})
+        clean_phone_field(self)
 
     def get_missions_display(self) -> list[str]:
         labels = dict(Mission.choices)
@@ -223,6 +235,25 @@ class Case(models.Model):
     def is_in_progress(self) -> bool:
         return self.status in ACTIVE_CASE_STATUSES
 
+    def clean(self) -> None:
+        # The database's constraint case_volunteer_matches_status, said on the field.
+        has_volunteer = self.volunteer_id is not None or getattr(self, "volunteer", None)
+        if self.status == CaseStatus.OPEN and has_volunteer:
+            raise ValidationError(
+                {"volunteer": "Un dossier ouvert aux bénévoles n'a pas encore de bénévole."}
+            )
+        if self.status in ACTIVE_CASE_STATUSES and not has_volunteer:
+            raise ValidationError({"volunteer": "Un dossier pris ou confirmé a son bénévole."})
+        project = getattr(self, "project", None)
+        if project is not None and project.is_closed and self.status != CaseStatus.CLOSED:
+            # Closing a project closes its cases: none is open or in progress on a closed one.
+            raise ValidationError(
+                {
+                    "project": "Ce projet est clos : il ne peut plus être ouvert au "
+                    "co-accompagnement."
+                }
+            )
+
 
 class ContributionQuerySet(models.QuerySet):
     def between(self, start, end) -> "ContributionQuerySet":
@@ -245,9 +276,7 @@ class Contribution(models.Model):
     )
     mission = models.CharField("mission", max_length=30, choices=Mission.choices)
     date = models.DateField("date", validators=[validate_plausible_date])
-    minutes = models.PositiveIntegerField(
-        "temps passé (minutes)", validators=[MinValueValidator(1)]
-    )
+    minutes = models.PositiveIntegerField("temps passé (minutes)", validators=minutes_in_a_day)
     notes = models.TextField("ce qui a été fait", blank=True, max_length=4000)
     created_at = models.DateTimeField("saisi le", auto_now_add=True)
     # No change history: contributions are never edited, and a history table would keep the
@@ -278,7 +307,20 @@ class Contribution(models.Model):
                 errors["case"] = "Ce dossier n'est pas le vôtre."
             elif self.case.mission != self.mission:
                 errors["mission"] = "La mission est celle du dossier."
-        if self.date and self.date > timezone.localdate():
+        if self.date and self.date > today():
             errors["date"] = "La date ne peut pas être dans le futur."
+        volunteer = getattr(self, "volunteer", None)
+        if self.date and volunteer is not None and "date" not in errors:
+            # Time counts for the year's volunteering: only while the volunteer was one.
+            if volunteer.joined_on and self.date < volunteer.joined_on:
+                errors["date"] = (
+                    f"Cette date précède l'arrivée du ou de la bénévole "
+                    f"({volunteer.joined_on:%d/%m/%Y})."
+                )
+            elif volunteer.left_on and self.date > volunteer.left_on:
+                errors["date"] = (
+                    f"Cette date suit le départ du ou de la bénévole "
+                    f"({volunteer.left_on:%d/%m/%Y})."
+                )
         if errors:
             raise ValidationError(errors)

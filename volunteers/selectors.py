@@ -197,3 +197,14 @@ def cases_matching(volunteer: Volunteer) -> QuerySet[Case]:
     no_skill = Q(skills__isnull=True, mission__in=volunteer.missions or [])
     matching = Case.objects.filter(wanted | no_skill).values("pk")
     return Case.objects.open().filter(pk__in=matching)
+
+
+def cases_awaiting_volunteer(staff) -> QuerySet[Case]:
+    """Open cases no volunteer took yet that are the staff member's: on the projects they refer,
+    or opened by them on a project without a referent; the longest waiting first."""
+    return (
+        Case.objects.open()
+        .filter(Q(project__referent=staff) | Q(project__referent__isnull=True, opened_by=staff))
+        .select_related("project")
+        .order_by("opened_at", "pk")
+    )

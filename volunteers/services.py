@@ -5,8 +5,7 @@ read made a moment earlier, decides who wins when two people act on one case at 
 """
 
 import datetime as dt
-import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -14,6 +13,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,14 +23,14 @@ from django.utils.text import slugify
 
 from accompaniment.models import Project
 from pes21.concurrency import save_versioned
+from pes21.mail import send_later
 from pes21.models import User
 from pes21.roles import DIRECTOR, STAFF, VOLUNTEER
-from pes21.services import set_fields
+from pes21.services import record_key, set_fields
+from pes21.validators import MAX_MINUTES_A_DAY
 
 from . import selectors
 from .models import ACTIVE_CASE_STATUSES, Case, CaseStatus, Contribution, Skill, Volunteer
-
-logger = logging.getLogger(__name__)
 
 CASE_TAKEN_BY_SOMEONE_ELSE = (
     "Ce dossier vient d'être pris par un·e autre bénévole : il n'est plus disponible. "
@@ -126,7 +126,7 @@ def volunteer_invite(*, volunteer: Volunteer, site_url: str) -> User:
         body=render_to_string("volunteers/email/invitation.txt", context),
         to=[volunteer.email],
     )
-    transaction.on_commit(lambda: message.send())
+    send_later(message)  # queued in this transaction: sent by the worker once it commits
     return account
 
 
@@ -142,17 +142,12 @@ def case_open(
     user: User,
     site_url: str,
 ) -> Case:
-    if project.is_closed:
-        raise ValidationError(
-            "Ce projet est clos : il ne peut plus être ouvert au co-accompagnement."
-        )
     case = Case(project=project, opened_by=user, status=CaseStatus.OPEN)
     set_fields(case, data)
     case.full_clean()
     case.save()
     case.skills.set(skills)
-    messages = _case_opened_messages(case, site_url=site_url)
-    transaction.on_commit(lambda: _send(messages))
+    send_later(*_case_opened_messages(case, site_url=site_url))
     return case
 
 
@@ -177,17 +172,6 @@ def _case_opened_messages(case: Case, *, site_url: str) -> list[mail.EmailMessag
             )
         )
     return messages
-
-
-def _send(messages: list[mail.EmailMessage]) -> None:
-    if not messages:
-        return
-    try:
-        with mail.get_connection() as connection:
-            connection.send_messages(messages)
-    except OSError:
-        # The case is saved whatever happens to the mail server; the failure is logged.
-        logger.exception("Envoi des courriels du tableau des bénévoles impossible")
 
 
 def _transition(
@@ -223,8 +207,7 @@ def case_take(*, case: Case, volunteer: Volunteer, site_url: str) -> Case:
     case.refresh_from_db()
     case._history_user = volunteer.user
     case.save(update_fields=["updated_at"])
-    messages = _case_taken_messages(case, site_url=site_url)
-    transaction.on_commit(lambda: _send(messages))
+    send_later(*_case_taken_messages(case, site_url=site_url))
     return case
 
 
@@ -305,6 +288,43 @@ def cases_close_with_project(*, project: Project, user: User | None, note: str) 
 # --- Logged time -----------------------------------------------------------------------------
 
 
+def contribution_days_over(contributions: Sequence[Contribution]) -> dict[int, dict[str, str]]:
+    """No more than twelve hours a day for one volunteer, all their time of the day together.
+
+    For each new contribution of the list (by position) that would take its volunteer's day
+    past MAX_MINUTES_A_DAY, with the time already saved for that day and the list's earlier
+    ones: the French message on `minutes`. One query, whatever the length (the form gives one
+    contribution, the import a chunk of its file)."""
+    days = {(record_key(c.volunteer), c.date) for c in contributions if c.date and c.minutes}
+    volunteer_ids = {key[1] for key, _ in days if key[0] == "saved"}
+    logged: dict[tuple, int] = {}
+    if volunteer_ids:
+        rows = (
+            Contribution.objects.filter(
+                volunteer_id__in=volunteer_ids, date__in={day for _, day in days}
+            )
+            .values("volunteer_id", "date")
+            .annotate(minutes=Sum("minutes"))
+            .order_by()
+        )
+        logged = {(("saved", row["volunteer_id"]), row["date"]): row["minutes"] for row in rows}
+    refused = {}
+    for position, contribution in enumerate(contributions):
+        if not contribution.date or not contribution.minutes:
+            continue
+        day = (record_key(contribution.volunteer), contribution.date)
+        total = logged.get(day, 0) + contribution.minutes
+        if total > MAX_MINUTES_A_DAY:
+            refused[position] = {
+                "minutes": f"Avec ce temps, le {contribution.date:%d/%m/%Y} compterait "
+                f"{total // 60} h {total % 60:02d} : 12 heures par jour au plus, "
+                "tout compris."
+            }
+        else:
+            logged[day] = total
+    return refused
+
+
 def contribution_log(
     *,
     volunteer: Volunteer,
@@ -324,5 +344,8 @@ def contribution_log(
         volunteer=volunteer, case=case, mission=mission, date=date, minutes=minutes, notes=notes
     )
     contribution.full_clean()
+    refused = contribution_days_over([contribution])
+    if refused:
+        raise ValidationError(refused[0])
     contribution.save()
     return contribution

@@ -273,7 +273,7 @@ def contribution_add(request: HttpRequest) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as error:
-            refuse_on_form(form, error)
+            refuse_on_form(form, error, {"minutes": "duration"})
         else:
             messages.success(request, "Votre temps est noté. Merci !")
             if fixed_case is not None:

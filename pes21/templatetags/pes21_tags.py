@@ -8,12 +8,28 @@ from django.template import engines
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from pes21 import french
 from pes21.forms import AttachmentForm
 from pes21.hours import hours_display, minutes_to_hours
 from pes21.listing import SORT_PARAM, filter_fields_html
 from pes21.models import Attachment
 
 register = template.Library()
+
+
+@register.filter
+def typeset(value) -> str:
+    """Text from the database as French prints it (pes21.french.typography): a narrow no-break
+    space before « : ; ! ? », inside « », typographic apostrophes; escaped unless already safe."""
+    return french.typeset(value)
+
+
+@register.filter
+def fr_plural(count, forms: str = "s") -> str:
+    """French agreement with a number: « 0 structure », « 1 structure », « 2 structures ».
+    `forms` is the plural ending, or "singular,plural" endings (« al,aux »)."""
+    singular, _, plural = forms.rpartition(",")
+    return french.plural(count, singular, plural)
 
 
 @register.filter

@@ -87,7 +87,7 @@ def test_bad_contact_details_are_refused_on_their_fields(staff_client):
     )
     errors = response.context["form"].errors
     assert set(errors) >= {"email", "phone", "postal_code", "consent_on"}
-    assert errors["postal_code"] == ["Un code postal a 5 chiffres."]
+    assert errors["postal_code"] == ["Un code postal compte 5 chiffres."]
     assert not Holder.objects.exists()
 
 

@@ -208,7 +208,7 @@ def test_closing_as_created_without_date_or_legal_form_is_refused(staff_client, 
         },
     )
     errors = response.context["form"].errors
-    assert errors["created_on"] == ["Un projet créé a une date de création."]
+    assert errors["created_on"] == ["Un projet créé a une date de création de la structure."]
     assert "legal_form" in errors
     accompanied.refresh_from_db()
     assert accompanied.status == ProjectStatus.ACCOMPANIED

@@ -8,17 +8,20 @@ test-artifacts/axe/<role>.json to be looked at; the test fails on the serious an
 on any sideways overflow at 390 px.
 """
 
+import io
 import json
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from pes21.demo import DEMO_PASSWORD
 from tests.browser_fixtures import ARTIFACTS, login
 from tests.pes21.matrix_urls import ARGS
-from tests.pes21.matrix_world import build_world
+from tests.pes21.matrix_world import World, build_world
 from tests.pes21.test_permission_matrix import MATRIX, ROLES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,7 +73,11 @@ def _html_pages(world, role: str) -> list[str]:
     for name, method, expected in MATRIX:
         if method != "GET" or expected[column] != 200:
             continue
-        url = reverse(name, args=ARGS[name](world) if name in ARGS else None)
+        # Built once per world: some arguments create a record (an answered follow-up).
+        url = world.objects.get(f"url:{name}")
+        if url is None:
+            url = reverse(name, args=ARGS[name](world) if name in ARGS else None)
+            world.objects[f"url:{name}"] = url
         response = client.get(url)
         if response.status_code == 200 and not response.streaming and _is_document(response):
             urls.append(url)
@@ -118,31 +125,114 @@ def _summary(findings: list[dict]) -> dict[str, dict]:
     }
 
 
-@pytest.mark.parametrize("role", ["anonymous", "volunteer", "staff", "director"])
-def test_every_page_passes_axe_and_fits_a_phone(chromium, live_server, role):
-    world = build_world()
-    urls = _html_pages(world, role)
+def _audit_role(chromium, live_server, world, role: str, *, extra_urls=(), password=None):
+    """Audit every page `role` may open; the findings are written to test-artifacts/axe/."""
+    urls = _html_pages(world, role) + list(extra_urls)
     context = chromium.new_context(locale="fr-FR", timezone_id="Europe/Paris")
     context.set_default_timeout(15000)
     page = context.new_page()
     try:
         if role != "anonymous":
-            login(page, live_server, world.users[role].username)
+            username = world.users[role].username
+            if password:
+                login(page, live_server, username, password)
+            else:
+                login(page, live_server, username)
         findings, overflowing = _audit(page, urls, live_server.url)
     finally:
         context.close()
-
     summary = _summary(findings)
     AXE_REPORT.mkdir(parents=True, exist_ok=True)
-    (AXE_REPORT / f"{role}.json").write_text(
+    name = role if password is None else f"demo-{role}"
+    (AXE_REPORT / f"{name}.json").write_text(
         json.dumps(
             {"pages": urls, "violations": summary, "overflowing": overflowing},
             ensure_ascii=False,
             indent=2,
         )
     )
+    return urls, summary, overflowing
+
+
+def _check(urls, summary, overflowing) -> None:
     # The run must have seen pages: an empty list would pass without auditing anything.
     assert urls
     failing = {k: v for k, v in summary.items() if v["impact"] in FAILING_IMPACTS}
     assert not failing, json.dumps(failing, ensure_ascii=False, indent=1)
     assert not overflowing, overflowing
+
+
+@pytest.mark.parametrize("role", ["anonymous", "volunteer", "staff", "director"])
+def test_every_page_passes_axe_and_fits_a_phone(chromium, live_server, role):
+    _check(*_audit_role(chromium, live_server, build_world(), role))
+
+
+def _demo_world() -> World:
+    """The demo as `make run` creates it (seed_demo), as a matrix world: its accounts for the
+    roles, and a record of each kind the matrix's URLs name, the showcase's where it has one."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accompaniment.models import CollectiveAction, Meeting, Project
+    from dla.models import CollectiveEngineering, Provider, Step, Structure
+    from generateur.models import TerritorialAction, TerritorialProject
+    from pes21.models import Attachment, User
+    from reporting.models import Focus, ReportEdition, ReportImage
+    from volunteers.models import Case, Volunteer
+
+    call_command("seed_demo", stdout=io.StringIO())
+    users = {
+        "volunteer": User.objects.get(username="benevole"),
+        "other_volunteer": User.objects.get(username="benevole2"),
+        "staff": User.objects.get(username="sbaudemont"),
+        "director": User.objects.get(username="direction"),
+    }
+    project = Project.objects.filter(referent=users["staff"], status="accompagne").first()
+    territorial = TerritorialProject.objects.get(ref="DG-OUCHE")
+    objects = {
+        "holder": project.holders.first(),
+        "project": project,
+        "meeting": Meeting.objects.filter(project=project).first(),
+        "action": CollectiveAction.objects.first(),
+        "provider": Provider.objects.first(),
+        "collective": CollectiveEngineering.objects.first(),
+        "structure": Structure.objects.filter(steps__kind="ingenierie_individuelle").first(),
+        # An engineering whose first follow-up is still to answer (the matrix answers it).
+        "step": Step.objects.filter(kind="ingenierie_individuelle", follow_ups__isnull=True)
+        .order_by("pk")
+        .first(),
+        "territory": territorial.territory,
+        "territorial": territorial,
+        "territorial_action": TerritorialAction.objects.filter(project=territorial).first(),
+        "taken_case": Case.objects.filter(volunteer__user=users["volunteer"]).first(),
+        "open_case": Case.objects.open().first(),
+        "volunteer": Volunteer.objects.get(user=users["volunteer"]),
+        "edition": ReportEdition.objects.get(year=2023),
+        "focus": Focus.objects.first(),
+        "report_image": ReportImage.objects.first(),
+        "attachment": Attachment.objects.create(
+            target=project, title="Budget", file=SimpleUploadedFile("budget.pdf", b"%PDF-1")
+        ),
+        "reset_user": User.objects.create_user("m-oubli", email="oubli@example.org"),
+    }
+    return World(users=users, objects=objects)
+
+
+# The demo's reports: the showcase year, the next one (both published), last year's draft.
+DEMO_REPORTS = ["/rapport/2023/", "/rapport/2024/", "/rapport/2025/"]
+
+
+def test_every_page_of_the_demo_passes_axe_and_fits_a_phone(chromium, live_server):
+    """Issue 28: the demo data reach states the matrix world does not (long names, published
+    reports, full desks): every page, every role, with the data `make run` creates."""
+    world = _demo_world()
+    failures = {}
+    for role in ("anonymous", "volunteer", "staff", "director"):
+        extra = DEMO_REPORTS if role in ("staff", "director") else []
+        urls, summary, overflowing = _audit_role(
+            chromium, live_server, world, role, extra_urls=extra, password=DEMO_PASSWORD
+        )
+        assert urls, role
+        failing = {k: v for k, v in summary.items() if v["impact"] in FAILING_IMPACTS}
+        if failing or overflowing:
+            failures[role] = {"axe": failing, "overflowing": overflowing}
+    assert not failures, json.dumps(failures, ensure_ascii=False, indent=1, default=list)

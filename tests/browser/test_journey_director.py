@@ -125,7 +125,8 @@ def test_director_writes_publishes_and_downloads_the_report(page, shots, live_se
     page.get_by_role("heading", name=f"Rapport d'activité {YEAR}").wait_for()
     # The web report shows the text as written, its Markdown rendered.
     assert page.locator("strong", has_text="coopération").first.is_visible()
-    assert page.get_by_text("Merci aux bénévoles de la Côte-d'Or.").first.is_visible()
+    # Set in French typography: the apostrophe typed straight prints curly.
+    assert page.get_by_text("Merci aux bénévoles de la Côte-d’Or.").first.is_visible()
 
     for section, title in (
         ("Création et reprise", "le projet Burn Out Dijon"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accompaniment.models import Holder, Meeting, Project, ProjectStatus
 from tests import factories
 from tests.browser_fixtures import login, nav, phone_and_desktop
+from volunteers.models import Case, CaseStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -181,3 +182,69 @@ def test_staff_receives_a_holder_follows_the_project_and_closes_it_as_created(
         (ProjectStatus.RECEIVED, staff.pk),
         (ProjectStatus.CREATED, staff.pk),
     ]
+
+
+@phone_and_desktop
+def test_staff_abandons_a_project_from_its_form_and_its_volunteer_case_closes(
+    page, shots, live_server
+):
+    """Whatever the door, a project reaching a closed status ends what hangs on it, as
+    « Clore le projet » does: its next step goes, its volunteers' case closes with a note."""
+    staff = factories.staff_user(username="proux", first_name="Pauline", last_name="Roux")
+    today = timezone.localdate()
+    project = factories.ProjectFactory(
+        name="Garage solidaire",
+        received_on=today - dt.timedelta(days=90),
+        started_on=today - dt.timedelta(days=80),
+        status=ProjectStatus.ACCOMPANIED,
+        referent=staff,
+        next_step="Visiter le local",
+        next_step_on=today + dt.timedelta(days=7),
+    )
+    volunteer = factories.VolunteerFactory(first_name="Marc", last_name="Fontaine")
+    case = Case.objects.create(
+        project=project,
+        description="Relire le prévisionnel",
+        status=CaseStatus.TAKEN,
+        volunteer=volunteer,
+    )
+    login(page, live_server, "proux")
+
+    nav(page, "Accompagnement")
+    page.get_by_role("link", name="Projets", exact=True).click()
+    page.get_by_role("link", name="Garage solidaire").click()
+    page.get_by_role("heading", name="Garage solidaire").wait_for()
+    cases = page.locator("section", has=page.get_by_role("heading", name="Co-accompagnement"))
+    assert "Pris par un·e bénévole" in cases.inner_text()
+    shots.take("projet-avec-dossier")
+
+    page.get_by_role("link", name="Modifier").click()
+    page.get_by_role("heading", name="Modifier le projet").wait_for()
+    page.get_by_label(_label("Statut")).select_option(label="Abandonné")
+    page.get_by_label(_label("Accompagnement terminé le")).fill(today.isoformat())
+    shots.take("statut-abandonne")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("heading", name="Garage solidaire").wait_for()
+    shots.take("projet-abandonne")
+
+    assert page.get_by_role("alert").filter(has_text="Projet enregistré.").is_visible()
+    assert page.locator("h1 + p .badge").inner_text() == "Abandonné"
+    assert page.locator("#next-step").get_by_text("Aucune étape prévue.").is_visible()
+    assert "Visiter le local" not in page.locator("#next-step").inner_text()
+    cases = page.locator("section", has=page.get_by_role("heading", name="Co-accompagnement"))
+    assert "Clos" in cases.inner_text() and "Pris par" not in cases.inner_text()
+
+    cases.get_by_role("link", name="Co-accompagnement").click()
+    page.get_by_text(f"Projet clos (abandonné) le {_fr(today)}.").wait_for()
+    shots.take("dossier-clos")
+    case.refresh_from_db()
+    project.refresh_from_db()
+    assert (case.status, case.closing_note) == (
+        CaseStatus.CLOSED,
+        f"Projet clos (abandonné) le {_fr(today)}.",
+    )
+    assert (project.status, project.next_step, project.next_step_on) == (
+        ProjectStatus.ABANDONED,
+        "",
+        None,
+    )

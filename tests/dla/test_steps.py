@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from dla.models import Step, StepKind
 from pes21.concurrency import CONFLICT_MESSAGE
@@ -64,7 +65,8 @@ def test_reception_refuses_engineering_fields(staff_client, structure):
 def test_step_refuses_an_end_before_its_date_and_a_future_date(staff_client, structure):
     response = _post_step(staff_client, structure, kind="diagnostic", ended_on="2026-01-01")
     assert "précède" in str(response.context["step_form"].errors)
-    response = _post_step(staff_client, structure, kind="accueil", date="2099-01-01")
+    ahead = timezone.localdate() + dt.timedelta(days=10)
+    response = _post_step(staff_client, structure, kind="accueil", date=ahead.isoformat())
     assert "à venir" in response.context["step_form"].errors["date"][0]
     assert not Step.objects.exists()
 
@@ -77,15 +79,14 @@ def test_step_refuses_a_bad_date_and_an_unknown_kind(staff_client, structure):
 
 
 def test_collective_step_needs_its_collective_and_takes_its_provider(staff_client, structure):
-    response = _post_step(staff_client, structure, kind="ingenierie_collective")
+    paid = {"kind": "ingenierie_collective", "days": "2", "cost_eur": "900"}
+    response = _post_step(staff_client, structure, **paid)
     assert "collective" in response.context["step_form"].errors
     collective = factories.CollectiveEngineeringFactory(theme="mécénat")
-    _post_step(staff_client, structure, kind="ingenierie_collective", collective=collective.pk)
+    _post_step(staff_client, structure, collective=collective.pk, **paid)
     step = Step.objects.get()
     assert (step.provider, step.theme) == (collective.provider, "mécénat")
-    response = _post_step(
-        staff_client, structure, kind="ingenierie_collective", collective=collective.pk
-    )
+    response = _post_step(staff_client, structure, collective=collective.pk, **paid)
     assert "participe déjà" in response.context["step_form"].errors["collective"][0]
     assert Step.objects.count() == 1
 

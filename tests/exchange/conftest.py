@@ -48,13 +48,6 @@ def sample_dir(tmp_path) -> Path:
     return target
 
 
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    # Jobs run in the request, so a test sees their result at once (test_jobs runs threads).
-    settings.EXCHANGE_JOBS_IN_THREADS = False
-
-
 def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))

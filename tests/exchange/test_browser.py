@@ -12,8 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_staff_checks_then_confirms_an_import_in_the_browser(page, shots, live_server, tmp_path):
-    # Jobs stay inline here: the test database (SQLite in memory, shared cache) locks whole
-    # tables, so a poll during a threaded job would fail; test_jobs covers the threads.
+    # The tests' immediate backend runs the job in the request that starts it; a real worker
+    # is driven by tests/exchange/test_worker_process.py.
     factories.staff_user(username="sbaudemont")
     archive = tmp_path / "activite-2022.zip"
     with zipfile.ZipFile(archive, "w") as zipped:

@@ -15,6 +15,7 @@ from exchange import sources
 from exchange.services import activity_import
 
 from .conftest import counts
+from .payloads import rewrite_part, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -124,32 +125,9 @@ def test_a_bad_crc_is_a_damaged_archive(tmp_path):
     )
 
 
-def _workbook(rows) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "porteurs"
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _rewrite_part(content: bytes, part: str, change) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(content))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            target.writestr(info.filename, change(data) if info.filename == part else data)
-    return buffer.getvalue()
-
-
-def test_a_truncated_sheet_is_a_damaged_workbook(tmp_path):
-    content = _rewrite_part(
-        _workbook([["ref", "last_name", "first_name"], ["p1", "A", "B"]]),
+def test_a_truncated_sheet_is_a_damagedworkbook(tmp_path):
+    content = rewrite_part(
+        workbook([["ref", "last_name", "first_name"], ["p1", "A", "B"]]),
         "xl/worksheets/sheet1.xml",
         lambda data: data[: len(data) // 2],
     )
@@ -171,8 +149,8 @@ def test_a_sheet_with_an_external_entity_is_refused(tmp_path):
         head, _, rest = data.partition(b"?>")
         return head + b"?>" + doctype + rest.replace(b">A<", b">&xxe;<", 1)
 
-    content = _rewrite_part(
-        _workbook([["ref", "last_name", "first_name"], ["p1", "A", "B"]]),
+    content = rewrite_part(
+        workbook([["ref", "last_name", "first_name"], ["p1", "A", "B"]]),
         "xl/worksheets/sheet1.xml",
         inject,
     )
@@ -214,7 +192,7 @@ def test_a_sheet_over_the_row_cap_is_refused(tmp_path, settings):
     settings.IMPORT_MAX_ROWS = 2
     path = tmp_path / "classeur.xlsx"
     rows = [["ref", "last_name", "first_name"]] + [[f"p{i}", "N", "P"] for i in range(4)]
-    path.write_bytes(_workbook(rows))
+    path.write_bytes(workbook(rows))
 
     assert _problems(path) == [
         "porteurs.csv, ligne 4 : trop de lignes : 2 au plus par fichier ; "

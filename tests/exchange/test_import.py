@@ -267,6 +267,7 @@ def _typed(value: str):
 
 
 _REF_COLUMNS = {"ref", "project_ref", "structure_ref", "territory_ref", "collective_ref"}
+_ONCE_COLUMNS = {"siret", "insee_code"}
 
 
 def _copy_with_suffixes(target, *suffixes: str):
@@ -283,6 +284,11 @@ def _copy_with_suffixes(target, *suffixes: str):
                         copy[key] = value + suffix
                     elif key == "holder_refs":
                         copy[key] = ";".join(ref + suffix for ref in value.split(";"))
+                    elif key in _ONCE_COLUMNS:
+                        # One structure per SIRET, one territory per code (docs/rules.md).
+                        copy[key] = ""
+                if path.name == "territoires.csv":
+                    copy["name"] += suffix
                 copies.append(copy)
         write_rows(target / path.name, copies, header=list(rows[0]))
     return target

@@ -1,13 +1,15 @@
+import datetime as dt
 import io
 import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accompaniment.models import Holder, Project
-from exchange import uploads
 from exchange.formats import FILES
+from exchange.models import ImportJob, ImportUpload
 
 from .conftest import SAMPLE, counts, read_rows
 
@@ -31,12 +33,13 @@ def _check(client, upload):
 
 
 def _token(response) -> str:
-    return response.context["token"]
+    """What the confirmation form posts: the check's job."""
+    assert response.context["confirmable"]
+    return str(response.context["job"].pk)
 
 
-def _stored_uploads(settings) -> list:
-    root = settings.MEDIA_ROOT / "imports"
-    return [path for path in root.iterdir() if path.is_dir()] if root.exists() else []
+def _stored_uploads() -> list:
+    return list(ImportUpload.objects.all())
 
 
 @pytest.mark.parametrize(
@@ -91,7 +94,7 @@ def test_confirm_imports_once_even_when_clicked_twice(staff_client, staff):
     check = _check(staff_client, _sample_zip())
     token = _token(check)
 
-    response = staff_client.post(reverse("exchange:import_confirm"), {"token": token}, follow=True)
+    response = staff_client.post(reverse("exchange:import_confirm"), {"job": token}, follow=True)
 
     assert "/suivi/" in response.redirect_chain[-1][0]
     assert "terminé en" in response.content.decode()
@@ -101,25 +104,25 @@ def test_confirm_imports_once_even_when_clicked_twice(staff_client, staff):
     assert Project.objects.first().history.first().history_user == staff
     after_first = counts()
 
-    again = staff_client.post(reverse("exchange:import_confirm"), {"token": token}, follow=True)
+    again = staff_client.post(reverse("exchange:import_confirm"), {"job": token}, follow=True)
 
     assert "déjà été importé" in again.content.decode()
     assert counts() == after_first
 
 
-def test_the_upload_is_removed_after_the_import(staff_client, settings):
+def test_the_upload_is_removed_after_the_import(staff_client):
     check = _check(staff_client, _sample_zip())
-    assert len(_stored_uploads(settings)) == 1
-    staff_client.post(reverse("exchange:import_confirm"), {"token": _token(check)})
+    assert len(_stored_uploads()) == 1
+    staff_client.post(reverse("exchange:import_confirm"), {"job": _token(check)})
 
-    assert _stored_uploads(settings) == []
+    assert _stored_uploads() == []
 
 
 def test_another_person_cannot_confirm_my_upload(staff_client, director, client):
     token = _token(_check(staff_client, _sample_zip()))
     client.force_login(director)
 
-    client.post(reverse("exchange:import_confirm"), {"token": token})
+    client.post(reverse("exchange:import_confirm"), {"job": token})
 
     assert not Holder.objects.exists()
 
@@ -135,12 +138,12 @@ def test_another_person_cannot_read_my_check_report(staff_client, director, clie
 
 def test_director_can_import(director_client):
     check = _check(director_client, _sample_zip())
-    director_client.post(reverse("exchange:import_confirm"), {"token": _token(check)})
+    director_client.post(reverse("exchange:import_confirm"), {"job": _token(check)})
 
     assert Holder.objects.count() == len(read_rows(SAMPLE / "porteurs.csv"))
 
 
-def test_a_broken_upload_lists_every_problem_and_offers_no_confirmation(staff_client, settings):
+def test_a_broken_upload_lists_every_problem_and_offers_no_confirmation(staff_client):
     def break_two_cells(name, content):
         if name == "projets.csv":
             return content.replace(b"2020-09-22", b"22/13/2020", 1)
@@ -154,9 +157,9 @@ def test_a_broken_upload_lists_every_problem_and_offers_no_confirmation(staff_cl
     assert "projets.csv, ligne 2, colonne received_on : " in page
     assert "structures.csv, ligne 2, colonne siret : " in page
     assert "Confirmer l'import" not in page
-    assert response.context["token"] is None
+    assert not response.context["confirmable"]
     assert not Holder.objects.exists()
-    assert _stored_uploads(settings) == []
+    assert _stored_uploads() == []
 
 
 def test_htmx_check_returns_only_the_import_zone(staff_client):
@@ -191,7 +194,7 @@ def test_a_wrong_kind_of_file_is_refused_before_reading(staff_client, filename, 
 
     assert message in response.content.decode()
     assert "report" not in response.context
-    assert not uploads.root().exists()
+    assert not ImportUpload.objects.exists() and not ImportJob.objects.exists()
 
 
 def test_a_file_over_the_size_limit_is_refused(staff_client, settings):
@@ -204,7 +207,7 @@ def test_a_file_over_the_size_limit_is_refused(staff_client, settings):
 
 def test_export_button_downloads_a_zip_of_every_file(staff_client):
     token = _token(_check(staff_client, _sample_zip()))
-    staff_client.post(reverse("exchange:import_confirm"), {"token": token})
+    staff_client.post(reverse("exchange:import_confirm"), {"job": token})
 
     response = staff_client.post(reverse("exchange:export"), {"year": "2022"})
 
@@ -242,31 +245,21 @@ def test_export_refuses_a_bad_year(staff_client):
     assert "Saisissez un nombre entier" in response.content.decode()
 
 
-def _job_state(staff, **changes) -> dict:
-    from exchange import jobs
-
-    return {
-        "state": jobs.RUNNING,
+def _job(staff, **changes) -> ImportJob:
+    fields = {
+        "user": staff,
+        "state": ImportJob.State.RUNNING,
         "progress": 40,
         "stage": "Vérification de projets.csv",
         "dry_run": True,
-        "token": None,
         "filename": "activite.zip",
-        "user_id": staff.pk,
-        "process": jobs._PROCESS,
-    } | changes
+        "heartbeat_at": timezone.now(),
+    }
+    return ImportJob.objects.create(**(fields | changes))
 
 
-def test_a_running_job_shows_its_progress_and_keeps_polling(staff_client, staff, monkeypatch):
-    from exchange import jobs
-
-    uploads.root().mkdir(parents=True)
-    monkeypatch.setattr(jobs, "_alive", {"travail-en-cours"})
-    jobs._save("travail-en-cours", _job_state(staff))
-    session = staff_client.session
-    session["exchange_jobs"] = ["travail-en-cours"]
-    session.save()
-    url = reverse("exchange:job", args=["travail-en-cours"])
+def test_a_running_job_shows_its_progress_and_keeps_polling(staff_client, staff):
+    url = reverse("exchange:job", args=[_job(staff).pk])
 
     response = staff_client.get(url, HTTP_HX_REQUEST="true")
 
@@ -276,18 +269,22 @@ def test_a_running_job_shows_its_progress_and_keeps_polling(staff_client, staff,
     assert "<html" not in page
 
 
-def test_a_job_whose_thread_died_shows_as_interrupted_with_the_way_to_run_it_again(
-    staff_client, staff
-):
-    from exchange import jobs
+def test_a_job_no_worker_took_says_who_can_help(staff_client, staff):
+    job = _job(staff, state=ImportJob.State.WAITING, stage="En attente")
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
 
-    uploads.root().mkdir(parents=True)
-    # Saved by this process, but no thread of it runs the job any more.
-    jobs._save("travail-perdu", _job_state(staff, dry_run=False))
-    session = staff_client.session
-    session["exchange_jobs"] = ["travail-perdu"]
-    session.save()
-    url = reverse("exchange:job", args=["travail-perdu"])
+    page = staff_client.get(reverse("exchange:job", args=[job.pk])).content.decode()
+
+    assert "Aucun processus de travail n'a encore pris ce travail" in page
+    assert 'hx-trigger="every 1s"' in page  # it will start when a worker comes
+
+
+def test_a_job_whose_worker_died_shows_as_interrupted_with_the_way_to_run_it_again(
+    staff_client, staff, settings
+):
+    silent = timezone.now() - dt.timedelta(seconds=settings.IMPORT_STALE_SECONDS + 5)
+    job = _job(staff, dry_run=False, heartbeat_at=silent)
+    url = reverse("exchange:job", args=[job.pk])
 
     response = staff_client.get(url, HTTP_HX_REQUEST="true")
 
@@ -298,6 +295,26 @@ def test_a_job_whose_thread_died_shows_as_interrupted_with_the_way_to_run_it_aga
     assert reverse("exchange:index") in page
     assert 'hx-trigger="every 1s"' not in page  # the page stops polling
     assert "40 %" not in page
+
+
+def test_an_interrupted_import_runs_again_once_from_its_page_with_the_same_file(
+    staff_client, staff
+):
+    upload = _check(staff_client, _sample_zip()).context["job"].upload
+    # Its import was claimed, then its worker died: the job kept the file.
+    interrupted = _job(staff, dry_run=False, state=ImportJob.State.INTERRUPTED, upload=upload)
+    page = staff_client.get(reverse("exchange:job", args=[interrupted.pk])).content.decode()
+    retry = reverse("exchange:job_retry", args=[interrupted.pk])
+    assert "Relancer l'import" in page and retry in page
+
+    response = staff_client.post(retry, follow=True)
+
+    assert "terminé en" in response.content.decode()
+    assert Holder.objects.count() == len(read_rows(SAMPLE / "porteurs.csv"))
+    after = counts()
+    again = staff_client.post(retry, follow=True)
+    assert "déjà été relancé" in again.content.decode()
+    assert counts() == after
 
 
 def test_a_finished_job_stops_polling(staff_client):

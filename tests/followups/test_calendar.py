@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accompaniment.models import Project
 from followups.models import CalendarFeed
 from followups.services import calendar_feed_renew
 from tests.factories import HolderFactory, MeetingFactory, ProjectFactory, staff_user
@@ -52,18 +53,51 @@ def test_the_feed_is_valid_icalendar_with_the_owners_entries_only(client, staff,
 
     events = {str(event["summary"]): event for event in calendar.walk("VEVENT")}
     today = dt.date.today()
+    cafe = Project.objects.get(name="Café")
     assert set(events) == {
-        "Prochaine étape – Recyclerie : Relire les statuts",
-        "Rendez-vous – Rendez-vous individuel : Recyclerie",
-        "Suivi de structure – Suivi à 1 an : Café",
+        f"Prochaine étape – projet n° {planned.pk}",
+        f"Rendez-vous – projet n° {planned.pk}",
+        f"Suivi de structure – projet n° {cafe.pk}",
     }
-    step = events["Prochaine étape – Recyclerie : Relire les statuts"]
+    step = events[f"Prochaine étape – projet n° {planned.pk}"]
     assert step.decoded("dtstart") == today + dt.timedelta(days=3)
     assert step.decoded("dtend") == today + dt.timedelta(days=4)
     assert str(step["url"]).endswith(planned.get_absolute_url())
     assert len({str(event["uid"]) for event in events.values()}) == 3
-    text = calendar.to_ical().decode()
-    assert "Confidentiel" not in text and "Notes privées" not in text
+
+
+def test_the_feed_carries_no_text_anyone_typed(client, staff, planned):
+    planned.name = "Épicerie de Lise Vauthier"
+    planned.next_step = "Rappeler Lise au 06 98 76 54 32"
+    planned.save()
+
+    text = feed_of(client, staff).to_ical().decode()
+
+    for typed in ("Vauthier", "98 76", "Épicerie", "Rappeler", "Confidentiel", "Notes privées"):
+        assert typed not in text
+
+
+def test_detailed_titles_are_a_choice_in_my_account(staff_client, staff, planned):
+    feed = calendar_feed_renew(user=staff)
+    url = reverse("followups:calendar_feed", args=[feed.token])
+    page = staff_client.get(reverse("followups:account")).content.decode()
+    assert 'id="detailed-no" value="0" checked' in page
+
+    response = staff_client.post(reverse("followups:calendar_details"), {"detailed": "1"})
+
+    assert response.status_code == 302
+    summaries = {
+        str(e["summary"])
+        for e in icalendar.Calendar.from_ical(Client().get(url).content).walk()
+        if e.name == "VEVENT"
+    }
+    assert "Prochaine étape – Recyclerie : Relire les statuts" in summaries
+    assert "Rendez-vous – Rendez-vous individuel : Recyclerie" in summaries
+    text = Client().get(url).content.decode()
+    assert "Notes privées" not in text and "Confidentiel" not in text
+
+    staff_client.post(reverse("followups:calendar_details"), {"detailed": "0"})
+    assert "Recyclerie" not in Client().get(url).content.decode()
 
 
 def test_the_feed_needs_no_login_but_only_its_token_opens_it(client, staff, planned):

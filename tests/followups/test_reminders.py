@@ -160,11 +160,16 @@ def test_a_volunteer_is_told_only_of_cases_opened_since_the_last_digest(db):
     assert "Deuxième semaine" in second and "Première semaine" not in second
 
 
-def test_the_command_runs_the_digests(staff_monday):
+def test_the_command_leaves_the_digests_to_a_task_that_sends_them(staff_monday):
+    ProjectFactory(referent=staff_monday, status="accompagne", next_step_on=MONDAY)
     out = StringIO()
-    with mock.patch("followups.management.commands.send_reminders.digests_send", return_value=2):
+    sent = []
+    with mock.patch("followups.tasks.digests_send", side_effect=lambda today: sent.append(today)):
         call_command("send_reminders", stdout=out)
-    assert out.getvalue().strip() == "2 récapitulatifs envoyés."
+
+    assert out.getvalue().strip() == "Récapitulatifs du jour confiés au processus de travail."
+    # The tests' immediate backend ran the task at once, for the day of the run.
+    assert sent == [timezone.localdate()]
 
 
 def test_the_account_page_sets_the_digest_day(volunteer_client, volunteer):

@@ -1,9 +1,15 @@
 """The arguments of every URL pattern, taken from the matrix world."""
 
+import datetime as dt
+
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from public.models import ProjectRequest, QuestionnaireInvitation, new_token
+from tests import factories
 
 
 def _follow_up(world) -> list[int]:
@@ -24,6 +30,42 @@ def _calendar_token(world) -> list[str]:
     from followups.services import calendar_feed_renew
 
     return [calendar_feed_renew(user=world.users["staff"]).token]
+
+
+def _registration_token(world) -> list[str]:
+    token, hashed = new_token()
+    factories.RegistrationFactory(token_hash=hashed)
+    return [token]
+
+
+def _questionnaire_token(world) -> list[str]:
+    token, hashed = new_token()
+    QuestionnaireInvitation.objects.create(
+        project=world["project"],
+        holder=world["holder"],
+        token_hash=hashed,
+        expires_at=timezone.now() + dt.timedelta(days=30),
+    )
+    return [token]
+
+
+def _project_request(world) -> list[int]:
+    request = ProjectRequest.objects.create(
+        kind="creation",
+        idea="Une épicerie vrac",
+        postal_code="21000",
+        commune="Dijon",
+        stage="idee",
+        holder=world["holder"],
+        project=world["project"],
+        consent_at=timezone.now(),
+        notice_version="2026-12-01",
+    )
+    return [request.pk]
+
+
+def _opened_action(world) -> list[int]:
+    return [factories.OpeningFactory(action=world["action"]).action.pk]
 
 
 def _pk(key):
@@ -73,7 +115,9 @@ ARGS = {
         w["project"].pk,
     ],
     "picker": lambda w: ["porteur"],
-    "exchange:job": lambda w: ["0123456789abcdef"],
+    # No job of anyone's: a job is only ever its launcher's (tests/exchange cover that).
+    "exchange:job": lambda w: ["01234567-89ab-cdef-0123-456789abcdef"],
+    "exchange:job_retry": lambda w: ["01234567-89ab-cdef-0123-456789abcdef"],
     "generateur:project_detail": _pk("territorial"),
     "generateur:action_add": _pk("territorial"),
     "generateur:action_edit": lambda w: [w["territorial"].pk, w["territorial_action"].pk],
@@ -102,4 +146,16 @@ ARGS = {
     "followups:structure_answer": _pk("structure"),
     "followups:follow_up_edit": _follow_up,
     "followups:calendar_feed": _calendar_token,
+    "public:action": lambda w: [factories.OpeningFactory().pk],
+    "public:registration": _registration_token,
+    "public:registration_calendar": _registration_token,
+    "public:questionnaire": _questionnaire_token,
+    "public_staff:request_detail": _project_request,
+    "public_staff:request_handled": _project_request,
+    "public_staff:request_use_holder": _project_request,
+    "public_staff:request_erase": _project_request,
+    "public_staff:opening_edit": _pk("action"),
+    "public_staff:attendance": _opened_action,
+    "public_staff:registration_cancel": lambda w: [factories.RegistrationFactory().pk],
+    "public_staff:questionnaire_invite": _pk("project"),
 }

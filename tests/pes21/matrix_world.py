@@ -10,6 +10,7 @@ from PIL import Image
 
 from pes21.models import Attachment, User
 from reporting.models import Focus, ReportEdition, ReportImage
+from reporting.services import edition_publish
 from tests import factories
 from volunteers.models import Case, Contribution
 
@@ -75,6 +76,17 @@ def build_world() -> World:
         minutes=60,
     )
     edition = ReportEdition.objects.create(year=2022)
+    # States the accessibility audit must reach (issue 28): a structure's follow-up overdue on
+    # the staff member's agenda and desk, a published edition on the report's index.
+    factories.ProjectFactory(
+        holders=[factories.HolderFactory()],
+        referent=staff,
+        status="cree",
+        started_on=dt.date.today() - dt.timedelta(days=800),
+        ended_on=dt.date.today() - dt.timedelta(days=400),
+        created_on=dt.date.today() - dt.timedelta(days=400),
+    )
+    edition_publish(edition=ReportEdition.objects.create(year=2021), user=director)
     focus = Focus.objects.create(edition=edition, section="creation", title="Focus", text="Texte")
     report_image = ReportImage.objects.create(
         edition=edition,

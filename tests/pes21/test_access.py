@@ -16,6 +16,14 @@ PUBLIC_NAMES = {
     "password_reset_complete",
     "healthz",
     "admin:login",
+    # The association's public doors (public/urls.py).
+    "public:home",
+    "public:privacy",
+    "public:action",
+    "public:registration",
+    "public:registration_calendar",
+    "public:project_request",
+    "public:questionnaire",
 }
 
 

@@ -27,8 +27,9 @@ from accompaniment.models import (
     StatusChange,
 )
 from dla.models import Step, StepKind, Structure
+from followups.models import FollowUp
 from pes21 import bulk
-from pes21.bulk import insert_records
+from pes21.bulk import insert_records, record_maker
 from pes21.choices import LegalForm
 from pes21.models import User, Weekday
 from tests import factories
@@ -440,3 +441,17 @@ def test_records_are_not_kept_without_their_history(monkeypatch):
     with pytest.raises(DatabaseError):
         insert_records(Holder, [factories.HolderFactory.build() for _ in range(3)])
     assert not Holder.objects.exists()
+
+
+@pytest.mark.parametrize("model", [Holder, Meeting, Step, Volunteer, FollowUp])
+def test_a_record_made_cheaply_is_the_record_model_gives(model):
+    made, given = record_maker(model)(), model()
+    fields = [f.attname for f in model._meta.concrete_fields]
+    assert [getattr(made, name) for name in fields] == [getattr(given, name) for name in fields]
+    assert made._state.adding and made._state.db is None and made.pk is None
+
+
+def test_a_computed_default_is_computed_for_each_record():
+    make = record_maker(Volunteer)
+    first, second = make(), make()
+    assert first.missions == [] and first.missions is not second.missions

@@ -156,3 +156,28 @@ def test_behind_proxy_settings_read_the_client_from_forwarded_for(tmp_path):
         text=True,
     )
     assert refused.returncode != 0 and "TRUSTED_PROXIES" in refused.stderr
+
+
+def test_the_reset_request_does_the_same_work_whether_the_account_exists_or_not(client, settings):
+    """The page's time must not tell who has an account (scripts/reset_timing.py measures it):
+    the request queues one task for any address, the worker looks the account up and sends."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    factories.staff_user(username="sophie", email="sophie@example.org")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tasks_db.models import DBTaskResult
+
+    statements = {}
+    for email in ("sophie@example.org", "personne@example.org"):
+        with CaptureQueriesContext(connection) as queries:
+            assert _reset(client, email).status_code == 302
+        # The same statements, whatever the address (only their parameters differ).
+        statements[email] = [query["sql"].split(" WHERE ")[0][:60] for query in queries]
+
+    assert statements["sophie@example.org"] == statements["personne@example.org"]
+    assert mail.outbox == []  # nothing sent while the person waits
+    assert DBTaskResult.objects.count() == 2
+    # What the worker does with each row (a real worker runs in tests/exchange/test_worker_process).
+    for row in DBTaskResult.objects.order_by("enqueued_at"):
+        row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+    assert [message.to for message in mail.outbox] == [["sophie@example.org"]]

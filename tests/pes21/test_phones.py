@@ -83,3 +83,26 @@ def test_a_stored_french_number_is_written_as_phonenumbers_writes_it(prefix):
             phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL),
         )
         assert phone_link(value) == expected, value
+
+
+def test_a_number_in_its_stored_form_is_read_as_the_library_reads_it():
+    """parse_phone's shortcut for ten digits starting with 0 gives phonenumbers' own answer."""
+    import random
+
+    import phonenumbers
+
+    from pes21.phones import parse_phone
+
+    draw = random.Random(23)
+    numbers = [f"0{draw.randint(1, 9)}{draw.randrange(10**8):08d}" for _ in range(3000)]
+    numbers += ["0690428799", "0639218205", "0612345678", "0380000000", "0800123456"]
+    for text in numbers:
+        parsed = phonenumbers.parse(text, "FR")
+        expected = parsed if phonenumbers.is_valid_number(parsed) else None
+        got = parse_phone(text)
+        assert (got is None) == (expected is None), text
+        if got is not None:
+            assert (got.country_code, got.national_number) == (
+                expected.country_code,
+                expected.national_number,
+            ), text

@@ -62,22 +62,22 @@ def _assert_nothing_inline(html: str) -> None:
         assert not pattern.search(html), pattern.search(html).group(0)
 
 
-def test_the_import_pages_in_progress_and_with_a_report_have_nothing_inline(
-    staff_client, staff, settings, tmp_path
-):
+def test_the_import_pages_in_progress_and_with_a_report_have_nothing_inline(staff_client, staff):
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
 
-    from exchange import jobs, uploads
+    from exchange.models import ImportJob
 
-    settings.MEDIA_ROOT = tmp_path
-    settings.EXCHANGE_JOBS_IN_THREADS = False
-    uploads.root().mkdir(parents=True)
-    state = {"state": jobs.RUNNING, "progress": 40, "stage": "Vérification", "dry_run": True}
-    jobs._save("en-cours", state | {"token": None, "filename": "a.zip", "user_id": staff.pk})
-    session = staff_client.session
-    session["exchange_jobs"] = ["en-cours"]
-    session.save()
-    running = staff_client.get(reverse("exchange:job", args=["en-cours"]))
+    job = ImportJob.objects.create(
+        user=staff,
+        dry_run=True,
+        filename="a.zip",
+        state=ImportJob.State.RUNNING,
+        progress=40,
+        stage="Vérification",
+        heartbeat_at=timezone.now(),
+    )
+    running = staff_client.get(reverse("exchange:job", args=[job.pk]))
     _assert_nothing_inline(running.content.decode())
     assert 'value="40"' in running.content.decode()
 

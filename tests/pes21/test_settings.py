@@ -27,7 +27,7 @@ def test_envint_refuses_a_bad_value(monkeypatch):
 
 def _manage(*args, **env) -> subprocess.CompletedProcess:
     # The browser tests allow async-unsafe calls in-process; a deployment never does.
-    dropped = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    dropped = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
     environ = {k: v for k, v in os.environ.items() if k not in dropped}
     environ.update(env)
     environ["DJANGO_SETTINGS_MODULE"] = "pes21.settings"
@@ -56,10 +56,28 @@ def test_check_deploy_is_clean_in_production(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
-def test_secret_key_is_required_without_debug():
-    result = _manage("check", DEBUG="0")
-    assert result.returncode != 0
-    assert "SECRET_KEY is required" in result.stderr
+def test_a_missing_production_setting_is_one_french_line_not_a_traceback():
+    result = _manage("check", DEBUG="0", ALLOWED_HOSTS="pes21.example.org")
+    assert result.returncode == 1
+    assert result.stderr.startswith("PES 21 ne peut pas démarrer : SECRET_KEY manque")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+    result = _manage("check", DEBUG="0", SECRET_KEY="s" * 50)
+    assert result.returncode == 1
+    assert "ALLOWED_HOSTS manque" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_web_server_says_it_too(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "import pes21.wsgi"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "DEBUG": "0", "ALLOWED_HOSTS": "pes21.example.org"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("PES 21 ne peut pas démarrer : SECRET_KEY manque")
 
 
 def test_bad_database_url_fails_loudly():
@@ -75,7 +93,48 @@ def test_collectstatic_works_for_production(tmp_path):
         DEBUG="0",
         SECRET_KEY="a-long-production-secret-" + "k7Q2" * 12,
         STATIC_ROOT=str(tmp_path / "static"),
+        ALLOWED_HOSTS="pes21.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def test_the_local_settings_make_run_writes_let_the_readme_s_commands_run(tmp_path):
+    # What `make run` leaves: var/local.env; then a command typed without DEBUG=1 works.
+    script = subprocess.run(
+        ["sh", "scripts/local_settings.sh"],
+        cwd=ROOT,
+        env={**os.environ, "PES21_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "local.env" in script.stdout
+    assert "DEBUG=1" in (tmp_path / "local.env").read_text()
+    assert _manage("check", PES21_VAR_DIR=str(tmp_path)).returncode == 0
+    # Written once: the developer's own changes stay.
+    (tmp_path / "local.env").write_text("DEBUG=1\nRETENTION_MONTHS=36\n")
+    subprocess.run(
+        ["sh", "scripts/local_settings.sh"],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "PES21_VAR_DIR": str(tmp_path)},
+    )
+    assert "RETENTION_MONTHS=36" in (tmp_path / "local.env").read_text()
+
+
+def test_the_local_settings_are_never_read_when_the_environment_sets_the_secret_key(tmp_path):
+    (tmp_path / "local.env").write_text("DEBUG=1\n")
+    show = "from django.conf import settings; print(settings.DEBUG)"
+    local = _manage("shell", "-c", show, PES21_VAR_DIR=str(tmp_path))
+    production = _manage(
+        "shell",
+        "-c",
+        show,
+        PES21_VAR_DIR=str(tmp_path),
+        SECRET_KEY="a-long-production-secret-" + "k7Q2" * 12,
+        ALLOWED_HOSTS="pes21.example.org",
+    )
+    assert local.stdout.strip().endswith("True"), local.stderr
+    assert production.stdout.strip().endswith("False"), production.stderr

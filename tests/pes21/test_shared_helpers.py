@@ -18,7 +18,8 @@ def test_csv_export_opens_cleanly_in_a_french_spreadsheet():
     assert text.startswith("\ufeff")
     assert content_type.startswith("text/csv")
     lines = text.lstrip("\ufeff").splitlines()
-    assert lines[0] == "Nom;Date;Heures;Animé"
+    # Text quoted (what a person typed stays in its cell), values as a spreadsheet reads them.
+    assert lines[0] == '"Nom";"Date";"Heures";"Animé"'
     assert lines[1] == '"Café ; associatif";31/01/2023;12,5;oui'
 
 

@@ -9,6 +9,7 @@ from accompaniment.models import Holder, Meeting, Project
 from privacy.models import Erasure
 from privacy.selectors import holders_past_retention, retention_limit, volunteers_past_retention
 from privacy.services import holders_last_contact_refresh
+from privacy.tasks import anonymise_people
 from tests import factories
 
 
@@ -136,6 +137,40 @@ def test_director_bulk_anonymises_from_the_retention_page(director_client):
     director_client.post(reverse("privacy:retention"), {"holders": [old.pk], "confirm": "on"})
     assert Holder.objects.get(pk=old.pk).last_name == "Anonyme"
     assert "Ancien" not in director_client.get(reverse("privacy:retention")).content.decode()
+
+
+def test_people_erased_together_are_each_taken_out_and_each_get_a_register_line(
+    director_client,
+):
+    ancient = timezone.make_aware(dt.datetime(2015, 1, 1))
+    first = factories.HolderFactory(last_name="Ancien", first_name="Paul", phone="0611223344")
+    second = factories.HolderFactory(last_name="Vieux", first_name="Anne")
+    other = factories.ProjectFactory(
+        summary="Adressé par Paul Ancien et Anne Vieux (06 11 22 33 44)"
+    )
+    Holder.objects.filter(pk__in=[first.pk, second.pk]).update(created_at=ancient)
+    holders_last_contact_refresh()
+
+    director_client.post(
+        reverse("privacy:retention"), {"holders": [first.pk, second.pk], "confirm": "on"}
+    )
+
+    other.refresh_from_db()
+    assert other.summary == "Adressé par [anonymisé] et [anonymisé] ([anonymisé])"
+    assert Erasure.objects.filter(kind="porteur").count() == 2
+    page = director_client.get(reverse("privacy:retention")).content.decode()
+    assert "Registre des anonymisations" in page
+    assert page.count("Projets – résumé : remplacé par « [anonymisé] » dans 1 ligne") == 2
+
+
+def test_a_second_bulk_erasure_of_the_same_people_skips_them(db):
+    holder = factories.HolderFactory(last_name="Ancien")
+    arguments = {"holder_ids": [holder.pk], "volunteer_ids": [], "user_id": None, "reason": "x"}
+
+    # Two tasks queued before either ran (two clicks, two tabs): the second finds no one.
+    assert anonymise_people.call(**arguments) == 1
+    assert anonymise_people.call(**arguments) == 0
+    assert Erasure.objects.filter(kind="porteur", object_id=holder.pk).count() == 1
 
 
 def test_retention_page_is_for_the_director(staff_client):

@@ -194,12 +194,35 @@ def test_markdown_is_sanitised():
     assert "<strong>gras</strong>" in html
 
 
+def test_markdown_keeps_only_the_attributes_its_footnotes_write():
+    # A text must not draw over the page (Bootstrap's classes), take one of its ids, or link
+    # somewhere on the site while looking like part of the report.
+    html = render_markdown(
+        '<div class="position-fixed top-0 w-100 h-100 footnote" id="main" style="z-index:9">'
+        "voile</div>\n\n"
+        '<a class="stretched-link footnote-ref" href="/admin/" id="contenu">lien</a> '
+        '<sup id="navigation">1</sup> [ancre](#main) [site](https://pes21.fr)'
+    )
+    for forbidden in ("position-fixed", "w-100", "stretched-link", "style=", 'id="main"'):
+        assert forbidden not in html
+    assert 'id="contenu"' not in html and 'id="navigation"' not in html
+    assert 'href="/admin/"' not in html and 'href="#main"' not in html
+    assert 'href="https://pes21.fr"' in html
+
+
+def test_footnotes_keep_their_ids_links_and_classes():
+    html = render_markdown("Une coupe[^1].\n\n[^1]: Note.", anchor="edito")
+    assert '<sup id="edito-fnref:1"><a class="footnote-ref" href="#edito-fn:1"' in html
+    assert '<div class="footnote">' in html and '<li id="edito-fn:1">' in html
+    assert 'class="footnote-backref" href="#edito-fnref:1"' in html
+
+
 def test_each_text_gets_only_its_own_footnotes():
     # The converter is reused from text to text: a text's notes must not follow the next one.
     with_notes = render_markdown("Une coupe[^1].\n\n[^1]: Note de l'édito.", anchor="edito")
     without = render_markdown("Un texte sans note.", anchor="rapport_moral")
-    assert "Note de l'édito" in with_notes
-    assert "Note de l'édito" not in without and "footnote" not in without
+    assert "Note de l’édito" in with_notes
+    assert "Note de l’édito" not in without and "footnote" not in without
     again = render_markdown("Une coupe[^1].\n\n[^1]: Autre note.", anchor="edito")
     assert again.count("<li") == 1 and "Autre note" in again
 

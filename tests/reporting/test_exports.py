@@ -1,5 +1,6 @@
 """The figures for funders' forms (CSV, XLSX, JSON) and the build_report command."""
 
+import csv
 import datetime as dt
 import io
 import json
@@ -28,10 +29,14 @@ def test_csv_export_lists_every_figure_with_its_french_label(staff_client, year_
     response = staff_client.get(reverse("reporting:export", args=[Y, "csv"]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="rapport-2022-chiffres.csv"'
-    lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "Code;Indicateur;Valeur"
-    assert "creation.projets_accueillis;Projets accueillis (Bénéfices'Créa);3" in lines
-    assert "sensibilisation.ateliers_par_cycle.crdva;Ateliers animés par le PES – CRDVA;1" in lines
+    header, *rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+    assert header == ["Code", "Indicateur", "Valeur"]
+    assert ["creation.projets_accueillis", "Projets accueillis (Bénéfices'Créa)", "3"] in rows
+    assert [
+        "sensibilisation.ateliers_par_cycle.crdva",
+        "Ateliers animés par le PES – CRDVA",
+        "1",
+    ] in rows
 
 
 def test_xlsx_export_holds_numbers_as_numbers(staff_client, year_data):

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import re
+import sys
 from decimal import Decimal
 
 import pytest
@@ -52,7 +53,7 @@ def test_pdf_has_cover_contents_sections_and_figures_as_text(small_year):
     pdf = report_pdf(Y)
     assert pdf.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(pdf))
-    assert len(reader.pages) >= 6
+    assert len(reader.pages) >= 5
     text = _text(pdf)
     assert "Rapport d’activité 2022" in text
     assert "Sommaire" in text.title() or "SOMMAIRE" in text
@@ -61,7 +62,7 @@ def test_pdf_has_cover_contents_sections_and_figures_as_text(small_year):
     # French thousands separator and the engineering money.
     assert "1 234 emplois consolidés" in text.replace("\n", " ")
     assert "4 400 €" in text
-    assert "Paroles d'Experts : 7" in text.replace("\n", " ")
+    assert "Paroles d’Experts : 7" in text.replace("\n", " ")
     # The charts' labels are text too; no bar before the first recorded activity.
     assert "2020" in text and "2021" in text
     # Each chart's alternative text states its figures, from the first recorded year on.
@@ -125,3 +126,11 @@ def test_the_pdf_is_built_without_a_weasyprint_warning(small_year, caplog):
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         report_pdf(Y)
     assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+
+def test_build_report_in_a_terminal_writes_the_pdf_beside_you(tmp_path, monkeypatch):
+    # The README's command, typed without --output: a PDF cannot show in a terminal.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    call_command("build_report", year=Y, format="pdf")
+    assert (tmp_path / f"rapport-activite-{Y}.pdf").read_bytes().startswith(b"%PDF")

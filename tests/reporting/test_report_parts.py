@@ -212,7 +212,7 @@ def test_the_metropole_part_lists_the_years_events_of_its_series_by_date(directo
     CollectiveActionFactory(series="paroles_expert", date=dt.date(Y, 3, 3), title="Hors sujet")
     context = report_context(Y)
     assert [event["titre"] for event in context["dijon_events"]] == ["Osez 1", "Table ronde RH"]
-    assert [label for label, _ in context["dijon_groups"]] == [
+    assert [group["label"] for group in context["dijon_groups"]] == [
         "Osez entreprendre autrement",
         "Mois de l'ESS",
     ]
@@ -257,7 +257,7 @@ def test_a_territorial_project_prints_its_narrative_and_its_actions(director, di
     )
     assert response.status_code == 302
     html = report_pdf_html()
-    assert "Création d&#x27;une recyclerie" in html
+    assert "Création d’une recyclerie" in html
     assert "<strong>Étude de faisabilité</strong>" in html
     assert "17 mai 2022" in html and "Atelier gouvernance" in html
 

@@ -1,6 +1,7 @@
 """A volunteer logs what they did on their own cases (or another mission); nobody else's."""
 
 import datetime as dt
+import re
 
 import pytest
 from django import forms
@@ -21,10 +22,31 @@ def test_durations_are_read_as_people_type_them(text, minutes):
     assert parse_duration(text) == minutes
 
 
-@pytest.mark.parametrize("text", ["", "beaucoup", "0", "0 min", "25h"])
-def test_unreadable_or_impossible_durations_are_refused(text):
+@pytest.mark.parametrize("text", ["", "beaucoup", "-1"])
+def test_unreadable_durations_are_refused(text):
     with pytest.raises(forms.ValidationError):
         parse_duration(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0", "au moins une minute"),
+        ("0 min", "au moins une minute"),
+        ("12h01", "Plus de 12 heures"),
+        ("25h", "Plus de 12 heures"),
+    ],
+)
+def test_impossible_durations_are_refused_on_their_field(
+    volunteer_client, taken_case, text, message
+):
+    response = volunteer_client.post(
+        reverse("volunteers:contribution_add"),
+        {"case": taken_case.pk, "date": "2025-03-01", "duration": text},
+    )
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors["duration"])
+    assert not Contribution.objects.exists()
 
 
 def test_volunteer_logs_time_on_their_case(volunteer_client, taken_case):
@@ -89,6 +111,42 @@ def test_no_time_on_a_case_once_it_is_closed(volunteer_client, project, profile)
     )
     assert not Contribution.objects.exists()
     assert volunteer_client.get(reverse("volunteers:my_case", args=[closed.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("on", "message"),
+    [
+        (dt.date(2019, 12, 31), "précède l'arrivée du ou de la bénévole (01/01/2020)"),
+        (dt.date(2024, 7, 1), "suit le départ du ou de la bénévole (30/06/2024)"),
+    ],
+)
+def test_time_is_logged_only_while_the_volunteer_was_one(profile, on, message):
+    from django.core.exceptions import ValidationError
+
+    from volunteers.services import contribution_log
+
+    profile.left_on = dt.date(2024, 6, 30)
+    profile.save()
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        contribution_log(
+            volunteer=profile, case=None, mission="vie_associative", date=on, minutes=60
+        )
+    assert not Contribution.objects.exists()
+
+
+def test_twelve_hours_a_day_at_most_all_time_of_the_day_together(volunteer_client, profile):
+    url = reverse("volunteers:contribution_add")
+    data = {"date": "2025-03-01", "mission": "vie_associative"}
+    assert volunteer_client.post(url, data | {"duration": "8h"}).status_code == 302
+    assert volunteer_client.post(url, data | {"duration": "4h"}).status_code == 302
+
+    refused = volunteer_client.post(url, data | {"duration": "1 min"})
+
+    assert refused.status_code == 400
+    assert "12 heures par jour au plus" in refused.context["form"].errors["duration"][0]
+    assert Contribution.objects.count() == 2
+    other_day = volunteer_client.post(url, data | {"date": "2025-03-02", "duration": "1h"})
+    assert other_day.status_code == 302
 
 
 def test_staff_cannot_log_time_as_a_volunteer(staff_client, taken_case):

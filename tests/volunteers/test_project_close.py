@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accompaniment.models import ProjectStatus
 from accompaniment.services import project_close
+from tests import factories
 from volunteers.models import CaseStatus
 
 from .conftest import make_case
@@ -88,3 +89,35 @@ def test_the_close_service_itself_closes_the_cases(staff, project, taken_case):
     )
     taken_case.refresh_from_db()
     assert taken_case.status == CaseStatus.CLOSED
+
+
+def test_projects_closed_before_the_rule_lose_their_next_step_and_their_open_cases(
+    project, profile, open_case
+):
+    """volunteers 0008: what a project closed from its form kept before issue 23 is ended."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from accompaniment.models import Project
+
+    migration = import_module("volunteers.migrations.0008_close_cases_of_closed_projects")
+    Project.objects.filter(pk=project.pk).update(
+        status=ProjectStatus.ABANDONED, ended_on=dt.date(2024, 5, 31), next_step="Relancer"
+    )
+    taken = make_case(project, status=CaseStatus.TAKEN, volunteer=profile)
+    still_open = make_case(factories.ProjectFactory(), status=CaseStatus.OPEN)
+
+    migration.close_what_hangs_on_closed_projects(apps, None)
+
+    project.refresh_from_db()
+    assert project.next_step == ""
+    for case in (open_case, taken):
+        case.refresh_from_db()
+        assert (case.status, case.closing_note) == (
+            CaseStatus.CLOSED,
+            "Projet clos (abandonné) le 31/05/2024.",
+        )
+        assert case.closed_at is not None
+    still_open.refresh_from_db()
+    assert still_open.status == CaseStatus.OPEN

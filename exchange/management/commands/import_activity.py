@@ -27,8 +27,10 @@ class Command(BaseCommand):
         if not report.ok:
             for problem in report.problems:
                 self.stderr.write(str(problem))
+            for group in report.more:
+                self.stderr.write(str(group))
             raise CommandError(
-                f"{len(report.problems)} problème(s) : rien n'a été enregistré "
+                f"{report.problem_count} problème(s) : rien n'a été enregistré "
                 f"(vérification en {report.seconds_display()} s)."
             )
         if report.written:

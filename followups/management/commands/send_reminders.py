@@ -1,16 +1,16 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from followups.digests import digests_send
+from followups.tasks import send_digests
 
 
 class Command(BaseCommand):
     help = (
-        "Envoie les récapitulatifs hebdomadaires par courriel (à lancer chaque jour par cron) : "
-        "chacun reçoit le sien le jour choisi dans son compte, une seule fois par semaine."
+        "Confie au processus de travail l'envoi des récapitulatifs hebdomadaires (à lancer "
+        "chaque jour) : chacun reçoit le sien le jour choisi dans son compte, une fois par semaine."
     )
 
     def handle(self, *args, **options):
-        sent = digests_send()
-        self.stdout.write(
-            f"{sent} récapitulatif{'s' if sent > 1 else ''} envoyé{'s' if sent > 1 else ''}."
-        )
+        # The worker sends them: a slow or failing mail server never holds the daily run.
+        send_digests.enqueue(timezone.localdate().isoformat())
+        self.stdout.write("Récapitulatifs du jour confiés au processus de travail.")

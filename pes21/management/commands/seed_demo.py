@@ -8,7 +8,15 @@ from pes21.roles import ROLE_LABELS
 
 # Order matters: DLA structures before the projects that became them, projects before cases,
 # follow-ups before the report edition that freezes its figures.
-DEMO_APPS = ["dla", "accompaniment", "generateur", "volunteers", "followups", "reporting"]
+DEMO_APPS = [
+    "dla",
+    "accompaniment",
+    "generateur",
+    "volunteers",
+    "followups",
+    "public",
+    "reporting",
+]
 
 
 class Command(BaseCommand):

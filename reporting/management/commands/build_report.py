@@ -12,7 +12,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="année du rapport")
         parser.add_argument("--format", choices=["pdf", "html", "json"], default="pdf")
-        parser.add_argument("--output", help="fichier à écrire (sortie standard sinon)")
+        parser.add_argument(
+            "--output",
+            help="fichier à écrire (sinon la sortie standard ; dans un terminal, un PDF est écrit "
+            "dans rapport-activite-ANNÉE.pdf)",
+        )
 
     def handle(self, *args, year: int, format: str, output: str | None, **options):
         if not 1900 <= year <= 2200:
@@ -23,13 +27,14 @@ class Command(BaseCommand):
             content = report_html(year).encode("utf-8")
         else:
             content = report_pdf(year)
+        if output is None and format == "pdf" and sys.stdout.isatty():
+            # A PDF does not show in a terminal: the README's command writes it beside you.
+            output = f"rapport-activite-{year}.pdf"
         if output:
             with open(output, "wb") as file:
                 file.write(content)
             self.stderr.write(f"Rapport {year} ({format}) écrit dans {output}.")
         elif format == "pdf":
-            if sys.stdout.isatty():
-                raise CommandError("Un PDF ne s'affiche pas dans un terminal : ajoutez --output.")
             sys.stdout.buffer.write(content)
             sys.stdout.flush()
         else:
