@@ -384,7 +384,6 @@ def _create_for_structure(request: ProjectRequest, person: dict, today: dt.date)
             "date": today,
             "notes": "Demande déposée en ligne (« Déposer mon projet »).",
         },
-        today=today,
     )
 
 

@@ -10,7 +10,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import CharField, Max, Min, ProtectedError, RestrictedError, TextField
+from django.db.models import (
+    CharField,
+    Max,
+    Min,
+    ProtectedError,
+    RestrictedError,
+    TextField,
+    UniqueConstraint,
+)
 from django.urls import reverse
 
 from accompaniment.models import Meeting, Project
@@ -88,6 +96,12 @@ _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
 
 def _typed_text_fields(model) -> list:
     """The text a person types: free text fields (no choices, no key), not a password."""
+    keys = {
+        name
+        for constraint in model._meta.constraints
+        if isinstance(constraint, UniqueConstraint)
+        for name in constraint.fields
+    }
     return [
         field
         for field in model._meta.concrete_fields
@@ -95,6 +109,7 @@ def _typed_text_fields(model) -> list:
         and field.editable
         and not field.choices
         and not field.unique
+        and field.name not in keys
         and field.name != "password"
     ]
 
