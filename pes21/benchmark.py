@@ -655,7 +655,10 @@ class Goals:
             f"  {'mesure':<{width}}{'valeur':<{value_width}}{'cible':<34}verdict",
         ]
         for goal in self.rows:
-            verdict = "atteint" if goal.excess <= 0 else f"MANQUÉ de {_fr(goal.excess * 100, 0)} %"
+            # A miss under 10 % keeps a decimal: « de 0 % » would read as met.
+            places = 0 if goal.excess >= 0.1 else 1
+            missed = f"MANQUÉ de {_fr(goal.excess * 100, places)} %"
+            verdict = "atteint" if goal.excess <= 0 else missed
             lines.append(
                 f"  {goal.label:<{width}}{goal.value:<{value_width}}{goal.target:<34}{verdict}"
             )

@@ -56,7 +56,8 @@ def test_report_build_figures_name_both_formats():
 def _goals() -> benchmark.Goals:
     goals = benchmark.Goals()
     floor = benchmark.Timing(median_ms=5.0, p95_ms=6.0, queries=3, status=200)
-    for label, median_ms in (("Projets (liste)", 18.0), ("Porteurs (liste)", 25.0)):
+    lists = (("Projets (liste)", 18.0), ("Porteurs (liste)", 25.0), ("Actions (liste)", 20.1))
+    for label, median_ms in lists:
         page = benchmark.Page(label, "accompaniment:project_list", target=benchmark.LIST)
         goals.page(page, benchmark.Timing(median_ms, median_ms, 7, 200), floor)
     report = benchmark.PageTarget(ms=250, ratio=50)
@@ -83,12 +84,13 @@ def test_the_goals_say_which_targets_are_met_and_by_how_much_the_others_are_miss
     assert rows["Projets (liste)"].endswith("atteint")  # 3.6 × the floor
     assert "≤ 4 × plancher" in rows["Projets (liste)"]
     assert rows["Porteurs (liste)"].endswith("MANQUÉ de 25 %")  # 5 × instead of 4 ×
+    assert rows["Actions (liste)"].endswith("MANQUÉ de 0,5 %")  # 4.02 ×: missed, and said so
     # 300 ms for 250 is 20 % over; 60 × the floor for 50 is 20 % over too.
     assert rows["Rapport d'activité (page)"].endswith("MANQUÉ de 20 %")
     sqlite = rows["Import ×4 dans un SQLite vide (61\u202f756 lignes)"]
     assert sqlite.endswith("atteint") and "12\u202f351 lignes/s" in sqlite
     assert rows["Import ×50 (772\u202f509 lignes)"].endswith("MANQUÉ de 33 %")  # 120 s for 90
-    assert lines[-1] == "  3 objectif(s) manqué(s) sur 5."
+    assert lines[-1] == "  4 objectif(s) manqué(s) sur 6."
 
 
 def test_every_row_of_the_issue_s_table_has_a_target():
