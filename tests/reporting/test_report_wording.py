@@ -199,3 +199,10 @@ def test_the_themes_table_says_it_counts_each_structure_of_a_collective_engineer
     page = _page(director_client)
     assert "Structures accompagnées par thème d’ingénierie" in page
     assert "Chaque structure d’une ingénierie collective compte" in page
+
+
+def test_the_totals_since_the_creation_say_from_which_year_they_count(director_client):
+    ProjectFactory(received_on=dt.date(Y - 1, 9, 1))
+    StepFactory(kind="accueil", date=dt.date(Y, 2, 1))
+    page = _page(director_client)
+    assert f"Totaux au 31/12/{Y} des accompagnements enregistrés depuis {Y - 1}." in page
