@@ -96,7 +96,7 @@ if __name__ == "__main__":
 
     import django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pes21.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     parser = argparse.ArgumentParser(description="Mesure la construction du rapport.")
     parser.add_argument("--year", type=int)

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import accounts, views
-from .forms import LoginForm
-from .middleware import second_factor_exempt
+from pes21 import accounts, views
+from pes21.forms import LoginForm
+from pes21.middleware import second_factor_exempt
 
 urlpatterns = [
     path("", views.home, name="home"),

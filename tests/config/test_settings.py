@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from pes21.settings import envbool, envint
+from config.settings import envbool, envint
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +30,7 @@ def _manage(*args, **env) -> subprocess.CompletedProcess:
     dropped = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
     environ = {k: v for k, v in os.environ.items() if k not in dropped}
     environ.update(env)
-    environ["DJANGO_SETTINGS_MODULE"] = "pes21.settings"
+    environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -69,7 +69,7 @@ def test_a_missing_production_setting_is_one_french_line_not_a_traceback():
 
 def test_the_web_server_says_it_too(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-c", "import pes21.wsgi"],
+        [sys.executable, "-c", "import config.wsgi"],
         cwd=ROOT,
         env={"PATH": os.environ["PATH"], "DEBUG": "0", "ALLOWED_HOSTS": "pes21.example.org"},
         capture_output=True,
