@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from pes21.demo import DEMO_ACCOUNTS
+from devtools.demo import DEMO_ACCOUNTS
 from pes21.models import User
 from reporting.document import report_context
 

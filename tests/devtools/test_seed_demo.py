@@ -3,8 +3,8 @@ from django.core.management import call_command
 from django.db import transaction
 
 from accompaniment.models import Holder, Project
+from devtools.demo import DEMO_ACCOUNTS
 from dla.models import Step, Structure
-from pes21.demo import DEMO_ACCOUNTS
 from pes21.models import User
 from pes21.roles import is_director, is_volunteer
 

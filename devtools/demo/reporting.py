@@ -10,15 +10,13 @@ from django.utils.formats import date_format
 from PIL import Image, ImageDraw
 
 from accompaniment.models import CollectiveAction, Project, Series
+from devtools.demo import DemoContext
+from devtools.demo.volunteers import NEW_VOLUNTEER
 from dla.models import Structure
 from generateur.models import TerritorialProject
-from pes21.demo import DemoContext
 from pes21.french import of
-from volunteers.demo import NEW_VOLUNTEER
-from volunteers.models import Volunteer
-
-from .models import Focus, ImageKind, ReportEdition, TerritoryNarrative
-from .services import (
+from reporting.models import Focus, ImageKind, ReportEdition, TerritoryNarrative
+from reporting.services import (
     edition_publish,
     edition_save_texts,
     edition_start,
@@ -26,6 +24,7 @@ from .services import (
     image_add,
     narrative_save,
 )
+from volunteers.models import Volunteer
 
 PARTNERS = """Union européenne (FSE+)
 Préfet de la Côte-d'Or – DDETS

@@ -1,11 +1,11 @@
 """Time and peak memory to build a year's report as JSON and as PDF (for `make bench`).
 
-    .venv/bin/python -m reporting.bench [--year 2025]      (Django settings from the env)
+    .venv/bin/python -m devtools.report_bench [--year 2025]      (Django settings from the env)
 
-or from code: `from reporting.bench import report_build_lines; lines = report_build_lines()`.
+or from code: `from devtools.report_bench import report_build_lines; lines = report_build_lines()`.
 Time is wall-clock; memory is the peak of Python allocations (tracemalloc) during the
 build. The resident memory a server process needs (WeasyPrint's C libraries included) is
-measured by `make bench` on a build in a process of its own (pes21.benchmark).
+measured by `make bench` on a build in a process of its own (devtools.benchmark).
 """
 
 import json
@@ -33,8 +33,8 @@ def _measure(build: Callable[[], object]) -> tuple[float, float, float, int, obj
 
 
 def measure_report(year: int) -> dict:
-    from .document import PDF_VARIANT, report_document
-    from .selectors import report_figures
+    from reporting.document import PDF_VARIANT, report_document
+    from reporting.selectors import report_figures
 
     pages = []
 
@@ -48,7 +48,7 @@ def measure_report(year: int) -> dict:
         lambda: json.dumps(report_figures(year), cls=DjangoJSONEncoder)
     )
     # A running server has WeasyPrint loaded and its fonts found: time a warm build (the cold
-    # one, start-up included, is measured in a process of its own by pes21.benchmark).
+    # one, start-up included, is measured in a process of its own by devtools.benchmark).
     report_pdf(year)
     pdf_s, pdf_cpu, pdf_mb, pdf_q, pdf = _measure(lambda: report_pdf(year))
     return {

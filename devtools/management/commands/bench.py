@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 
 from accompaniment.models import Holder
-from pes21 import benchmark
+from devtools import benchmark
 from pes21.models import User
 
 

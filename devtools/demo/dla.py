@@ -2,11 +2,10 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from devtools.demo import DemoContext
+from dla.models import CollectiveEngineering, Provider, Step, StepKind, Structure
+from dla.validators import luhn_ok
 from pes21.choices import LegalForm
-from pes21.demo import DemoContext
-
-from .models import CollectiveEngineering, Provider, Step, StepKind, Structure
-from .validators import luhn_ok
 
 SECTORS = [
     "éducation populaire",

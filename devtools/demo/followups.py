@@ -4,10 +4,9 @@ so the report shows survival rates and « Suivis à faire » has work in it."""
 import datetime as dt
 
 from accompaniment.models import Project, ProjectStatus
-from pes21.demo import DemoContext
-
-from .models import FollowUp, Outcome, add_years, schedule
-from .selectors import latest_engineerings
+from devtools.demo import DemoContext
+from followups.models import FollowUp, Outcome, add_years, schedule
+from followups.selectors import latest_engineerings
 
 # The chance a structure still alive stops before the next follow-up, and that it is taken over.
 STOP_CHANCE = 0.1

@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from accompaniment import services as accompaniment_services
 from accompaniment.models import ActionKind, Project, Series
-from pes21.demo import DemoContext
-
-from . import services
-from .models import Opening, RequestKind
+from devtools.demo import DemoContext
+from public import services
+from public.models import Opening, RequestKind
 
 SITE = "http://127.0.0.1:8000"
 

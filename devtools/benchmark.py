@@ -341,9 +341,9 @@ def _separate_process_lines(year: int) -> list[str]:
 
 
 def run_builds() -> list[str]:
+    from devtools.report_bench import report_build_lines
     from exchange.samples import SAMPLE_2022
     from exchange.services import activity_import_benchmark
-    from reporting.bench import report_build_lines
 
     lines = report_build_lines()
     # The year of the association's own report the demo edition follows (issue 15).

@@ -1,10 +1,8 @@
 import datetime as dt
 
-from pes21.choices import LegalForm
-from pes21.demo import DemoContext
-
-from . import places
-from .models import (
+from devtools.demo import DemoContext
+from generateur import places
+from generateur.models import (
     PHASE_PATH,
     ActionKind,
     Phase,
@@ -14,6 +12,7 @@ from .models import (
     Territory,
     TerritoryKind,
 )
+from pes21.choices import LegalForm
 
 # EPCI of the Côte-d'Or (SIREN) taken from the packaged official list, see places.py.
 EPCIS = [

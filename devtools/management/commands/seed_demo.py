@@ -3,7 +3,7 @@ import importlib
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from pes21.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext, seed_accounts
+from devtools.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext, seed_accounts
 from pes21.roles import ROLE_LABELS
 
 # Order matters: DLA structures before the projects that became them, projects before cases,
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 seed_accounts(ctx)
                 for app in DEMO_APPS:
-                    importlib.import_module(f"{app}.demo").seed(ctx)
+                    importlib.import_module(f"devtools.demo.{app}").seed(ctx)
             self.stdout.write(self.style.SUCCESS(f"Données de démonstration créées (×{scale})."))
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
         for username, first_name, last_name, role in DEMO_ACCOUNTS:

@@ -2,11 +2,7 @@ import datetime as dt
 import unicodedata
 from decimal import Decimal
 
-from pes21.choices import LegalForm
-from pes21.demo import DemoContext
-from privacy.services import holders_last_contact_refresh
-
-from .models import (
+from accompaniment.models import (
     ActionKind,
     CollectiveAction,
     Holder,
@@ -18,6 +14,9 @@ from .models import (
     Series,
     StatusChange,
 )
+from devtools.demo import DemoContext
+from pes21.choices import LegalForm
+from privacy.services import holders_last_contact_refresh
 
 PROJECT_IDEAS = [
     "Recyclerie",

@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from faker import Faker
 
-from .models import User, Weekday
-from .roles import DIRECTOR, STAFF, VOLUNTEER
+from pes21.models import User, Weekday
+from pes21.roles import DIRECTOR, STAFF, VOLUNTEER
 
 DEMO_PASSWORD = "pes21-demo"
 

@@ -1,9 +1,9 @@
 import pytest
 
+from devtools.demo import DemoContext, seed_accounts
+from devtools.demo.generateur import SHOWCASE_REF, seed
 from generateur import places
-from generateur.demo import SHOWCASE_REF, seed
 from generateur.models import Phase, PhaseChange, TerritorialProject, Territory
-from pes21.demo import DemoContext, seed_accounts
 
 pytestmark = pytest.mark.django_db
 

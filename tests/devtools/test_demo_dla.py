@@ -1,9 +1,9 @@
 import pytest
 from django.core.management import call_command
 
+from devtools.demo import DemoContext
 from dla.models import CollectiveEngineering, Provider, Step, StepKind, Structure
 from dla.selectors import follow_ups_due
-from pes21.demo import DemoContext
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from pes21 import benchmark
+from devtools import benchmark
 from pes21.models import User
 
 
@@ -45,7 +45,7 @@ def test_every_benchmarked_page_answers_and_is_measured(capsys):
 @pytest.mark.django_db
 def test_report_build_figures_name_both_formats():
     call_command("seed_demo")
-    from reporting.bench import report_build_lines
+    from devtools.report_bench import report_build_lines
 
     lines = report_build_lines()
     assert lines[0].startswith("Rapport d'activité")

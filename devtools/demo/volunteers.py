@@ -3,9 +3,8 @@ import datetime as dt
 from django.utils import timezone
 
 from accompaniment.models import Project, ProjectStatus
-from pes21.demo import DemoContext
-
-from .models import Case, CaseStatus, Contribution, Mission, Skill, Volunteer
+from devtools.demo import DemoContext
+from volunteers.models import Case, CaseStatus, Contribution, Mission, Skill, Volunteer
 
 # The volunteer account the report's focus « une nouvelle bénévole » presents: Anne Girard,
 # who joined in the showcase year.
