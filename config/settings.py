@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "privacy",
     "followups",
     "public",
+    "notifications",
     "devtools",
 ]
 

@@ -79,6 +79,7 @@ urlpatterns = [
     path("donnees/", include("exchange.urls")),
     path("rgpd/", include("privacy.urls")),
     path("", include("followups.urls")),
+    path("", include("notifications.urls")),
     path("public/", include("public.urls")),
     path("accueil-public/", include("public.staff_urls")),
     path("admin/", admin.site.urls),

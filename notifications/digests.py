@@ -22,14 +22,13 @@ from django.utils import timezone
 from dla import selectors as dla_selectors
 from exchange.jobs import jobs_mark_dead
 from exchange.models import ImportJob
+from followups import selectors
+from followups.models import DigestKind, DigestSent
 from pes21.models import User
 from pes21.roles import is_director, is_staff_member, is_volunteer
 from reporting import selectors as reporting_selectors
 from volunteers import selectors as volunteers_selectors
 from volunteers.models import Volunteer
-
-from . import selectors
-from .models import DigestKind, DigestSent
 
 logger = logging.getLogger(__name__)
 
@@ -252,7 +251,7 @@ def _message(
         {
             "user": user,
             "sections": sections,
-            "account_url": _link(reverse("followups:account")),
+            "account_url": _link(reverse("notifications:account")),
             "site_url": settings.SITE_URL,
         },
     )
@@ -276,7 +275,7 @@ def digests_send(*, today: dt.date | None = None, now: dt.datetime | None = None
                     user,
                     staff_sections(user, today=today, now=now, imports=imports),
                     subject="PES 21 : vos suivis de la semaine",
-                    template="followups/email/digest_staff.txt",
+                    template="notifications/email/digest_staff.txt",
                 )
 
         elif is_volunteer(user) and getattr(user, "volunteer", None):
@@ -290,7 +289,7 @@ def digests_send(*, today: dt.date | None = None, now: dt.datetime | None = None
                     user,
                     volunteer_sections(user.volunteer, since=since),
                     subject="PES 21 : de nouveaux dossiers pour vous",
-                    template="followups/email/digest_volunteer.txt",
+                    template="notifications/email/digest_volunteer.txt",
                 )
 
         else:

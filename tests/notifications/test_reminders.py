@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from followups.digests import digests_send
 from followups.models import DigestSent
+from notifications.digests import digests_send
 from tests.factories import (
     HolderFactory,
     ProjectFactory,
@@ -164,7 +164,9 @@ def test_the_command_leaves_the_digests_to_a_task_that_sends_them(staff_monday):
     ProjectFactory(referent=staff_monday, status="accompagne", next_step_on=MONDAY)
     out = StringIO()
     sent = []
-    with mock.patch("followups.tasks.digests_send", side_effect=lambda today: sent.append(today)):
+    with mock.patch(
+        "notifications.tasks.digests_send", side_effect=lambda today: sent.append(today)
+    ):
         call_command("send_reminders", stdout=out)
 
     assert out.getvalue().strip() == "Récapitulatifs du jour confiés au processus de travail."
@@ -173,7 +175,7 @@ def test_the_command_leaves_the_digests_to_a_task_that_sends_them(staff_monday):
 
 
 def test_the_account_page_sets_the_digest_day(volunteer_client, volunteer):
-    url = reverse("followups:account")
+    url = reverse("notifications:account")
 
     assert volunteer_client.post(url, {"digest_weekday": "4"}).status_code == 302
     volunteer.refresh_from_db()

@@ -17,9 +17,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from accompaniment.models import Meeting, Project
-
-from . import selectors
-from .models import CalendarFeed
+from followups import selectors
+from followups.models import CalendarFeed
 
 # Entries of one kind in the feed, at most; the windows below keep them far fewer.
 ENTRY_LIMIT = 500

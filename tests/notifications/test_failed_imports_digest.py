@@ -13,7 +13,7 @@ from django.utils import timezone
 from exchange import jobs, uploads
 from exchange.models import ImportJob
 from exchange.samples import SAMPLE_2022
-from followups.digests import digests_send
+from notifications.digests import digests_send
 from tests.factories import director_user, staff_user
 
 pytestmark = pytest.mark.django_db

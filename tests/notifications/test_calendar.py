@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accompaniment.models import Project
 from followups.models import CalendarFeed
-from followups.services import calendar_feed_renew
+from notifications.services import calendar_feed_renew
 from tests.factories import HolderFactory, MeetingFactory, ProjectFactory, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def planned(staff):
 
 def feed_of(client: Client, user) -> icalendar.Calendar:
     feed = calendar_feed_renew(user=user)
-    response = client.get(reverse("followups:calendar_feed", args=[feed.token]))
+    response = client.get(reverse("notifications:calendar_feed", args=[feed.token]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     return icalendar.Calendar.from_ical(response.content)
@@ -79,11 +79,11 @@ def test_the_feed_carries_no_text_anyone_typed(client, staff, planned):
 
 def test_detailed_titles_are_a_choice_in_my_account(staff_client, staff, planned):
     feed = calendar_feed_renew(user=staff)
-    url = reverse("followups:calendar_feed", args=[feed.token])
-    page = staff_client.get(reverse("followups:account")).content.decode()
+    url = reverse("notifications:calendar_feed", args=[feed.token])
+    page = staff_client.get(reverse("notifications:account")).content.decode()
     assert 'id="detailed-no" value="0" checked' in page
 
-    response = staff_client.post(reverse("followups:calendar_details"), {"detailed": "1"})
+    response = staff_client.post(reverse("notifications:calendar_details"), {"detailed": "1"})
 
     assert response.status_code == 302
     summaries = {
@@ -96,7 +96,7 @@ def test_detailed_titles_are_a_choice_in_my_account(staff_client, staff, planned
     text = Client().get(url).content.decode()
     assert "Notes privées" not in text and "Confidentiel" not in text
 
-    staff_client.post(reverse("followups:calendar_details"), {"detailed": "0"})
+    staff_client.post(reverse("notifications:calendar_details"), {"detailed": "0"})
     assert "Recyclerie" not in Client().get(url).content.decode()
 
 
@@ -105,27 +105,27 @@ def test_the_feed_needs_no_login_but_only_its_token_opens_it(client, staff, plan
     mine = calendar_feed_renew(user=staff)
     theirs = calendar_feed_renew(user=other)
 
-    response = client.get(reverse("followups:calendar_feed", args=[theirs.token]))
+    response = client.get(reverse("notifications:calendar_feed", args=[theirs.token]))
     assert b"Recyclerie" not in response.content
-    assert client.get(reverse("followups:calendar_feed", args=[mine.token])).status_code == 200
-    assert client.get(reverse("followups:calendar_feed", args=["devine"])).status_code == 404
-    assert client.post(reverse("followups:calendar_feed", args=[mine.token])).status_code == 405
+    assert client.get(reverse("notifications:calendar_feed", args=[mine.token])).status_code == 200
+    assert client.get(reverse("notifications:calendar_feed", args=["devine"])).status_code == 404
+    assert client.post(reverse("notifications:calendar_feed", args=[mine.token])).status_code == 405
 
 
 def test_a_renewed_or_removed_token_answers_404(client, staff):
     client.force_login(staff)
-    client.post(reverse("followups:calendar_renew"))
+    client.post(reverse("notifications:calendar_renew"))
     old = CalendarFeed.objects.get(user=staff).token
 
-    client.post(reverse("followups:calendar_renew"))
+    client.post(reverse("notifications:calendar_renew"))
     new = CalendarFeed.objects.get(user=staff).token
     anonymous = Client()
     assert new != old
-    assert anonymous.get(reverse("followups:calendar_feed", args=[old])).status_code == 404
-    assert anonymous.get(reverse("followups:calendar_feed", args=[new])).status_code == 200
+    assert anonymous.get(reverse("notifications:calendar_feed", args=[old])).status_code == 404
+    assert anonymous.get(reverse("notifications:calendar_feed", args=[new])).status_code == 200
 
-    client.post(reverse("followups:calendar_remove"))
-    assert anonymous.get(reverse("followups:calendar_feed", args=[new])).status_code == 404
+    client.post(reverse("notifications:calendar_remove"))
+    assert anonymous.get(reverse("notifications:calendar_feed", args=[new])).status_code == 404
 
 
 def test_an_account_no_longer_on_the_staff_loses_its_feed(client, staff):
@@ -133,7 +133,7 @@ def test_an_account_no_longer_on_the_staff_loses_its_feed(client, staff):
     staff.is_active = False
     staff.save()
 
-    assert client.get(reverse("followups:calendar_feed", args=[feed.token])).status_code == 404
+    assert client.get(reverse("notifications:calendar_feed", args=[feed.token])).status_code == 404
 
 
 def test_the_account_page_shows_the_address_to_subscribe_to(staff_client, staff):
@@ -147,7 +147,7 @@ def test_the_account_page_shows_the_address_to_subscribe_to(staff_client, staff)
 
 def test_a_volunteer_has_no_calendar(volunteer_client):
     assert "agenda" not in volunteer_client.get("/compte/").content.decode().lower()
-    assert volunteer_client.post(reverse("followups:calendar_renew")).status_code == 403
+    assert volunteer_client.post(reverse("notifications:calendar_renew")).status_code == 403
 
 
 def test_the_agenda_page_shows_the_coming_two_weeks(staff_client, planned):
@@ -155,7 +155,7 @@ def test_the_agenda_page_shows_the_coming_two_weeks(staff_client, planned):
     far.next_step_on = dt.date.today() + dt.timedelta(days=20)
     far.save()
 
-    page = staff_client.get(reverse("followups:agenda")).content.decode()
+    page = staff_client.get(reverse("notifications:agenda")).content.decode()
 
     assert "Recyclerie : Relire les statuts" in page
     assert "Rendez-vous individuel : Recyclerie" in page

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from followups.tasks import send_digests
+from notifications.tasks import send_digests
 
 
 class Command(BaseCommand):
