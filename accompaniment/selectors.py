@@ -5,8 +5,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.paginator import Page
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 
 from pes21.choices import LegalForm
 from pes21.hours import minutes_to_hours
@@ -23,6 +35,44 @@ from .models import (
     Series,
     StatusChange,
 )
+
+# SQLite's GREATEST returns NULL when one argument is NULL: missing dates count as "long ago".
+_LONG_AGO = Value(dt.date(1900, 1, 1), output_field=DateField())
+
+
+def holders_with_last_contact() -> QuerySet:
+    """Holders annotated with the date of their last contact with the association: the rule,
+    which services.holders_last_contact_refresh stores in Holder.last_contact_on."""
+    projects = Project.objects.filter(holders=OuterRef("pk"))
+    last_meeting = Subquery(
+        Meeting.objects.filter(project__holders=OuterRef("pk"))
+        .order_by()
+        .values("project__holders")
+        .annotate(last=Max("date"))
+        .values("last")[:1]
+    )
+    last_project = Subquery(
+        projects.order_by()
+        .values("holders")
+        .annotate(last=Max(Greatest(Coalesce("ended_on", _LONG_AGO), F("received_on"))))
+        .values("last")[:1]
+    )
+    last_action = Subquery(
+        CollectiveAction.objects.filter(attendees=OuterRef("pk"))
+        .order_by()
+        .values("attendees")
+        .annotate(last=Max("date"))
+        .values("last")[:1]
+    )
+    return Holder.objects.annotate(
+        last_contact=Greatest(
+            Coalesce(last_meeting, _LONG_AGO),
+            Coalesce(last_project, _LONG_AGO),
+            Coalesce(last_action, _LONG_AGO),
+            Coalesce("consent_on", _LONG_AGO),
+            TruncDate("created_at"),
+        )
+    )
 
 
 def _minutes_spent_subquery() -> Subquery:

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from pes21.bulk import insert_records
 from pes21.concurrency import save_versioned
 from pes21.services import set_fields
-from privacy.services import holders_last_contact_refresh
 
 from .models import (
     CLOSED_STATUSES,
@@ -24,7 +24,24 @@ from .models import (
     ProjectStatus,
     StatusChange,
 )
+from .selectors import holders_with_last_contact
 from .signals import project_closed
+
+
+def holders_last_contact_refresh(*, holder_ids: Iterable[int] | None = None) -> None:
+    """Store the holders' last contact (selectors.holders_with_last_contact's rule), in one UPDATE.
+
+    Called by every write that moves a holder's dates (this module, the import's
+    writer, the demo); None refreshes every holder (after an import).
+    """
+    holders = Holder.objects.all()
+    if holder_ids is not None:
+        holder_ids = {pk for pk in holder_ids if pk is not None}
+        if not holder_ids:
+            return
+        holders = holders.filter(pk__in=holder_ids)
+    computed = holders_with_last_contact().filter(pk=OuterRef("pk")).values("last_contact")[:1]
+    holders.update(last_contact_on=Subquery(computed))
 
 
 def _contacts_moved(holders, previous_ids: Iterable[int] = ()) -> None:

@@ -14,9 +14,8 @@ from pes21.listing import SORT_PARAM, apply_sort, filter_data, search_redirect
 from pes21.models import FormSubmission
 from pes21.paging import paginate
 from pes21.roles import staff_required
-from volunteers import selectors as volunteers_selectors
 
-from . import selectors, services
+from . import closing, selectors, services
 from .filters import CollectiveActionFilter, HolderFilter, ProjectFilter
 from .forms import (
     CollectiveActionForm,
@@ -250,12 +249,12 @@ def project_start(request: HttpRequest, pk: int) -> HttpResponse:
 def project_close(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project(pk)
     initial = {"on": timezone.localdate(), "created_on": timezone.localdate()}
-    cases = volunteers_selectors.project_cases_to_close(project)
+    consequences = closing.consequences(project)
     form = ProjectCloseForm(
         request.POST or None,
         project=project,
         initial=initial,
-        has_consequences=bool(project.next_step or cases),
+        has_consequences=bool(project.next_step or consequences),
     )
     if request.method == "POST" and form.is_valid():
         outcome = dict(form.cleaned_data)
@@ -269,11 +268,10 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
             refuse_on_form(form, error, {"ended_on": "on"})
         else:
             done = f"Projet clos : {project.get_status_display().lower()}."
-            if cases:
-                done += f" Dossiers de co-accompagnement clos : {len(cases)}."
+            done = " ".join([done, *(consequence.done for consequence in consequences)])
             messages.success(request, done)
             return redirect(project)
-    context = {"form": form, "project": project, "cases": cases}
+    context = {"form": form, "project": project, "consequences": consequences}
     return render(request, "accompaniment/project_close.html", context)
 
 

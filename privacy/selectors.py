@@ -1,56 +1,17 @@
 import datetime as dt
 
-from django.db.models import DateField, Exists, F, Max, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.db.models import Exists, F, OuterRef, QuerySet
 
-from accompaniment.models import CollectiveAction, Holder, Meeting, Project
+from accompaniment.models import Holder
 from volunteers.models import Volunteer
 
 from .models import Erasure, PersonKind
-
-# SQLite's GREATEST returns NULL when one argument is NULL: missing dates count as "long ago".
-_LONG_AGO = Value(dt.date(1900, 1, 1), output_field=DateField())
 
 
 def retention_limit(*, today: dt.date, months: int) -> dt.date:
     year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
     day = min(today.day, 28)
     return dt.date(year, month + 1, day)
-
-
-def holders_with_last_contact() -> QuerySet:
-    """Holders annotated with the date of their last contact with the association: the rule,
-    which privacy.services.holders_last_contact_refresh stores in Holder.last_contact_on."""
-    projects = Project.objects.filter(holders=OuterRef("pk"))
-    last_meeting = Subquery(
-        Meeting.objects.filter(project__holders=OuterRef("pk"))
-        .order_by()
-        .values("project__holders")
-        .annotate(last=Max("date"))
-        .values("last")[:1]
-    )
-    last_project = Subquery(
-        projects.order_by()
-        .values("holders")
-        .annotate(last=Max(Greatest(Coalesce("ended_on", _LONG_AGO), F("received_on"))))
-        .values("last")[:1]
-    )
-    last_action = Subquery(
-        CollectiveAction.objects.filter(attendees=OuterRef("pk"))
-        .order_by()
-        .values("attendees")
-        .annotate(last=Max("date"))
-        .values("last")[:1]
-    )
-    return Holder.objects.annotate(
-        last_contact=Greatest(
-            Coalesce(last_meeting, _LONG_AGO),
-            Coalesce(last_project, _LONG_AGO),
-            Coalesce(last_action, _LONG_AGO),
-            Coalesce("consent_on", _LONG_AGO),
-            TruncDate("created_at"),
-        )
-    )
 
 
 def not_erased(queryset: QuerySet, kind: str) -> QuerySet:

@@ -11,14 +11,13 @@ register (Erasure.actions) says what was done, field by field, in counts: never 
 
 import operator
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -39,25 +38,8 @@ from .personal_data import (
     entries,
     history_model_of,
 )
-from .selectors import holders_with_last_contact
 from .signals import holder_exported
 from .stores import STORES
-
-
-def holders_last_contact_refresh(*, holder_ids: Iterable[int] | None = None) -> None:
-    """Store the holders' last contact (privacy.selectors' rule), in one UPDATE.
-
-    Called by every write that moves a holder's dates (accompaniment.services, the import's
-    writer, the demo); None refreshes every holder (after an import).
-    """
-    holders = Holder.objects.all()
-    if holder_ids is not None:
-        holder_ids = {pk for pk in holder_ids if pk is not None}
-        if not holder_ids:
-            return
-        holders = holders.filter(pk__in=holder_ids)
-    computed = holders_with_last_contact().filter(pk=OuterRef("pk")).values("last_contact")[:1]
-    holders.update(last_contact_on=Subquery(computed))
 
 
 def _lines(title: str, pairs: list[tuple[str, object]]) -> list[str]:

@@ -14,9 +14,9 @@ from accompaniment.models import (
     Series,
     StatusChange,
 )
+from accompaniment.services import holders_last_contact_refresh
 from devtools.demo import DemoContext
 from pes21.choices import LegalForm
-from privacy.services import holders_last_contact_refresh
 
 PROJECT_IDEAS = [
     "Recyclerie",

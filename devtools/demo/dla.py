@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from devtools.demo import DemoContext
 from dla.models import CollectiveEngineering, Provider, Step, StepKind, Structure
-from dla.validators import luhn_ok
 from pes21.choices import LegalForm
+from pes21.validators import luhn_ok
 
 SECTORS = [
     "éducation populaire",

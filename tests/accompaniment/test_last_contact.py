@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from accompaniment import services
 from accompaniment.models import Holder
+from accompaniment.selectors import holders_with_last_contact
+from accompaniment.services import holders_last_contact_refresh
 from exchange.services import activity_import
-from privacy.selectors import holders_with_last_contact
-from privacy.services import holders_last_contact_refresh
 from privacy.views import LIST_LIMIT
 from tests import factories
 from tests.exchange.conftest import SAMPLE
