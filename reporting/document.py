@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from followups.selectors import first_measurable_survival_year
 from generateur.models import TerritorialProject
+from public.selectors import questionnaire_summary
 
 from .charts import bar_chart, chart_alt, chart_data_uri
 from .models import Focus, FocusSection, ImageKind, ReportEdition, ReportImage
@@ -431,6 +432,8 @@ def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = 
         "dijon_groups": _event_groups(dijon_events, DIJON_SERIES),
         "club_events": club_events,
         "survival_measurable_from": survival_measurable_from,
+        # Live, like the focuses: the end-of-accompaniment questionnaire is no frozen figure.
+        "questionnaire": questionnaire_summary(year),
         "for_pdf": for_pdf,
     }
 

@@ -1,5 +1,4 @@
-"""The public doors' parts of staff pages: an action's registrations, a project's questionnaire,
-and the questionnaire's block of the yearly report."""
+"""The public doors' parts of staff pages: an action's registrations, a project's questionnaire."""
 
 from django import template
 from django.utils import timezone
@@ -56,8 +55,3 @@ def answer_texts(answer) -> list[tuple[str, str]]:
         for name in answer.WRITTEN
         if getattr(answer, name).strip()
     ]
-
-
-@register.inclusion_tag("public/_report_questionnaire.html")
-def questionnaire_report(year) -> dict:
-    return {"summary": selectors.questionnaire_summary(int(year))}
