@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from pes21 import french
 from pes21.forms import AttachmentForm
+from pes21.french import format_number
 from pes21.hours import hours_display, minutes_to_hours
 from pes21.listing import SORT_PARAM
 from pes21.models import Attachment
@@ -144,3 +145,21 @@ def email_link(value: str) -> str:
     if not value:
         return "—"
     return format_html('<a href="mailto:{}">{}</a>', value, value)
+
+
+@register.filter
+def fr(value, decimals=None) -> str:
+    """A number as fr-FR writes it: 1 234,5."""
+    return format_number(value, None if decimals in (None, "") else int(decimals))
+
+
+@register.filter
+def delta(current, previous) -> str:
+    """The signed change from `previous` to `current`, for the desk and the dashboard."""
+    try:
+        change = current - previous
+    except TypeError:
+        return ""
+    if change == 0:
+        return "="
+    return ("+" if change > 0 else "−") + format_number(abs(change))
