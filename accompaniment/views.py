@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pes21 import panels
 from pes21.concurrency import ALREADY_SUBMITTED_MESSAGE, create_once_response, refuse_on_form
 from pes21.exports import csv_export, export_response
 from pes21.forms import model_data
@@ -105,12 +106,14 @@ def _project_page(request: HttpRequest, project: Project, **forms) -> HttpRespon
         "start_form": forms.get("start_form")
         or ProjectStartForm(project=project, initial={"on": timezone.localdate()}),
     }
-    template = (
-        "accompaniment/_project_activity.html"
-        if request.htmx and forms.get("partial")
-        else "accompaniment/project_detail.html"
-    )
-    return render(request, template, context)
+    if request.htmx and forms.get("partial"):
+        return render(request, "accompaniment/_project_activity.html", context)
+    context |= {
+        "attachments": panels.attachments(request, project),
+        "panels": panels.of_record(request, project),
+        "history": panels.history(request, project),
+    }
+    return render(request, "accompaniment/project_detail.html", context)
 
 
 @staff_required
@@ -319,7 +322,12 @@ def holder_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accompaniment/holder_detail.html",
-        {"holder": holder, "projects": projects, "actions": actions},
+        {
+            "holder": holder,
+            "projects": projects,
+            "actions": actions,
+            "history": panels.history(request, holder),
+        },
     )
 
 
@@ -407,7 +415,11 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accompaniment/action_detail.html",
-        {"action": action, "attendees": action.attendees.order_by("last_name", "first_name")},
+        {
+            "action": action,
+            "attendees": action.attendees.order_by("last_name", "first_name"),
+            "panels": panels.of_record(request, action),
+        },
     )
 
 

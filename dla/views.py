@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pes21 import panels
 from pes21.concurrency import create_once_response, refuse_on_form
 from pes21.exports import csv_export, export_response
 from pes21.forms import model_data
@@ -177,6 +178,8 @@ def _render_structure(request: HttpRequest, structure: Structure, step_form) -> 
             "same_siret": selectors.structures_sharing_siret(
                 structure.siret, exclude_pk=structure.pk
             ),
+            "panels": panels.of_record(request, structure),
+            "attachments": panels.attachments(request, structure),
         },
     )
 
@@ -239,7 +242,13 @@ def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "dla/step_form.html",
-        {"form": form, "step": step, "structure": step.structure, "themes": SUGGESTED_THEMES},
+        {
+            "form": form,
+            "step": step,
+            "structure": step.structure,
+            "themes": SUGGESTED_THEMES,
+            "attachments": panels.attachments(request, step),
+        },
     )
 
 
@@ -429,6 +438,7 @@ def _render_collective(request: HttpRequest, collective, join_form) -> HttpRespo
             "collective": collective,
             "steps": selectors.collective_steps(collective),
             "join_form": join_form,
+            "attachments": panels.attachments(request, collective),
         },
     )
 

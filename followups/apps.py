@@ -6,4 +6,4 @@ class FollowupsConfig(AppConfig):
     verbose_name = "Suivis des structures"
 
     def ready(self) -> None:
-        from . import desk  # noqa: F401  (registers its sections of the staff desk)
+        from . import desk, panels  # noqa: F401  (they register themselves)

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from followups.selectors import first_measurable_survival_year
 from generateur.models import TerritorialProject
+from pes21.french import NNBSP
 from public.selectors import questionnaire_summary
 
 from .charts import bar_chart, chart_alt, chart_data_uri
@@ -21,7 +22,6 @@ from .models import Focus, FocusSection, ImageKind, ReportEdition, ReportImage
 from .presentation import (
     MISSION_DESCRIPTIONS,
     MISSION_TITLES,
-    NNBSP,
     render_markdown,
     series_label,
 )

@@ -2,15 +2,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import phonenumbers
 from django import template
-from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html
 
 from pes21 import french
-from pes21.forms import AttachmentForm
 from pes21.french import format_number
 from pes21.hours import hours_display, minutes_to_hours
 from pes21.listing import SORT_PARAM
-from pes21.models import Attachment
 
 register = template.Library()
 
@@ -94,28 +91,6 @@ def query_with(context, **changes) -> str:
         else:
             params[key] = value
     return params.urlencode()
-
-
-@register.inclusion_tag("pes21/_attachments.html", takes_context=True)
-def attachments_panel(context, target) -> dict:
-    content_type = ContentType.objects.get_for_model(target)
-    return {
-        "request": context["request"],
-        "csrf_token": context.get("csrf_token"),
-        "target": target,
-        "content_type_id": content_type.pk,
-        "attachments": Attachment.objects.filter(
-            content_type=content_type, object_id=target.pk
-        ).select_related("uploaded_by"),
-        "form": AttachmentForm(),
-    }
-
-
-@register.inclusion_tag("pes21/_history.html")
-def history_panel(target) -> dict:
-    from pes21.history import history_of
-
-    return {"entries": history_of(target)}
 
 
 @register.filter
