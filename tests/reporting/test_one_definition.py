@@ -20,8 +20,9 @@ from reporting.selectors import (
     period_figures,
     since_creation_figures,
 )
-from reporting.services import edition_get_or_create, edition_publish
+from reporting.services import edition_publish
 from tests import factories
+from tests.factories import report_edition
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,7 @@ def test_actions_animated_by_the_pole_are_counted_as_their_participants_are(dire
 
 def test_a_published_report_shows_its_frozen_figures_everywhere(director_client, director):
     factories.ProjectFactory(received_on=dt.date(Y, 3, 1))
-    edition_publish(edition=edition_get_or_create(year=Y), user=director)
+    edition_publish(edition=report_edition(year=Y), user=director)
     factories.ProjectFactory(received_on=dt.date(Y, 4, 1))  # after publication
 
     export = director_client.get(reverse("reporting:export", args=[Y, "json"]))
