@@ -23,7 +23,7 @@ from pes21.forms import parse_id
 from pes21.paging import paginate
 from pes21.roles import director_required, staff_required
 
-from . import notice, selectors, services
+from . import notice, project_requests, questionnaires, selectors, services
 from .antispam import guarded_post
 from .forms import (
     AttendanceForm,
@@ -154,7 +154,7 @@ def project_request(request: HttpRequest) -> HttpResponse:
             create_once(
                 token=form.submission_id,
                 user=None,
-                create=lambda: services.project_request_submit(
+                create=lambda: project_requests.project_request_submit(
                     data=form.cleaned_data, site_url=_site_url(request)
                 ),
             )
@@ -171,14 +171,14 @@ def project_request(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @guarded_post
 def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = services.invitation_for_link(token)
-    refusal = services.invitation_refusal(invitation, timezone.now())
+    invitation = questionnaires.invitation_for_link(token)
+    refusal = questionnaires.invitation_refusal(invitation, timezone.now())
     if refusal:
         return _refused_link(request, refusal)
     form = QuestionnaireForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.questionnaire_answer(invitation=invitation, data=form.answer_data())
+            questionnaires.questionnaire_answer(invitation=invitation, data=form.answer_data())
         except ValidationError as error:
             if error.code in ("answered", "expired", "unknown"):
                 return _refused_link(request, error.code)
@@ -294,7 +294,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def request_handled(request: HttpRequest, pk: int) -> HttpResponse:
-    services.project_request_mark_handled(request=_get_request(pk), user=request.user)
+    project_requests.project_request_mark_handled(request=_get_request(pk), user=request.user)
     messages.success(request, "Demande marquée comme traitée.")
     return redirect("public_staff:request_list")
 
@@ -308,7 +308,9 @@ def request_use_holder(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if holder is None:
             raise ValidationError("Choisissez le porteur déjà connu.")
-        services.project_request_use_known_holder(request=found, holder=holder, user=request.user)
+        project_requests.project_request_use_known_holder(
+            request=found, holder=holder, user=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -320,7 +322,7 @@ def request_use_holder(request: HttpRequest, pk: int) -> HttpResponse:
 @director_required
 def request_erase(request: HttpRequest, pk: int) -> HttpResponse:
     found = _get_request(pk)
-    services.project_request_erase(request=found)
+    project_requests.project_request_erase(request=found)
     messages.success(request, "Les coordonnées et les textes de la demande sont effacés.")
     return redirect(found)
 
@@ -333,7 +335,7 @@ def questionnaire_invite(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
-        invitations = services.questionnaire_invite(
+        invitations = questionnaires.questionnaire_invite(
             project=project,
             holders=project.holders.filter(pk__in=form.cleaned_data["holders"]),
             user=request.user,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accompaniment import services as accompaniment_services
 from accompaniment.models import ActionKind, Project, Series
 from devtools.demo import DemoContext
-from public import services
+from public import project_requests, questionnaires, services
 from public.models import Opening, RequestKind
 
 SITE = "http://127.0.0.1:8000"
@@ -216,7 +216,7 @@ def _requests(ctx: DemoContext) -> None:
     for number, (kind, stage, idea, heard_from) in enumerate(REQUESTS, start=1):
         first, last = ctx.fake.first_name(), ctx.fake.last_name()
         commune, postal_code, _ = ctx.commune()
-        services.project_request_submit(
+        project_requests.project_request_submit(
             data={
                 "kind": kind,
                 "first_name": first,
@@ -247,13 +247,13 @@ def _questionnaires(ctx: DemoContext) -> None:
     now = timezone.now()
     for index, project in enumerate(closed):
         holder = project.holders.exclude(email="").order_by("pk").first()
-        (invitation,) = services.questionnaire_invite(
+        (invitation,) = questionnaires.questionnaire_invite(
             project=project, holders=[holder], user=staff, site_url=SITE, now=now
         )
         if index >= len(ANSWERS):
             continue  # not answered yet: the response rate is not 100 %
         satisfaction, brought, missed, quote, publication = ANSWERS[index]
-        services.questionnaire_answer(
+        questionnaires.questionnaire_answer(
             invitation=invitation,
             data={
                 "satisfaction": satisfaction,
