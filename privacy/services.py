@@ -27,17 +27,10 @@ from pes21.exports import Export, french_cell
 from pes21.models import Attachment, User
 from volunteers.models import Case, Volunteer
 
+from .declarations import BLANK, DELETE, REPLACE, Entry, history_model_of
 from .matching import ANONYMISED, Identity, Matcher, sub_in_json
 from .models import Erasure, PersonKind
-from .personal_data import (
-    BLANK,
-    DECLARATIONS,
-    DELETE,
-    REPLACE,
-    Entry,
-    entries,
-    history_model_of,
-)
+from .personal_data import DECLARATIONS, entries
 from .signals import holder_exported
 from .stores import STORES
 
