@@ -18,6 +18,7 @@ from pes21.french import NNBSP
 from public.selectors import questionnaire_summary
 
 from .charts import bar_chart, chart_alt, chart_data_uri
+from .figure_types import SECTIONS
 from .models import Focus, FocusSection, ImageKind, ReportEdition, ReportImage
 from .presentation import (
     MISSION_DESCRIPTIONS,
@@ -26,7 +27,6 @@ from .presentation import (
     series_label,
 )
 from .registry import (
-    SECTIONS,
     FigureView,
     UnknownFigure,
     check,

@@ -1,7 +1,7 @@
 """How the report's figures and texts read in French: numbers, typography, Markdown.
 
 The web page, the PDF and the exports share these helpers so a figure has one way of being
-written everywhere; its label and tile words live in the figure registry (reporting/registry.py).
+written everywhere; its label and tile words live in the figure registry (reporting/figure_list.py).
 """
 
 import re

@@ -116,18 +116,22 @@ def test_a_published_report_shows_its_frozen_figures_everywhere(director_client,
 def test_a_figure_s_words_come_from_the_one_registry_for_the_page_the_pdf_and_the_exports(
     director_client, monkeypatch
 ):
-    from reporting import registry
+    from reporting import figure_types, registry
 
     key = "depuis_creation.emplois_consolides"
     reworded = [
         replace(
-            f, label="Emplois tenus (total)", tile=registry.Words("emploi tenu", "emplois tenus")
+            f,
+            label="Emplois tenus (total)",
+            tile=figure_types.Words("emploi tenu", "emplois tenus"),
         )
         if f.key == key
         else f
         for f in registry.REGISTRY
     ]
-    monkeypatch.setattr(registry, "REGISTRY", registry.Registry(reworded, schema=registry.SCHEMA))
+    monkeypatch.setattr(
+        registry, "REGISTRY", figure_types.Registry(reworded, schema=figure_types.SCHEMA)
+    )
 
     page = director_client.get(reverse("reporting:report", args=[Y]))
     csv = director_client.get(reverse("reporting:export", args=[Y, "csv"]))

@@ -13,16 +13,16 @@ from django.urls import reverse
 from reporting import registry, selectors
 from reporting.document import json_ready, shown_figures
 from reporting.exports import figures_table
-from reporting.models import ReportEdition
-from reporting.registry import (
+from reporting.figure_types import (
     SCHEMA,
     Figure,
     FigureError,
-    FigureView,
     MissingFigure,
     UnknownFigure,
     Words,
 )
+from reporting.models import ReportEdition
+from reporting.registry import FigureView
 from reporting.selectors import report_figures
 from reporting.services import edition_publish, edition_reopen
 from tests.factories import ProjectFactory, report_edition
