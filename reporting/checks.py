@@ -56,7 +56,7 @@ def _registry_errors(registry, document) -> list[checks.Error]:
             problems.append(f"rubrique inconnue « {entry.section} »")
         if not entry.label:
             problems.append("sans libellé")
-        if not callable(entry.selector) or not entry.selector.__module__.endswith("selectors"):
+        if not callable(entry.selector) or "selectors" not in entry.selector.__module__.split("."):
             problems.append("son sélecteur n'est pas une fonction d'un module selectors")
         if entry.tile is not None and entry.shape is not registry.Shape.NUMBER:
             problems.append("des mots de tuile pour ce qui n'est pas un nombre")

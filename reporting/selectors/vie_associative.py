@@ -1,0 +1,82 @@
+"""The associative life's figures (volunteers), and the totals since the association began."""
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+
+from accompaniment.models import (
+    Project,
+    ProjectStatus,
+)
+from dla.models import Step
+from volunteers import selectors as volunteers_selectors
+from volunteers.models import Contribution, Mission, Volunteer
+
+from .dla import beneficiaries
+from .period import Period, number
+
+# --- Associative life ------------------------------------------------------------------
+
+
+def _active_volunteers(period: Period):
+    return Volunteer.objects.active_in(period.year).filter(joined_on__lte=period.end)
+
+
+def vie_associative_figures(period: Period) -> dict:
+    return vie_associative_figures_by_period([period])[period]
+
+
+def vie_associative_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
+    totals = Volunteer.objects.aggregate(
+        **{
+            f"n{index}": Count("pk", filter=Q(pk__in=_active_volunteers(period).values("pk")))
+            for index, period in enumerate(periods)
+        }
+    )
+    return {
+        period: {"benevoles_actifs": totals[f"n{index}"]} for index, period in enumerate(periods)
+    }
+
+
+def volunteer_hours_by_mission(period: Period) -> list[dict]:
+    """Volunteers' hours by mission (every mission, zero included), with its French label."""
+    hours = volunteers_selectors.volunteer_hours_by_mission(start=period.start, end=period.end)
+    labels = dict(Mission.choices)
+    return [
+        {"mission": mission, "libelle": labels[mission], "heures": number(value)}
+        for mission, value in hours.items()
+    ]
+
+
+# --- Since the creation of the association ---------------------------------------------
+
+
+def since_creation_figures(period: Period) -> dict:
+    """Totals from the first record up to the period's end."""
+    end = period.end
+    projects = Project.objects.filter(received_on__lte=end)
+    created = Project.objects.filter(status=ProjectStatus.CREATED, created_on__lte=end).aggregate(
+        n=Count("pk"), jobs=Coalesce(Sum("jobs_created"), 0)
+    )
+    dla = beneficiaries(Step.objects.filter(date__lte=end))
+    return {
+        # COUNT(DISTINCT) rather than counting the rows of a DISTINCT: no set of holders
+        # to build, and a project without holders adds no phantom holder.
+        "porteurs_accueillis": projects.aggregate(n=Count("holders", distinct=True))["n"],
+        "projets_accueillis": projects.count(),
+        "structures_creees": created["n"],
+        "emplois_crees": int(created["jobs"]),
+        "structures_dla_beneficiaires": dla["n"],
+        "emplois_consolides": dla["jobs"],
+    }
+
+
+def volunteers_by_mission(period: Period) -> dict[str, int]:
+    """Volunteers who gave time to each mission in the period (every mission, zero included)."""
+    rows = (
+        Contribution.objects.between(period.start, period.end)
+        .values("mission")
+        .annotate(n=Count("volunteer", distinct=True))
+        .order_by()
+    )
+    counts = {row["mission"]: row["n"] for row in rows}
+    return {code: counts.get(code, 0) for code in Mission.values}
