@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 
 from accompaniment.models import Holder
-from devtools import benchmark
+from devtools import bench_runs, benchmark
 from pes21.models import User
 
 
@@ -59,14 +59,14 @@ class Command(BaseCommand):
             goals=goals,
         )
         out("")
-        for line in benchmark.run_builds(goals):
+        for line in bench_runs.run_builds(goals):
             out(line)
         out("")
         out("Aller-retour export → import dans une base vide :")
-        for line in benchmark.run_round_trip(goals):
+        for line in bench_runs.run_round_trip(goals):
             out(line)
         if sqlite_import_scale:
-            for line in benchmark.run_sqlite_import(sqlite_import_scale, goals):
+            for line in bench_runs.run_sqlite_import(sqlite_import_scale, goals):
                 out(line)
         out("")
         for line in goals.lines(scale):
