@@ -9,11 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pes21 import panels
 from pes21.concurrency import ALREADY_SUBMITTED_MESSAGE, create_once_response, refuse_on_form
-from pes21.exports import csv_export, export_response
 from pes21.forms import model_data
-from pes21.listing import SORT_PARAM, apply_sort, filter_data, search_redirect
+from pes21.listing import ListDescription, list_export, list_page
 from pes21.models import FormSubmission
-from pes21.paging import paginate
 from pes21.roles import staff_required
 
 from . import closing, selectors, services
@@ -27,10 +25,6 @@ from .forms import (
     ProjectStartForm,
 )
 from .models import CollectiveAction, Holder, Meeting, Project, ProjectStatus
-
-
-def _export_name(stem: str) -> str:
-    return f"{stem}-{timezone.localdate():%Y-%m-%d}.csv"
 
 
 def _already_created(request: HttpRequest) -> HttpResponse | None:
@@ -64,32 +58,29 @@ def _get_project(pk: int) -> Project:
     return get_object_or_404(Project.objects.select_related("referent", "structure"), pk=pk)
 
 
-def _filtered_projects(request: HttpRequest) -> ProjectFilter:
-    return ProjectFilter(filter_data(request), queryset=Project.objects.all())
+PROJECTS = ListDescription(
+    template="accompaniment/project_list.html",
+    records=lambda request: Project.objects.all(),
+    filterset=ProjectFilter,
+    rows=lambda projects, filters: selectors.project_list_rows(projects),
+    sorts=PROJECT_SORTS,
+    default_sort="-accueil",
+    export=lambda projects, filters: selectors.project_export_rows(
+        projects.order_by("-received_on", "pk")
+    ),
+    export_name="projets",
+)
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        return search_redirect(request)
-    filterset = _filtered_projects(request)
-    projects, sort = apply_sort(
-        request, selectors.project_list_rows(filterset.qs), PROJECT_SORTS, "-accueil"
-    )
-    page = paginate(request, projects)
-    return render(
-        request,
-        "accompaniment/project_list.html",
-        {"filter": filterset, "page": page, "sort": sort, "sort_param": SORT_PARAM},
-    )
+    return list_page(request, PROJECTS)
 
 
 @staff_required
 def project_export(request: HttpRequest) -> HttpResponse:
-    filterset = _filtered_projects(request)
-    header, rows = selectors.project_export_rows(filterset.qs.order_by("-received_on", "pk"))
-    return export_response(csv_export(_export_name("projets"), header, rows))
+    return list_export(request, PROJECTS)
 
 
 def _project_page(request: HttpRequest, project: Project, **forms) -> HttpResponse:
@@ -288,30 +279,27 @@ HOLDER_SORTS = {
 }
 
 
-def _filtered_holders(request: HttpRequest) -> HolderFilter:
-    return HolderFilter(filter_data(request), queryset=Holder.objects.all())
+HOLDERS = ListDescription(
+    template="accompaniment/holder_list.html",
+    records=lambda request: Holder.objects.all(),
+    filterset=HolderFilter,
+    rows=lambda holders, filters: selectors.holder_list_rows(holders),
+    sorts=HOLDER_SORTS,
+    default_sort="nom",
+    export=lambda holders, filters: selectors.holder_export_rows(holders),
+    export_name="porteurs",
+)
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def holder_list(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        return search_redirect(request)
-    filterset = _filtered_holders(request)
-    holders, sort = apply_sort(
-        request, selectors.holder_list_rows(filterset.qs), HOLDER_SORTS, "nom"
-    )
-    return render(
-        request,
-        "accompaniment/holder_list.html",
-        {"filter": filterset, "page": paginate(request, holders), "sort": sort},
-    )
+    return list_page(request, HOLDERS)
 
 
 @staff_required
 def holder_export(request: HttpRequest) -> HttpResponse:
-    header, rows = selectors.holder_export_rows(_filtered_holders(request).qs)
-    return export_response(csv_export(_export_name("porteurs"), header, rows))
+    return list_export(request, HOLDERS)
 
 
 @staff_required
@@ -381,32 +369,27 @@ ACTION_SORTS = {
 }
 
 
-def _filtered_actions(request: HttpRequest) -> CollectiveActionFilter:
-    return CollectiveActionFilter(filter_data(request), queryset=CollectiveAction.objects.all())
+ACTIONS = ListDescription(
+    template="accompaniment/action_list.html",
+    records=lambda request: CollectiveAction.objects.all(),
+    filterset=CollectiveActionFilter,
+    rows=lambda actions, filters: selectors.action_list_rows(actions),
+    sorts=ACTION_SORTS,
+    default_sort="-date",
+    export=lambda actions, filters: selectors.action_export_rows(actions.order_by("-date", "pk")),
+    export_name="actions-collectives",
+)
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def action_list(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        return search_redirect(request)
-    filterset = _filtered_actions(request)
-    actions, sort = apply_sort(
-        request, selectors.action_list_rows(filterset.qs), ACTION_SORTS, "-date"
-    )
-    return render(
-        request,
-        "accompaniment/action_list.html",
-        {"filter": filterset, "page": paginate(request, actions), "sort": sort},
-    )
+    return list_page(request, ACTIONS)
 
 
 @staff_required
 def action_export(request: HttpRequest) -> HttpResponse:
-    header, rows = selectors.action_export_rows(
-        _filtered_actions(request).qs.order_by("-date", "pk")
-    )
-    return export_response(csv_export(_export_name("actions-collectives"), header, rows))
+    return list_export(request, ACTIONS)
 
 
 @staff_required

@@ -5,13 +5,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from pes21 import panels
 from pes21.concurrency import create_once_response, refuse_on_form
-from pes21.exports import csv_export, export_response
 from pes21.forms import model_data
-from pes21.listing import apply_sort
+from pes21.listing import ListDescription, list_export, list_page
 from pes21.paging import paginate
 from pes21.roles import staff_required
 
@@ -76,24 +75,7 @@ def _save_edit(form, save) -> bool:
 # --- Structures -----------------------------------------------------------------------------
 
 
-@staff_required
-def structure_list(request: HttpRequest) -> HttpResponse:
-    filterset = StructureFilter(request.GET or None, queryset=selectors.structure_list_rows())
-    queryset, sort = apply_sort(request, filterset.qs, STRUCTURE_COLUMNS, "nom")
-    if request.GET.get("export") == "csv":
-        return export_response(_structures_csv(queryset))
-    return render(
-        request,
-        "dla/structure_list.html",
-        {
-            "filter": filterset,
-            "page": paginate(request, queryset),
-            "sort": sort,
-        },
-    )
-
-
-def _structures_csv(queryset):
+def _structure_export_rows(structures, filters):
     kinds = dict(StepKind.choices)
     rows = (
         (
@@ -108,7 +90,7 @@ def _structures_csv(queryset):
             kinds.get(s.furthest_kind, ""),
             s.last_step_on,
         )
-        for s in queryset.iterator(chunk_size=2000)
+        for s in structures.order_by("name", "pk").iterator(chunk_size=2000)
     )
     header = (
         "Nom",
@@ -122,7 +104,29 @@ def _structures_csv(queryset):
         "Étape atteinte",
         "Dernière étape",
     )
-    return csv_export("structures-dla.csv", header, rows)
+    return header, rows
+
+
+STRUCTURES = ListDescription(
+    template="dla/structure_list.html",
+    records=lambda request: selectors.structure_list_rows(),
+    filterset=StructureFilter,
+    sorts=STRUCTURE_COLUMNS,
+    default_sort="nom",
+    export=_structure_export_rows,
+    export_name="structures-dla",
+)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def structure_list(request: HttpRequest) -> HttpResponse:
+    return list_page(request, STRUCTURES)
+
+
+@staff_required
+def structure_export(request: HttpRequest) -> HttpResponse:
+    return list_export(request, STRUCTURES)
 
 
 @staff_required
@@ -311,24 +315,23 @@ def overview(request: HttpRequest, year: int | None = None) -> HttpResponse:
 # --- Consultants ----------------------------------------------------------------------------
 
 
+PROVIDERS = ListDescription(
+    template="dla/provider_list.html",
+    records=lambda request: selectors.provider_list_rows(year=_year_param(request)),
+    filterset=ProviderFilter,
+    sorts=PROVIDER_COLUMNS,
+    default_sort="nom",
+    context=lambda request, filters: {
+        "year": _year_param(request),
+        "years": selectors.years_with_steps(),
+    },
+)
+
+
+@require_http_methods(["GET", "POST"])
 @staff_required
 def provider_list(request: HttpRequest) -> HttpResponse:
-    year = _year_param(request)
-    filterset = ProviderFilter(
-        request.GET or None, queryset=selectors.provider_list_rows(year=year)
-    )
-    queryset, sort = apply_sort(request, filterset.qs, PROVIDER_COLUMNS, "nom")
-    return render(
-        request,
-        "dla/provider_list.html",
-        {
-            "filter": filterset,
-            "page": paginate(request, queryset),
-            "sort": sort,
-            "year": year,
-            "years": selectors.years_with_steps(),
-        },
-    )
+    return list_page(request, PROVIDERS)
 
 
 def _year_param(request: HttpRequest) -> int | None:
@@ -389,16 +392,17 @@ def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Collective engineerings ----------------------------------------------------------------
 
 
+COLLECTIVES = ListDescription(
+    template="dla/collective_list.html",
+    records=lambda request: selectors.collective_list_rows(),
+    sorts=COLLECTIVE_COLUMNS,
+    default_sort="-debut",
+)
+
+
 @staff_required
 def collective_list(request: HttpRequest) -> HttpResponse:
-    queryset, sort = apply_sort(
-        request, selectors.collective_list_rows(), COLLECTIVE_COLUMNS, "-debut"
-    )
-    return render(
-        request,
-        "dla/collective_list.html",
-        {"page": paginate(request, queryset), "sort": sort},
-    )
+    return list_page(request, COLLECTIVES)
 
 
 @staff_required

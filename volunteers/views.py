@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accompaniment.models import Project
 from pes21.concurrency import refuse_on_form
+from pes21.listing import ListDescription, list_page
 from pes21.paging import paginate
 from pes21.roles import staff_required, volunteer_required
 
@@ -46,11 +47,18 @@ def _get_own_case(volunteer: Volunteer, pk: int) -> Case:
 # --- Staff: volunteers -------------------------------------------------------------------------
 
 
+VOLUNTEERS = ListDescription(
+    template="volunteers/volunteer_list.html",
+    records=lambda request: Volunteer.objects.all(),
+    filterset=VolunteerFilter,
+    rows=lambda volunteers, filters: selectors.volunteer_list_rows(volunteers),
+)
+
+
+@require_http_methods(["GET", "POST"])
 @staff_required
 def volunteer_list(request: HttpRequest) -> HttpResponse:
-    filterset = VolunteerFilter(request.GET, queryset=Volunteer.objects.all())
-    page = paginate(request, selectors.volunteer_list_rows(filterset.qs))
-    return render(request, "volunteers/volunteer_list.html", {"filter": filterset, "page": page})
+    return list_page(request, VOLUNTEERS)
 
 
 @staff_required
@@ -128,11 +136,18 @@ def volunteer_invite(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Staff: cases ----------------------------------------------------------------------------
 
 
+CASES = ListDescription(
+    template="volunteers/case_list.html",
+    records=lambda request: Case.objects.all(),
+    filterset=CaseFilter,
+    rows=lambda cases, filters: selectors.case_list_rows(cases),
+)
+
+
+@require_http_methods(["GET", "POST"])
 @staff_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    filterset = CaseFilter(request.GET, queryset=Case.objects.all())
-    page = paginate(request, selectors.case_list_rows(filterset.qs))
-    return render(request, "volunteers/case_list.html", {"filter": filterset, "page": page})
+    return list_page(request, CASES)
 
 
 @staff_required

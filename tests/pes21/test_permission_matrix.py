@@ -59,6 +59,7 @@ MATRIX = [
     ("dla:structure_detail", "GET", ("login", 403, 403, 200, 200)),
     ("dla:structure_edit", "GET", ("login", 403, 403, 200, 200)),
     ("dla:structure_list", "GET", ("login", 403, 403, 200, 200)),
+    ("dla:structure_export", "GET", ("login", 403, 403, 200, 200)),
     ("exchange:export", "POST", ("login", 403, 403, 200, 200)),
     ("exchange:import_check", "POST", ("login", 403, 403, 200, 200)),
     ("exchange:import_confirm", "POST", ("login", 403, 403, 302, 302)),
