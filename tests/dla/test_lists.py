@@ -136,7 +136,8 @@ def test_the_structure_search_stays_out_of_the_url_and_the_export_keeps_it(staff
     assert export["Content-Type"].startswith("text/csv")
     assert "Compagnie Zéphyr" in content and "Atelier vélo" not in content
     # A search typed into the URL is ignored: such a URL never comes from the page.
-    assert len(staff_client.get(reverse("dla:structure_list"), {"q": "zéphyr"}).context["page"]) == 2
+    typed = staff_client.get(reverse("dla:structure_list"), {"q": "zéphyr"})
+    assert len(typed.context["page"]) == 2
 
 
 def test_provider_directory_adds_up_days_money_and_structures(staff_client):
