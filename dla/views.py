@@ -272,21 +272,26 @@ def step_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Follow-ups due and the year's overview -------------------------------------------------
 
 
+def _mine(request: HttpRequest) -> bool:
+    return request.GET.get("miens") == "1"
+
+
+FOLLOW_UPS = ListDescription(
+    template="dla/follow_ups.html",
+    records=lambda request: selectors.follow_ups_due(
+        today=timezone.localdate(), staff=request.user if _mine(request) else None
+    ),
+    context=lambda request, filters: {
+        "mine": _mine(request),
+        "window_start": selectors.months_before(timezone.localdate(), 12),
+        "window_end": selectors.months_before(timezone.localdate(), 6),
+    },
+)
+
+
 @staff_required
 def follow_ups(request: HttpRequest) -> HttpResponse:
-    mine = request.GET.get("miens") == "1"
-    today = timezone.localdate()
-    rows = selectors.follow_ups_due(today=today, staff=request.user if mine else None)
-    return render(
-        request,
-        "dla/follow_ups.html",
-        {
-            "page": paginate(request, rows),
-            "mine": mine,
-            "window_start": selectors.months_before(today, 12),
-            "window_end": selectors.months_before(today, 6),
-        },
-    )
+    return list_page(request, FOLLOW_UPS)
 
 
 @staff_required

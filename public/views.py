@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accompaniment.models import CollectiveAction, Holder, Project
 from pes21.concurrency import create_once, refuse_on_form
 from pes21.forms import parse_id
+from pes21.listing import ListDescription, list_page
 from pes21.paging import paginate
 from pes21.roles import director_required, staff_required
 
@@ -262,14 +263,23 @@ def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{found.opening.action.get_absolute_url()}#inscriptions")
 
 
+def _status_shown(request: HttpRequest) -> str:
+    """The tab of requests shown: new ones by default, "" for all."""
+    status = request.GET.get("statut", RequestStatus.NEW)
+    return status if status in RequestStatus.values else ""
+
+
+REQUESTS = ListDescription(
+    template="public/request_list.html",
+    records=lambda request: selectors.request_list(status=_status_shown(request) or None),
+    context=lambda request, filters: {"status": _status_shown(request)},
+)
+
+
 @require_GET
 @staff_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("statut", RequestStatus.NEW)
-    if status not in RequestStatus.values:
-        status = ""
-    page = paginate(request, selectors.request_list(status=status or None))
-    return render(request, "public/request_list.html", {"page": page, "status": status})
+    return list_page(request, REQUESTS)
 
 
 def _get_request(pk: int) -> ProjectRequest:

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accompaniment.models import Project
 from pes21.concurrency import refuse_on_form
 from pes21.listing import ListDescription, list_page
-from pes21.paging import paginate
 from pes21.roles import staff_required, volunteer_required
 
 from . import selectors, services
@@ -213,17 +212,27 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Volunteers: the board and their own space -------------------------------------------------
 
 
+def _only_matching(request: HttpRequest) -> bool:
+    return request.GET.get("mes_competences") == "1"
+
+
+# The board's volunteer is read once by the view (request.volunteer), before the list.
+BOARD = ListDescription(
+    template="volunteers/board.html",
+    records=lambda request: selectors.board_cases(
+        volunteer=request.volunteer, only_matching=_only_matching(request)
+    ),
+    context=lambda request, filters: {
+        "volunteer": request.volunteer,
+        "only_matching": _only_matching(request),
+    },
+)
+
+
 @volunteer_required
 def board(request: HttpRequest) -> HttpResponse:
-    volunteer = _get_volunteer_of(request)
-    only_matching = request.GET.get("mes_competences") == "1"
-    cases = selectors.board_cases(volunteer=volunteer, only_matching=only_matching)
-    context = {
-        "volunteer": volunteer,
-        "page": paginate(request, cases),
-        "only_matching": only_matching,
-    }
-    return render(request, "volunteers/board.html", context)
+    request.volunteer = _get_volunteer_of(request)
+    return list_page(request, BOARD)
 
 
 @require_POST
