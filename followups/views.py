@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,7 +9,7 @@ from accompaniment.models import Project
 from dla.models import Structure
 from pes21.concurrency import create_once_response, refuse_on_form
 from pes21.forms import model_data
-from pes21.paging import PAGE_SIZE
+from pes21.paging import paginate
 from pes21.roles import staff_required
 
 from . import selectors, services
@@ -32,12 +31,11 @@ def todo(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     everyone = request.GET.get("qui") == "tous"
     staff = None if everyone else request.user
-    projects = Paginator(
-        selectors.project_follow_ups_due(today=today, staff=staff), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    engineerings = Paginator(
-        selectors.engineering_follow_ups_due(today=today, staff=staff), PAGE_SIZE
-    ).get_page(request.GET.get("page_dla"))
+    # Two lists on one page, each paged on its own (pes21.paging).
+    projects = paginate(request, selectors.project_follow_ups_due(today=today, staff=staff))
+    engineerings = paginate(
+        request, selectors.engineering_follow_ups_due(today=today, staff=staff), param="page_dla"
+    )
     for row in [*projects, *engineerings]:
         row.due_on = selectors.due_on(row)
     return render(
