@@ -8,7 +8,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pes21 import panels
-from pes21.concurrency import ALREADY_SUBMITTED_MESSAGE, create_once_response, refuse_on_form
+from pes21.concurrency import (
+    ALREADY_SUBMITTED_MESSAGE,
+    create_once_response,
+    refuse_on_form,
+    save_response,
+)
 from pes21.forms import model_data
 from pes21.listing import ListDescription, list_export, list_page
 from pes21.models import FormSubmission
@@ -142,19 +147,21 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project(pk)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(
+        response = save_response(
+            request,
+            form,
+            lambda: services.project_update(
                 project=project,
                 data=model_data(form),
                 holders=form.cleaned_data["holders"],
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Projet enregistré.")
-            return redirect(project)
+            ),
+            "Projet enregistré.",
+            redirect_to=project,
+        )
+        if response:
+            return response
     return render(request, "accompaniment/project_form.html", {"form": form, "project": project})
 
 
@@ -192,17 +199,19 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("project"), pk=pk)
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(
+        response = save_response(
+            request,
+            form,
+            lambda: services.meeting_update(
                 meeting=meeting,
                 data=model_data(form),
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Rendez-vous enregistré.")
-            return redirect(meeting.project)
+            ),
+            "Rendez-vous enregistré.",
+            redirect_to=meeting.project,
+        )
+        if response:
+            return response
     return render(
         request,
         "accompaniment/meeting_form.html",
@@ -254,17 +263,23 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
         outcome = dict(form.cleaned_data)
         version = outcome.pop("version")
         outcome.pop("accept_consequences", None)
-        try:
-            services.project_close(
+
+        def done(_) -> str:
+            closed = f"Projet clos : {project.get_status_display().lower()}."
+            return " ".join([closed, *(consequence.done for consequence in consequences)])
+
+        response = save_response(
+            request,
+            form,
+            lambda: services.project_close(
                 project=project, user=request.user, expected_version=version, **outcome
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error, {"ended_on": "on"})
-        else:
-            done = f"Projet clos : {project.get_status_display().lower()}."
-            done = " ".join([done, *(consequence.done for consequence in consequences)])
-            messages.success(request, done)
-            return redirect(project)
+            ),
+            done,
+            redirect_to=project,
+            fields={"ended_on": "on"},
+        )
+        if response:
+            return response
     context = {"form": form, "project": project, "consequences": consequences}
     return render(request, "accompaniment/project_close.html", context)
 
@@ -343,17 +358,19 @@ def holder_edit(request: HttpRequest, pk: int) -> HttpResponse:
     holder = get_object_or_404(Holder, pk=pk)
     form = HolderForm(request.POST or None, instance=holder)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.holder_update(
+        response = save_response(
+            request,
+            form,
+            lambda: services.holder_update(
                 holder=holder,
                 data=model_data(form),
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Porteur enregistré.")
-            return redirect(holder)
+            ),
+            "Porteur enregistré.",
+            redirect_to=holder,
+        )
+        if response:
+            return response
     return render(request, "accompaniment/holder_form.html", {"form": form, "holder": holder})
 
 
@@ -432,16 +449,18 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(CollectiveAction, pk=pk)
     form = CollectiveActionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(
+        response = save_response(
+            request,
+            form,
+            lambda: services.action_update(
                 action=action,
                 data=model_data(form),
                 attendees=form.cleaned_data["attendees"],
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Action collective enregistrée.")
-            return redirect(action)
+            ),
+            "Action collective enregistrée.",
+            redirect_to=action,
+        )
+        if response:
+            return response
     return render(request, "accompaniment/action_form.html", {"form": form, "action": action})

@@ -1,14 +1,13 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pes21 import panels
-from pes21.concurrency import create_once_response, refuse_on_form
+from pes21.concurrency import create_once_response, save_response
 from pes21.forms import model_data
 from pes21.listing import ListDescription, list_export, list_page
 from pes21.paging import paginate
@@ -60,16 +59,6 @@ def _get_structure(pk: int) -> Structure:
 
 def _get_step(pk: int) -> Step:
     return get_object_or_404(Step.objects.select_related("structure", "collective"), pk=pk)
-
-
-def _save_edit(form, save) -> bool:
-    """Run a service edit; put its refusal on the form. True when saved."""
-    try:
-        save()
-    except ValidationError as error:
-        refuse_on_form(form, error)
-        return False
-    return True
 
 
 # --- Structures -----------------------------------------------------------------------------
@@ -195,17 +184,19 @@ def structure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     structure = _get_structure(pk)
     form = StructureForm(request.POST or None, instance=structure)
     if request.method == "POST" and form.is_valid():
-        saved = _save_edit(
+        response = save_response(
+            request,
             form,
             lambda: services.structure_update(
                 structure=structure,
                 data=model_data(form),
                 expected_version=form.cleaned_data["version"],
             ),
+            "Structure enregistrée.",
+            redirect_to=structure,
         )
-        if saved:
-            messages.success(request, "Structure enregistrée.")
-            return redirect(structure)
+        if response:
+            return response
     return render(request, "dla/structure_form.html", {"form": form, "structure": structure})
 
 
@@ -236,15 +227,17 @@ def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
     step = _get_step(pk)
     form = StepForm(request.POST or None, instance=step)
     if request.method == "POST" and form.is_valid():
-        saved = _save_edit(
+        response = save_response(
+            request,
             form,
             lambda: services.step_update(
                 step=step, data=model_data(form), expected_version=form.cleaned_data["version"]
             ),
+            "Étape enregistrée.",
+            redirect_to=f"{step.structure.get_absolute_url()}#parcours",
         )
-        if saved:
-            messages.success(request, "Étape enregistrée.")
-            return redirect(f"{step.structure.get_absolute_url()}#parcours")
+        if response:
+            return response
     return render(
         request,
         "dla/step_form.html",
@@ -380,17 +373,19 @@ def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_object_or_404(Provider, pk=pk)
     form = ProviderForm(request.POST or None, instance=provider)
     if request.method == "POST" and form.is_valid():
-        saved = _save_edit(
+        response = save_response(
+            request,
             form,
             lambda: services.provider_update(
                 provider=provider,
                 data=model_data(form),
                 expected_version=form.cleaned_data["version"],
             ),
+            "Prestataire enregistré.",
+            redirect_to=provider,
         )
-        if saved:
-            messages.success(request, "Prestataire enregistré.")
-            return redirect(provider)
+        if response:
+            return response
     return render(request, "dla/provider_form.html", {"form": form, "provider": provider})
 
 
@@ -487,17 +482,19 @@ def collective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     collective = get_object_or_404(CollectiveEngineering, pk=pk)
     form = CollectiveForm(request.POST or None, instance=collective)
     if request.method == "POST" and form.is_valid():
-        saved = _save_edit(
+        response = save_response(
+            request,
             form,
             lambda: services.collective_update(
                 collective=collective,
                 data=model_data(form),
                 expected_version=form.cleaned_data["version"],
             ),
+            "Ingénierie collective enregistrée.",
+            redirect_to=collective,
         )
-        if saved:
-            messages.success(request, "Ingénierie collective enregistrée.")
-            return redirect(collective)
+        if response:
+            return response
     return render(
         request,
         "dla/collective_form.html",

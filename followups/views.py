@@ -1,13 +1,11 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accompaniment.models import Project
 from dla.models import Structure
-from pes21.concurrency import create_once_response, refuse_on_form
+from pes21.concurrency import create_once_response, save_response
 from pes21.forms import model_data
 from pes21.paging import paginate
 from pes21.roles import staff_required
@@ -120,16 +118,18 @@ def follow_up_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = FollowUpForm(request.POST or None, instance=follow_up)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.follow_up_update(
+        response = save_response(
+            request,
+            form,
+            lambda: services.follow_up_update(
                 follow_up=follow_up,
                 data=model_data(form),
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Suivi enregistré.")
-            return redirect(follow_up.get_absolute_url())
+            ),
+            "Suivi enregistré.",
+            redirect_to=follow_up.get_absolute_url(),
+        )
+        if response:
+            return response
     return render(request, "followups/edit.html", {"form": form, "follow_up": follow_up})

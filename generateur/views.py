@@ -1,10 +1,9 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pes21.concurrency import create_once_response, refuse_on_form
+from pes21.concurrency import create_once_response, save_response
 from pes21.forms import model_data
 from pes21.listing import ListDescription, list_export, list_page
 from pes21.roles import staff_required
@@ -105,17 +104,19 @@ def territory_edit(request: HttpRequest, pk: int) -> HttpResponse:
     territory = _get_territory(pk)
     form = TerritoryForm(request.POST or None, instance=territory)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.territory_update(
+        response = save_response(
+            request,
+            form,
+            lambda: services.territory_update(
                 territory=territory,
                 data=model_data(form),
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Territoire enregistré.")
-            return redirect(territory)
+            ),
+            "Territoire enregistré.",
+            redirect_to=territory,
+        )
+        if response:
+            return response
     return render(request, "generateur/territory_form.html", {"form": form, "territory": territory})
 
 
@@ -192,18 +193,20 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project(pk)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(
+        response = save_response(
+            request,
+            form,
+            lambda: services.project_update(
                 project=project,
                 data=model_data(form),
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Projet enregistré.")
-            return redirect(project)
+            ),
+            "Projet enregistré.",
+            redirect_to=project,
+        )
+        if response:
+            return response
     return render(request, "generateur/project_form.html", {"form": form, "project": project})
 
 
@@ -243,21 +246,23 @@ def project_change_phase(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project(pk)
     form = PhaseChangeForm(request.POST, project=project)
     if form.is_valid():
-        try:
-            change = services.project_change_phase(
+        response = save_response(
+            request,
+            form,
+            lambda: services.project_change_phase(
                 project=project,
                 phase=form.cleaned_data["phase"],
                 on=form.cleaned_data["on"],
                 note=form.cleaned_data["note"],
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-            project.refresh_from_db()
-        else:
-            messages.success(request, f"Le projet passe en phase « {change.get_phase_display()} ».")
-            return redirect(project)
+            ),
+            lambda change: f"Le projet passe en phase « {change.get_phase_display()} ».",
+            redirect_to=project,
+        )
+        if response:
+            return response
+        project.refresh_from_db()
     return _project_page(request, project, phase_form=form, status=400)
 
 

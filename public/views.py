@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accompaniment.models import CollectiveAction, Holder, Project
-from pes21.concurrency import create_once, refuse_on_form
+from pes21.concurrency import create_once, refuse_on_form, save_response
 from pes21.forms import parse_id
 from pes21.listing import ListDescription, list_page
 from pes21.paging import paginate
@@ -204,18 +204,20 @@ def opening_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {"closes_on": action.date, "capacity": 20, "description": action.notes}
     form = OpeningForm(request.POST or None, instance=opening, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.opening_save(
+        response = save_response(
+            request,
+            form,
+            lambda: services.opening_save(
                 action=action,
                 data=form.model_data(),
                 site_url=_site_url(request),
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Inscriptions enregistrées.")
-            return redirect(f"{action.get_absolute_url()}#inscriptions")
+            ),
+            "Inscriptions enregistrées.",
+            redirect_to=f"{action.get_absolute_url()}#inscriptions",
+        )
+        if response:
+            return response
     return render(request, "public/opening_form.html", {"form": form, "action": action})
 
 
