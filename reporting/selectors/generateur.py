@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 
 from generateur.models import TerritorialAction, TerritorialProject
 
-from .period import Period
+from .period import Period, counted_by_period
 
 # The real year holds a few dozen territorial actions; the cap keeps the page under 150 KB.
 TERRITORIAL_ACTIONS_SHOWN = 100
@@ -22,15 +22,9 @@ def generateur_figures(period: Period) -> dict:
 
 
 def generateur_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
-    totals = TerritorialProject.objects.aggregate(
-        **{
-            f"n{index}": Count("pk", filter=Q(pk__in=_territorial_projects(period).values("pk")))
-            for index, period in enumerate(periods)
-        }
+    return counted_by_period(
+        TerritorialProject.objects.all(), periods, _territorial_projects, "projets_accompagnes"
     )
-    return {
-        period: {"projets_accompagnes": totals[f"n{index}"]} for index, period in enumerate(periods)
-    }
 
 
 def generateur_details(period: Period) -> dict:

@@ -1,10 +1,11 @@
 """A report's period, and what the figures of every section share."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 
 # Workshops with no series are grouped under this key in `ateliers_par_cycle`.
 NO_SERIES = "sans_cycle"
@@ -68,3 +69,17 @@ def any_period(field: str, periods: list[Period]) -> Q:
     for period in periods:
         within |= Q(**{f"{field}__range": (period.start, period.end)})
     return within
+
+
+def counted_by_period(
+    queryset: QuerySet, periods: list[Period], counted: Callable[[Period], QuerySet], key: str
+) -> dict[Period, dict]:
+    """One figure, `key`, for several periods in one query: how many of `queryset` are among
+    `counted(period)`."""
+    totals = queryset.aggregate(
+        **{
+            f"n{index}": Count("pk", filter=Q(pk__in=counted(period).values("pk")))
+            for index, period in enumerate(periods)
+        }
+    )
+    return {period: {key: totals[f"n{index}"]} for index, period in enumerate(periods)}

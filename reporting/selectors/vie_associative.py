@@ -1,6 +1,6 @@
 """The associative life's figures (volunteers), and the totals since the association began."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
 from accompaniment.models import (
@@ -12,7 +12,7 @@ from volunteers import selectors as volunteers_selectors
 from volunteers.models import Contribution, Mission, Volunteer
 
 from .dla import beneficiaries
-from .period import Period, number
+from .period import Period, counted_by_period, number
 
 # --- Associative life ------------------------------------------------------------------
 
@@ -26,15 +26,9 @@ def vie_associative_figures(period: Period) -> dict:
 
 
 def vie_associative_figures_by_period(periods: list[Period]) -> dict[Period, dict]:
-    totals = Volunteer.objects.aggregate(
-        **{
-            f"n{index}": Count("pk", filter=Q(pk__in=_active_volunteers(period).values("pk")))
-            for index, period in enumerate(periods)
-        }
+    return counted_by_period(
+        Volunteer.objects.all(), periods, _active_volunteers, "benevoles_actifs"
     )
-    return {
-        period: {"benevoles_actifs": totals[f"n{index}"]} for index, period in enumerate(periods)
-    }
 
 
 def volunteer_hours_by_mission(period: Period) -> list[dict]:
