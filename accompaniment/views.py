@@ -1,7 +1,6 @@
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,7 +10,6 @@ from pes21 import panels
 from pes21.concurrency import (
     ALREADY_SUBMITTED_MESSAGE,
     create_once_response,
-    refuse_on_form,
     save_response,
 )
 from pes21.forms import model_data
@@ -226,24 +224,28 @@ def project_start(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProjectStartForm(request.POST, project=project)
     if not form.is_valid():
         return _project_page(request, project, start_form=form)
-    try:
-        services.project_change_status(
+    response = save_response(
+        request,
+        form,
+        lambda: services.project_change_status(
             project=project,
             status=ProjectStatus.ACCOMPANIED,
             on=form.cleaned_data["on"],
             user=request.user,
             expected_version=form.cleaned_data["version"],
-        )
-    except ValidationError as error:
-        # The project's rule on its start date is said beside the date; anything else (an edit
-        # made meanwhile) above the page.
-        refuse_on_form(form, error, {"started_on": "on"})
-        if form.has_error("on"):
-            # The page shows the project as saved, not as the refused start left it.
-            return _project_page(request, _get_project(pk), start_form=form)
-        messages.error(request, " ".join(form.non_field_errors()))
-    else:
-        messages.success(request, "Accompagnement commencé.")
+        ),
+        "Accompagnement commencé.",
+        redirect_to=project,
+        fields={"started_on": "on"},
+    )
+    if response:
+        return response
+    # The project's rule on its start date is said beside the date; anything else (an edit
+    # made meanwhile) above the page.
+    if form.has_error("on"):
+        # The page shows the project as saved, not as the refused start left it.
+        return _project_page(request, _get_project(pk), start_form=form)
+    messages.error(request, " ".join(form.non_field_errors()))
     return redirect(project)
 
 
