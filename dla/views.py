@@ -64,45 +64,13 @@ def _get_step(pk: int) -> Step:
 # --- Structures -----------------------------------------------------------------------------
 
 
-def _structure_export_rows(structures, filters):
-    kinds = dict(StepKind.choices)
-    rows = (
-        (
-            s.name,
-            s.siret,
-            s.get_legal_form_display(),
-            s.sector,
-            s.employees,
-            s.fte,
-            s.postal_code,
-            s.commune,
-            kinds.get(s.furthest_kind, ""),
-            s.last_step_on,
-        )
-        for s in structures.order_by("name", "pk").iterator(chunk_size=2000)
-    )
-    header = (
-        "Nom",
-        "SIRET",
-        "Forme juridique",
-        "Secteur",
-        "Salarié·es",
-        "ETP",
-        "Code postal",
-        "Commune",
-        "Étape atteinte",
-        "Dernière étape",
-    )
-    return header, rows
-
-
 STRUCTURES = ListDescription(
     template="dla/structure_list.html",
     records=lambda request: selectors.structure_list_rows(),
     filterset=StructureFilter,
     sorts=STRUCTURE_COLUMNS,
     default_sort="nom",
-    export=_structure_export_rows,
+    export=lambda structures, filters: selectors.structure_export_rows(structures),
     export_name="structures-dla",
 )
 

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -49,9 +51,17 @@ def todo(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _answer(request: HttpRequest, *, panel: dict, target_url: str, **target) -> HttpResponse:
+def _answer(
+    request: HttpRequest,
+    *,
+    panel: dict,
+    read_panel: Callable[[], dict],
+    target_url: str,
+    **target,
+) -> HttpResponse:
     """The quick form of a project's or structure's follow-ups. htmx gets back the page's panel
-    (or the to-do list's row); without JavaScript, a page of its own."""
+    (read again by `read_panel` once the answer is recorded) or the to-do list's row; without
+    JavaScript, a page of its own."""
     from_list = "liste" in (request.GET.get("depuis"), request.POST.get("depuis"))
     form = FollowUpForm(request.POST or None, years=panel["open_years"])
     if request.method == "POST" and form.is_valid():
@@ -72,7 +82,7 @@ def _answer(request: HttpRequest, *, panel: dict, target_url: str, **target) -> 
                 return response
             if from_list:
                 return render(request, "followups/_list_done.html", {"panel": panel})
-            panel = panel["reload"]()
+            panel = read_panel()
             form = FollowUpForm(years=panel["open_years"])
     if not request.htmx:
         template = "followups/answer.html"
@@ -87,11 +97,19 @@ def _answer(request: HttpRequest, *, panel: dict, target_url: str, **target) -> 
 @staff_required
 def project_answer(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project(pk)
-    panel = selectors.project_panel(project, today=timezone.localdate())
+
+    def read_panel() -> dict:
+        return selectors.project_panel(project, today=timezone.localdate())
+
+    panel = read_panel()
     if not panel["shown"]:
         raise Http404("Ce projet n'a pas créé de structure : pas de suivi.")
     return _answer(
-        request, panel=panel, target_url=f"{project.get_absolute_url()}#suivis", project=project
+        request,
+        panel=panel,
+        read_panel=read_panel,
+        target_url=f"{project.get_absolute_url()}#suivis",
+        project=project,
     )
 
 
@@ -99,12 +117,17 @@ def project_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def structure_answer(request: HttpRequest, pk: int) -> HttpResponse:
     structure = _get_structure(pk)
-    panel = selectors.structure_panel(structure, today=timezone.localdate())
+
+    def read_panel() -> dict:
+        return selectors.structure_panel(structure, today=timezone.localdate())
+
+    panel = read_panel()
     if not panel["shown"]:
         raise Http404("Cette structure n'a pas eu d'ingénierie : pas de suivi.")
     return _answer(
         request,
         panel=panel,
+        read_panel=read_panel,
         target_url=f"{structure.get_absolute_url()}#suivis",
         engineering=panel["engineering"],
     )
