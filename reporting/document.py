@@ -40,6 +40,7 @@ from .registry import (
 from .selectors import (
     DIJON_SERIES,
     HISTORY_FIGURES,
+    records_start_year,
     report_figures,
     staff_team,
     territorial_project_key,
@@ -424,6 +425,7 @@ def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = 
         "partners": partners,
         "memberships": memberships,
         "shown": shown,
+        "records_start": records_start_year() if shown["depuis_creation"] else None,
         "images": images,
         "team": team,
         "missions": missions,

@@ -44,6 +44,7 @@ from .sensibilisation import (
     sensibilisation_figures_by_period,
 )
 from .vie_associative import (
+    records_start_year,
     since_creation_figures,
     vie_associative_figures,
     vie_associative_figures_by_period,
@@ -92,6 +93,7 @@ __all__ = [
     "meeting_figures",
     "next_steps_due",
     "period_figures",
+    "records_start_year",
     "report_figures",
     "sensibilisation_figures",
     "sensibilisation_figures_by_period",

@@ -1,6 +1,6 @@
 """The associative life's figures (volunteers), and the totals since the association began."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Min, Sum
 from django.db.models.functions import Coalesce
 
 from accompaniment.models import (
@@ -62,6 +62,17 @@ def since_creation_figures(period: Period) -> dict:
         "structures_dla_beneficiaires": dla["n"],
         "emplois_consolides": dla["jobs"],
     }
+
+
+def records_start_year() -> int | None:
+    """The year of the first recorded accompaniment (a project received, a DLA step): the
+    « since the creation » totals count from there, and the report says so."""
+    firsts = (
+        Project.objects.aggregate(first=Min("received_on"))["first"],
+        Step.objects.aggregate(first=Min("date"))["first"],
+    )
+    found = [day.year for day in firsts if day]
+    return min(found) if found else None
 
 
 def volunteers_by_mission(period: Period) -> dict[str, int]:

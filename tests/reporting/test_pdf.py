@@ -68,8 +68,8 @@ def test_pdf_has_cover_contents_sections_and_figures_as_text(small_year):
     assert "2020" in text and "2021" in text
     # Each chart's alternative text states its figures, from the first recorded year on.
     assert (
-        "Projets accueillis (Bénéfices&#x27;Créa) par année – 2020 : 1, 2021 : 0, 2022 : 13."
-        in report_html(Y)
+        "Projets accueillis (Bénéfices’Créa) par année – 2020\u202f: 1, 2021\u202f: 0, "
+        "2022\u202f: 13." in report_html(Y)
     )
 
 
