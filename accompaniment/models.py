@@ -107,7 +107,7 @@ class Holder(models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
-    # Kept by privacy.services.holders_last_contact_refresh on every write that moves it, so the
+    # Kept by services.holders_last_contact_refresh on every write that moves it, so the
     # retention page reads an index instead of computing every holder's dates.
     last_contact_on = models.DateField("dernier contact", null=True, editable=False)
     version = version_field()

@@ -1,22 +1,23 @@
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pes21.concurrency import ALREADY_SUBMITTED_MESSAGE, create_once_response, refuse_on_form
-from pes21.exports import csv_export, export_response
+from pes21 import panels
+from pes21.concurrency import (
+    ALREADY_SUBMITTED_MESSAGE,
+    create_once_response,
+    save_response,
+)
 from pes21.forms import model_data
-from pes21.listing import SORT_PARAM, apply_sort, filter_data, search_redirect
+from pes21.listing import ListDescription, list_export, list_page
 from pes21.models import FormSubmission
-from pes21.paging import paginate
 from pes21.roles import staff_required
-from volunteers import selectors as volunteers_selectors
 
-from . import selectors, services
+from . import closing, selectors, services
 from .filters import CollectiveActionFilter, HolderFilter, ProjectFilter
 from .forms import (
     CollectiveActionForm,
@@ -27,10 +28,6 @@ from .forms import (
     ProjectStartForm,
 )
 from .models import CollectiveAction, Holder, Meeting, Project, ProjectStatus
-
-
-def _export_name(stem: str) -> str:
-    return f"{stem}-{timezone.localdate():%Y-%m-%d}.csv"
 
 
 def _already_created(request: HttpRequest) -> HttpResponse | None:
@@ -64,32 +61,29 @@ def _get_project(pk: int) -> Project:
     return get_object_or_404(Project.objects.select_related("referent", "structure"), pk=pk)
 
 
-def _filtered_projects(request: HttpRequest) -> ProjectFilter:
-    return ProjectFilter(filter_data(request), queryset=Project.objects.all())
+PROJECTS = ListDescription(
+    template="accompaniment/project_list.html",
+    records=lambda request: Project.objects.all(),
+    filterset=ProjectFilter,
+    rows=lambda projects, filters: selectors.project_list_rows(projects),
+    sorts=PROJECT_SORTS,
+    default_sort="-accueil",
+    export=lambda projects, filters: selectors.project_export_rows(
+        projects.order_by("-received_on", "pk")
+    ),
+    export_name="projets",
+)
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        return search_redirect(request)
-    filterset = _filtered_projects(request)
-    projects, sort = apply_sort(
-        request, selectors.project_list_rows(filterset.qs), PROJECT_SORTS, "-accueil"
-    )
-    page = paginate(request, projects)
-    return render(
-        request,
-        "accompaniment/project_list.html",
-        {"filter": filterset, "page": page, "sort": sort, "sort_param": SORT_PARAM},
-    )
+    return list_page(request, PROJECTS)
 
 
 @staff_required
 def project_export(request: HttpRequest) -> HttpResponse:
-    filterset = _filtered_projects(request)
-    header, rows = selectors.project_export_rows(filterset.qs.order_by("-received_on", "pk"))
-    return export_response(csv_export(_export_name("projets"), header, rows))
+    return list_export(request, PROJECTS)
 
 
 def _project_page(request: HttpRequest, project: Project, **forms) -> HttpResponse:
@@ -106,12 +100,14 @@ def _project_page(request: HttpRequest, project: Project, **forms) -> HttpRespon
         "start_form": forms.get("start_form")
         or ProjectStartForm(project=project, initial={"on": timezone.localdate()}),
     }
-    template = (
-        "accompaniment/_project_activity.html"
-        if request.htmx and forms.get("partial")
-        else "accompaniment/project_detail.html"
-    )
-    return render(request, template, context)
+    if request.htmx and forms.get("partial"):
+        return render(request, "accompaniment/_project_activity.html", context)
+    context |= {
+        "attachments": panels.attachments(request, project),
+        "panels": panels.of_record(request, project),
+        "history": panels.history(request, project),
+    }
+    return render(request, "accompaniment/project_detail.html", context)
 
 
 @staff_required
@@ -149,19 +145,21 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project(pk)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(
+        response = save_response(
+            request,
+            form,
+            lambda: services.project_update(
                 project=project,
                 data=model_data(form),
                 holders=form.cleaned_data["holders"],
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Projet enregistré.")
-            return redirect(project)
+            ),
+            "Projet enregistré.",
+            redirect_to=project,
+        )
+        if response:
+            return response
     return render(request, "accompaniment/project_form.html", {"form": form, "project": project})
 
 
@@ -199,17 +197,19 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("project"), pk=pk)
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(
+        response = save_response(
+            request,
+            form,
+            lambda: services.meeting_update(
                 meeting=meeting,
                 data=model_data(form),
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Rendez-vous enregistré.")
-            return redirect(meeting.project)
+            ),
+            "Rendez-vous enregistré.",
+            redirect_to=meeting.project,
+        )
+        if response:
+            return response
     return render(
         request,
         "accompaniment/meeting_form.html",
@@ -224,24 +224,28 @@ def project_start(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProjectStartForm(request.POST, project=project)
     if not form.is_valid():
         return _project_page(request, project, start_form=form)
-    try:
-        services.project_change_status(
+    response = save_response(
+        request,
+        form,
+        lambda: services.project_change_status(
             project=project,
             status=ProjectStatus.ACCOMPANIED,
             on=form.cleaned_data["on"],
             user=request.user,
             expected_version=form.cleaned_data["version"],
-        )
-    except ValidationError as error:
-        # The project's rule on its start date is said beside the date; anything else (an edit
-        # made meanwhile) above the page.
-        refuse_on_form(form, error, {"started_on": "on"})
-        if form.has_error("on"):
-            # The page shows the project as saved, not as the refused start left it.
-            return _project_page(request, _get_project(pk), start_form=form)
-        messages.error(request, " ".join(form.non_field_errors()))
-    else:
-        messages.success(request, "Accompagnement commencé.")
+        ),
+        "Accompagnement commencé.",
+        redirect_to=project,
+        fields={"started_on": "on"},
+    )
+    if response:
+        return response
+    # The project's rule on its start date is said beside the date; anything else (an edit
+    # made meanwhile) above the page.
+    if form.has_error("on"):
+        # The page shows the project as saved, not as the refused start left it.
+        return _project_page(request, _get_project(pk), start_form=form)
+    messages.error(request, " ".join(form.non_field_errors()))
     return redirect(project)
 
 
@@ -250,30 +254,35 @@ def project_start(request: HttpRequest, pk: int) -> HttpResponse:
 def project_close(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project(pk)
     initial = {"on": timezone.localdate(), "created_on": timezone.localdate()}
-    cases = volunteers_selectors.project_cases_to_close(project)
+    consequences = closing.consequences(project)
     form = ProjectCloseForm(
         request.POST or None,
         project=project,
         initial=initial,
-        has_consequences=bool(project.next_step or cases),
+        has_consequences=bool(project.next_step or consequences),
     )
     if request.method == "POST" and form.is_valid():
         outcome = dict(form.cleaned_data)
         version = outcome.pop("version")
         outcome.pop("accept_consequences", None)
-        try:
-            services.project_close(
+
+        def done(_) -> str:
+            closed = f"Projet clos : {project.get_status_display().lower()}."
+            return " ".join([closed, *(consequence.done for consequence in consequences)])
+
+        response = save_response(
+            request,
+            form,
+            lambda: services.project_close(
                 project=project, user=request.user, expected_version=version, **outcome
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error, {"ended_on": "on"})
-        else:
-            done = f"Projet clos : {project.get_status_display().lower()}."
-            if cases:
-                done += f" Dossiers de co-accompagnement clos : {len(cases)}."
-            messages.success(request, done)
-            return redirect(project)
-    context = {"form": form, "project": project, "cases": cases}
+            ),
+            done,
+            redirect_to=project,
+            fields={"ended_on": "on"},
+        )
+        if response:
+            return response
+    context = {"form": form, "project": project, "consequences": consequences}
     return render(request, "accompaniment/project_close.html", context)
 
 
@@ -287,30 +296,27 @@ HOLDER_SORTS = {
 }
 
 
-def _filtered_holders(request: HttpRequest) -> HolderFilter:
-    return HolderFilter(filter_data(request), queryset=Holder.objects.all())
+HOLDERS = ListDescription(
+    template="accompaniment/holder_list.html",
+    records=lambda request: Holder.objects.all(),
+    filterset=HolderFilter,
+    rows=lambda holders, filters: selectors.holder_list_rows(holders),
+    sorts=HOLDER_SORTS,
+    default_sort="nom",
+    export=lambda holders, filters: selectors.holder_export_rows(holders),
+    export_name="porteurs",
+)
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def holder_list(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        return search_redirect(request)
-    filterset = _filtered_holders(request)
-    holders, sort = apply_sort(
-        request, selectors.holder_list_rows(filterset.qs), HOLDER_SORTS, "nom"
-    )
-    return render(
-        request,
-        "accompaniment/holder_list.html",
-        {"filter": filterset, "page": paginate(request, holders), "sort": sort},
-    )
+    return list_page(request, HOLDERS)
 
 
 @staff_required
 def holder_export(request: HttpRequest) -> HttpResponse:
-    header, rows = selectors.holder_export_rows(_filtered_holders(request).qs)
-    return export_response(csv_export(_export_name("porteurs"), header, rows))
+    return list_export(request, HOLDERS)
 
 
 @staff_required
@@ -321,7 +327,12 @@ def holder_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accompaniment/holder_detail.html",
-        {"holder": holder, "projects": projects, "actions": actions},
+        {
+            "holder": holder,
+            "projects": projects,
+            "actions": actions,
+            "history": panels.history(request, holder),
+        },
     )
 
 
@@ -349,17 +360,19 @@ def holder_edit(request: HttpRequest, pk: int) -> HttpResponse:
     holder = get_object_or_404(Holder, pk=pk)
     form = HolderForm(request.POST or None, instance=holder)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.holder_update(
+        response = save_response(
+            request,
+            form,
+            lambda: services.holder_update(
                 holder=holder,
                 data=model_data(form),
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Porteur enregistré.")
-            return redirect(holder)
+            ),
+            "Porteur enregistré.",
+            redirect_to=holder,
+        )
+        if response:
+            return response
     return render(request, "accompaniment/holder_form.html", {"form": form, "holder": holder})
 
 
@@ -375,32 +388,27 @@ ACTION_SORTS = {
 }
 
 
-def _filtered_actions(request: HttpRequest) -> CollectiveActionFilter:
-    return CollectiveActionFilter(filter_data(request), queryset=CollectiveAction.objects.all())
+ACTIONS = ListDescription(
+    template="accompaniment/action_list.html",
+    records=lambda request: CollectiveAction.objects.all(),
+    filterset=CollectiveActionFilter,
+    rows=lambda actions, filters: selectors.action_list_rows(actions),
+    sorts=ACTION_SORTS,
+    default_sort="-date",
+    export=lambda actions, filters: selectors.action_export_rows(actions.order_by("-date", "pk")),
+    export_name="actions-collectives",
+)
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def action_list(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        return search_redirect(request)
-    filterset = _filtered_actions(request)
-    actions, sort = apply_sort(
-        request, selectors.action_list_rows(filterset.qs), ACTION_SORTS, "-date"
-    )
-    return render(
-        request,
-        "accompaniment/action_list.html",
-        {"filter": filterset, "page": paginate(request, actions), "sort": sort},
-    )
+    return list_page(request, ACTIONS)
 
 
 @staff_required
 def action_export(request: HttpRequest) -> HttpResponse:
-    header, rows = selectors.action_export_rows(
-        _filtered_actions(request).qs.order_by("-date", "pk")
-    )
-    return export_response(csv_export(_export_name("actions-collectives"), header, rows))
+    return list_export(request, ACTIONS)
 
 
 @staff_required
@@ -409,7 +417,11 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accompaniment/action_detail.html",
-        {"action": action, "attendees": action.attendees.order_by("last_name", "first_name")},
+        {
+            "action": action,
+            "attendees": action.attendees.order_by("last_name", "first_name"),
+            "panels": panels.of_record(request, action),
+        },
     )
 
 
@@ -439,16 +451,18 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(CollectiveAction, pk=pk)
     form = CollectiveActionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(
+        response = save_response(
+            request,
+            form,
+            lambda: services.action_update(
                 action=action,
                 data=model_data(form),
                 attendees=form.cleaned_data["attendees"],
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Action collective enregistrée.")
-            return redirect(action)
+            ),
+            "Action collective enregistrée.",
+            redirect_to=action,
+        )
+        if response:
+            return response
     return render(request, "accompaniment/action_form.html", {"form": form, "action": action})

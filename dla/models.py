@@ -13,9 +13,12 @@ from pes21.concurrency import version_field
 from pes21.dates import today, year_bounds
 from pes21.links import record_url
 from pes21.phones import clean_phone_field
-from pes21.validators import EmailAddressField, validate_plausible_date, validate_postal_code
-
-from .validators import validate_siret
+from pes21.validators import (
+    EmailAddressField,
+    validate_plausible_date,
+    validate_postal_code,
+    validate_siret,
+)
 
 
 class StepKind(models.TextChoices):

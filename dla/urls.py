@@ -5,6 +5,7 @@ from . import views
 app_name = "dla"
 urlpatterns = [
     path("structures/", views.structure_list, name="structure_list"),
+    path("structures/export/", views.structure_export, name="structure_export"),
     path("structures/nouvelle/", views.structure_create, name="structure_create"),
     path("structures/<int:pk>/", views.structure_detail, name="structure_detail"),
     path("structures/<int:pk>/modifier/", views.structure_edit, name="structure_edit"),

@@ -1,16 +1,15 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from pes21.concurrency import create_once_response, refuse_on_form
-from pes21.exports import csv_export, export_response
+from pes21 import panels
+from pes21.concurrency import create_once_response, save_response
 from pes21.forms import model_data
-from pes21.listing import apply_sort
+from pes21.listing import ListDescription, list_export, list_page
 from pes21.paging import paginate
 from pes21.roles import staff_required
 
@@ -62,66 +61,29 @@ def _get_step(pk: int) -> Step:
     return get_object_or_404(Step.objects.select_related("structure", "collective"), pk=pk)
 
 
-def _save_edit(form, save) -> bool:
-    """Run a service edit; put its refusal on the form. True when saved."""
-    try:
-        save()
-    except ValidationError as error:
-        refuse_on_form(form, error)
-        return False
-    return True
-
-
 # --- Structures -----------------------------------------------------------------------------
 
 
+STRUCTURES = ListDescription(
+    template="dla/structure_list.html",
+    records=lambda request: selectors.structure_list_rows(),
+    filterset=StructureFilter,
+    sorts=STRUCTURE_COLUMNS,
+    default_sort="nom",
+    export=lambda structures, filters: selectors.structure_export_rows(structures),
+    export_name="structures-dla",
+)
+
+
+@require_http_methods(["GET", "POST"])
 @staff_required
 def structure_list(request: HttpRequest) -> HttpResponse:
-    filterset = StructureFilter(request.GET or None, queryset=selectors.structure_list_rows())
-    queryset, sort = apply_sort(request, filterset.qs, STRUCTURE_COLUMNS, "nom")
-    if request.GET.get("export") == "csv":
-        return export_response(_structures_csv(queryset))
-    return render(
-        request,
-        "dla/structure_list.html",
-        {
-            "filter": filterset,
-            "page": paginate(request, queryset),
-            "sort": sort,
-        },
-    )
+    return list_page(request, STRUCTURES)
 
 
-def _structures_csv(queryset):
-    kinds = dict(StepKind.choices)
-    rows = (
-        (
-            s.name,
-            s.siret,
-            s.get_legal_form_display(),
-            s.sector,
-            s.employees,
-            s.fte,
-            s.postal_code,
-            s.commune,
-            kinds.get(s.furthest_kind, ""),
-            s.last_step_on,
-        )
-        for s in queryset.iterator(chunk_size=2000)
-    )
-    header = (
-        "Nom",
-        "SIRET",
-        "Forme juridique",
-        "Secteur",
-        "Salarié·es",
-        "ETP",
-        "Code postal",
-        "Commune",
-        "Étape atteinte",
-        "Dernière étape",
-    )
-    return csv_export("structures-dla.csv", header, rows)
+@staff_required
+def structure_export(request: HttpRequest) -> HttpResponse:
+    return list_export(request, STRUCTURES)
 
 
 @staff_required
@@ -179,6 +141,8 @@ def _render_structure(request: HttpRequest, structure: Structure, step_form) -> 
             "same_siret": selectors.structures_sharing_siret(
                 structure.siret, exclude_pk=structure.pk
             ),
+            "panels": panels.of_record(request, structure),
+            "attachments": panels.attachments(request, structure),
         },
     )
 
@@ -188,17 +152,19 @@ def structure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     structure = _get_structure(pk)
     form = StructureForm(request.POST or None, instance=structure)
     if request.method == "POST" and form.is_valid():
-        saved = _save_edit(
+        response = save_response(
+            request,
             form,
             lambda: services.structure_update(
                 structure=structure,
                 data=model_data(form),
                 expected_version=form.cleaned_data["version"],
             ),
+            "Structure enregistrée.",
+            redirect_to=structure,
         )
-        if saved:
-            messages.success(request, "Structure enregistrée.")
-            return redirect(structure)
+        if response:
+            return response
     return render(request, "dla/structure_form.html", {"form": form, "structure": structure})
 
 
@@ -229,19 +195,27 @@ def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
     step = _get_step(pk)
     form = StepForm(request.POST or None, instance=step)
     if request.method == "POST" and form.is_valid():
-        saved = _save_edit(
+        response = save_response(
+            request,
             form,
             lambda: services.step_update(
                 step=step, data=model_data(form), expected_version=form.cleaned_data["version"]
             ),
+            "Étape enregistrée.",
+            redirect_to=f"{step.structure.get_absolute_url()}#parcours",
         )
-        if saved:
-            messages.success(request, "Étape enregistrée.")
-            return redirect(f"{step.structure.get_absolute_url()}#parcours")
+        if response:
+            return response
     return render(
         request,
         "dla/step_form.html",
-        {"form": form, "step": step, "structure": step.structure, "themes": SUGGESTED_THEMES},
+        {
+            "form": form,
+            "step": step,
+            "structure": step.structure,
+            "themes": SUGGESTED_THEMES,
+            "attachments": panels.attachments(request, step),
+        },
     )
 
 
@@ -259,21 +233,26 @@ def step_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Follow-ups due and the year's overview -------------------------------------------------
 
 
+def _mine(request: HttpRequest) -> bool:
+    return request.GET.get("miens") == "1"
+
+
+FOLLOW_UPS = ListDescription(
+    template="dla/follow_ups.html",
+    records=lambda request: selectors.follow_ups_due(
+        today=timezone.localdate(), staff=request.user if _mine(request) else None
+    ),
+    context=lambda request, filters: {
+        "mine": _mine(request),
+        "window_start": selectors.months_before(timezone.localdate(), 12),
+        "window_end": selectors.months_before(timezone.localdate(), 6),
+    },
+)
+
+
 @staff_required
 def follow_ups(request: HttpRequest) -> HttpResponse:
-    mine = request.GET.get("miens") == "1"
-    today = timezone.localdate()
-    rows = selectors.follow_ups_due(today=today, staff=request.user if mine else None)
-    return render(
-        request,
-        "dla/follow_ups.html",
-        {
-            "page": paginate(request, rows),
-            "mine": mine,
-            "window_start": selectors.months_before(today, 12),
-            "window_end": selectors.months_before(today, 6),
-        },
-    )
+    return list_page(request, FOLLOW_UPS)
 
 
 @staff_required
@@ -302,24 +281,23 @@ def overview(request: HttpRequest, year: int | None = None) -> HttpResponse:
 # --- Consultants ----------------------------------------------------------------------------
 
 
+PROVIDERS = ListDescription(
+    template="dla/provider_list.html",
+    records=lambda request: selectors.provider_list_rows(year=_year_param(request)),
+    filterset=ProviderFilter,
+    sorts=PROVIDER_COLUMNS,
+    default_sort="nom",
+    context=lambda request, filters: {
+        "year": _year_param(request),
+        "years": selectors.years_with_steps(),
+    },
+)
+
+
+@require_http_methods(["GET", "POST"])
 @staff_required
 def provider_list(request: HttpRequest) -> HttpResponse:
-    year = _year_param(request)
-    filterset = ProviderFilter(
-        request.GET or None, queryset=selectors.provider_list_rows(year=year)
-    )
-    queryset, sort = apply_sort(request, filterset.qs, PROVIDER_COLUMNS, "nom")
-    return render(
-        request,
-        "dla/provider_list.html",
-        {
-            "filter": filterset,
-            "page": paginate(request, queryset),
-            "sort": sort,
-            "year": year,
-            "years": selectors.years_with_steps(),
-        },
-    )
+    return list_page(request, PROVIDERS)
 
 
 def _year_param(request: HttpRequest) -> int | None:
@@ -363,33 +341,36 @@ def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_object_or_404(Provider, pk=pk)
     form = ProviderForm(request.POST or None, instance=provider)
     if request.method == "POST" and form.is_valid():
-        saved = _save_edit(
+        response = save_response(
+            request,
             form,
             lambda: services.provider_update(
                 provider=provider,
                 data=model_data(form),
                 expected_version=form.cleaned_data["version"],
             ),
+            "Prestataire enregistré.",
+            redirect_to=provider,
         )
-        if saved:
-            messages.success(request, "Prestataire enregistré.")
-            return redirect(provider)
+        if response:
+            return response
     return render(request, "dla/provider_form.html", {"form": form, "provider": provider})
 
 
 # --- Collective engineerings ----------------------------------------------------------------
 
 
+COLLECTIVES = ListDescription(
+    template="dla/collective_list.html",
+    records=lambda request: selectors.collective_list_rows(),
+    sorts=COLLECTIVE_COLUMNS,
+    default_sort="-debut",
+)
+
+
 @staff_required
 def collective_list(request: HttpRequest) -> HttpResponse:
-    queryset, sort = apply_sort(
-        request, selectors.collective_list_rows(), COLLECTIVE_COLUMNS, "-debut"
-    )
-    return render(
-        request,
-        "dla/collective_list.html",
-        {"page": paginate(request, queryset), "sort": sort},
-    )
+    return list_page(request, COLLECTIVES)
 
 
 @staff_required
@@ -434,6 +415,7 @@ def _render_collective(request: HttpRequest, collective, join_form) -> HttpRespo
             "collective": collective,
             "steps": selectors.collective_steps(collective),
             "join_form": join_form,
+            "attachments": panels.attachments(request, collective),
         },
     )
 
@@ -468,17 +450,19 @@ def collective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     collective = get_object_or_404(CollectiveEngineering, pk=pk)
     form = CollectiveForm(request.POST or None, instance=collective)
     if request.method == "POST" and form.is_valid():
-        saved = _save_edit(
+        response = save_response(
+            request,
             form,
             lambda: services.collective_update(
                 collective=collective,
                 data=model_data(form),
                 expected_version=form.cleaned_data["version"],
             ),
+            "Ingénierie collective enregistrée.",
+            redirect_to=collective,
         )
-        if saved:
-            messages.success(request, "Ingénierie collective enregistrée.")
-            return redirect(collective)
+        if response:
+            return response
     return render(
         request,
         "dla/collective_form.html",

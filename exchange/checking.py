@@ -40,10 +40,10 @@ from .formats import (
     Composite,
     FileSpec,
     Named,
-    linked_values,
 )
 from .judging import RecordJudge
 from .sources import Dataset, Problem, ProblemLog, Table
+from .specs import linked_values
 from .summary import FileSummary
 
 # Told how far the import has gone (0 to 1) and what it is doing, in French.

@@ -6,7 +6,6 @@ to, so that the files stay importable on their own.
 """
 
 import datetime as dt
-import io
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,7 +23,8 @@ from pes21.exports import Plain, csv_line
 from volunteers.models import Case, Contribution, Volunteer
 
 from . import cells, formats
-from .formats import FILES, FileSpec, linked_values
+from .formats import FILES
+from .specs import FileSpec, linked_values
 
 # Given a year and the selection of another file (by name), the rows of one file in it.
 Pick = Callable[[str], models.QuerySet]
@@ -141,12 +141,6 @@ def activity_export_zip_file(out: BinaryIO, *, year: int | None = None) -> None:
         for name, lines in _export_files(year):
             with archive.open(name, "w") as entry:
                 _write_lines(entry, lines)
-
-
-def activity_export_zip(*, year: int | None = None) -> bytes:
-    buffer = io.BytesIO()
-    activity_export_zip_file(buffer, year=year)
-    return buffer.getvalue()
 
 
 def _write_lines(out: BinaryIO, lines: Iterator[bytes]) -> int:

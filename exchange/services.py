@@ -17,7 +17,6 @@ from .checking import DatasetCheck, Progress, Tracker
 from .exporting import (
     activity_export,
     activity_export_to,
-    activity_export_zip,
     activity_export_zip_file,
 )
 from .sources import Dataset, read_dataset
@@ -29,7 +28,6 @@ __all__ = [
     "ImportReport",
     "activity_export",
     "activity_export_to",
-    "activity_export_zip",
     "activity_export_zip_file",
     "activity_import",
     "activity_import_benchmark",

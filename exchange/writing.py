@@ -18,13 +18,12 @@ from django.db import models
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from accompaniment.services import project_statuses_record
+from accompaniment.services import holders_last_contact_refresh, project_statuses_record
 from generateur.services import project_phases_record
 from pes21.bulk import insert_records
 from pes21.concurrency import versions_refused
 from pes21.models import User
 from pes21.roles import STAFF
-from privacy.services import holders_last_contact_refresh
 
 from .checking import DatasetCheck, Row, _as_list
 from .formats import NAMED, PROJECTS, TERRITORIAL_PROJECTS, FileSpec

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class FollowupsConfig(AppConfig):
     name = "followups"
-    verbose_name = "Suivis, rappels et agenda"
+    verbose_name = "Suivis des structures"
 
     def ready(self) -> None:
-        from . import desk  # noqa: F401  (registers its sections of the staff desk)
+        from . import desk, panels  # noqa: F401  (they register themselves)

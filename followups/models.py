@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -228,6 +227,3 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Agenda de {self.user}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("followups:calendar_feed", args=[self.token])

@@ -225,7 +225,6 @@ def project_panel(project: Project, *, today: dt.date) -> dict:
         "open_years": open_years(rows),
         "earlier": [],
         "answer_url": reverse("followups:project_answer", args=[project.pk]),
-        "reload": lambda: project_panel(project, today=today),
     }
 
 
@@ -259,7 +258,6 @@ def structure_panel(structure, *, today: dt.date) -> dict:
         "open_years": open_years(rows),
         "earlier": earlier,
         "answer_url": reverse("followups:structure_answer", args=[structure.pk]),
-        "reload": lambda: structure_panel(structure, today=today),
     }
 
 

@@ -4,14 +4,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accompaniment.models import Project, ProjectStatus
 from dla.models import Step
 from pes21.concurrency import save_versioned
 from pes21.services import set_fields
 
-from .models import CalendarFeed, FollowUp, Outcome, add_years, new_calendar_token, schedule
+from .models import FollowUp, Outcome, add_years, schedule
 
 ALREADY_ANSWERED = "Ce suivi a déjà été renseigné : modifiez-le plutôt que de le saisir à nouveau."
 
@@ -83,23 +82,3 @@ def follow_up_update(
     follow_up.full_clean(validate_constraints=False)
     save_versioned(follow_up, expected_version)
     return follow_up
-
-
-@transaction.atomic
-def calendar_feed_renew(*, user) -> CalendarFeed:
-    """Give the user a new private address; the old one (if any) stops working at once."""
-    feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
-    if not created:
-        feed.token = new_calendar_token()
-        feed.created_at = timezone.now()
-        feed.save(update_fields=["token", "created_at"])
-    return feed
-
-
-def calendar_feed_set_detailed(*, user, detailed: bool) -> None:
-    """Whether the user's feed shows names and next steps (see followups.calendar)."""
-    CalendarFeed.objects.filter(user=user).update(detailed=detailed)
-
-
-def calendar_feed_remove(*, user) -> None:
-    CalendarFeed.objects.filter(user=user).delete()

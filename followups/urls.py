@@ -7,11 +7,5 @@ urlpatterns = [
     path("suivis/", views.todo, name="todo"),
     path("suivis/projet/<int:pk>/", views.project_answer, name="project_answer"),
     path("suivis/structure/<int:pk>/", views.structure_answer, name="structure_answer"),
-    path("compte/", views.account, name="account"),
-    path("compte/agenda/renouveler/", views.calendar_renew, name="calendar_renew"),
-    path("compte/agenda/supprimer/", views.calendar_remove, name="calendar_remove"),
-    path("compte/agenda/titres/", views.calendar_details, name="calendar_details"),
-    path("agenda/", views.agenda, name="agenda"),
-    path("agenda/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("suivis/<int:pk>/modifier/", views.follow_up_edit, name="follow_up_edit"),
 ]

@@ -1,26 +1,20 @@
-import datetime as dt
+from collections.abc import Callable
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accompaniment.models import Project
 from dla.models import Structure
-from pes21.concurrency import create_once_response, refuse_on_form
+from pes21.concurrency import create_once_response, save_response
 from pes21.forms import model_data
-from pes21.paging import PAGE_SIZE
-from pes21.roles import is_staff_member, staff_required
+from pes21.paging import paginate
+from pes21.roles import staff_required
 
-from . import calendar, selectors, services
-from .forms import DigestForm, FollowUpForm
-from .models import CalendarFeed, FollowUp
+from . import selectors, services
+from .forms import FollowUpForm
+from .models import FollowUp
 
 
 def _get_project(pk: int) -> Project:
@@ -37,12 +31,11 @@ def todo(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     everyone = request.GET.get("qui") == "tous"
     staff = None if everyone else request.user
-    projects = Paginator(
-        selectors.project_follow_ups_due(today=today, staff=staff), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    engineerings = Paginator(
-        selectors.engineering_follow_ups_due(today=today, staff=staff), PAGE_SIZE
-    ).get_page(request.GET.get("page_dla"))
+    # Two lists on one page, each paged on its own (pes21.paging).
+    projects = paginate(request, selectors.project_follow_ups_due(today=today, staff=staff))
+    engineerings = paginate(
+        request, selectors.engineering_follow_ups_due(today=today, staff=staff), param="page_dla"
+    )
     for row in [*projects, *engineerings]:
         row.due_on = selectors.due_on(row)
     return render(
@@ -58,9 +51,17 @@ def todo(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _answer(request: HttpRequest, *, panel: dict, target_url: str, **target) -> HttpResponse:
+def _answer(
+    request: HttpRequest,
+    *,
+    panel: dict,
+    read_panel: Callable[[], dict],
+    target_url: str,
+    **target,
+) -> HttpResponse:
     """The quick form of a project's or structure's follow-ups. htmx gets back the page's panel
-    (or the to-do list's row); without JavaScript, a page of its own."""
+    (read again by `read_panel` once the answer is recorded) or the to-do list's row; without
+    JavaScript, a page of its own."""
     from_list = "liste" in (request.GET.get("depuis"), request.POST.get("depuis"))
     form = FollowUpForm(request.POST or None, years=panel["open_years"])
     if request.method == "POST" and form.is_valid():
@@ -81,7 +82,7 @@ def _answer(request: HttpRequest, *, panel: dict, target_url: str, **target) -> 
                 return response
             if from_list:
                 return render(request, "followups/_list_done.html", {"panel": panel})
-            panel = panel["reload"]()
+            panel = read_panel()
             form = FollowUpForm(years=panel["open_years"])
     if not request.htmx:
         template = "followups/answer.html"
@@ -96,11 +97,19 @@ def _answer(request: HttpRequest, *, panel: dict, target_url: str, **target) -> 
 @staff_required
 def project_answer(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project(pk)
-    panel = selectors.project_panel(project, today=timezone.localdate())
+
+    def read_panel() -> dict:
+        return selectors.project_panel(project, today=timezone.localdate())
+
+    panel = read_panel()
     if not panel["shown"]:
         raise Http404("Ce projet n'a pas créé de structure : pas de suivi.")
     return _answer(
-        request, panel=panel, target_url=f"{project.get_absolute_url()}#suivis", project=project
+        request,
+        panel=panel,
+        read_panel=read_panel,
+        target_url=f"{project.get_absolute_url()}#suivis",
+        project=project,
     )
 
 
@@ -108,12 +117,17 @@ def project_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def structure_answer(request: HttpRequest, pk: int) -> HttpResponse:
     structure = _get_structure(pk)
-    panel = selectors.structure_panel(structure, today=timezone.localdate())
+
+    def read_panel() -> dict:
+        return selectors.structure_panel(structure, today=timezone.localdate())
+
+    panel = read_panel()
     if not panel["shown"]:
         raise Http404("Cette structure n'a pas eu d'ingénierie : pas de suivi.")
     return _answer(
         request,
         panel=panel,
+        read_panel=read_panel,
         target_url=f"{structure.get_absolute_url()}#suivis",
         engineering=panel["engineering"],
     )
@@ -127,100 +141,18 @@ def follow_up_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = FollowUpForm(request.POST or None, instance=follow_up)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.follow_up_update(
+        response = save_response(
+            request,
+            form,
+            lambda: services.follow_up_update(
                 follow_up=follow_up,
                 data=model_data(form),
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Suivi enregistré.")
-            return redirect(follow_up.get_absolute_url())
+            ),
+            "Suivi enregistré.",
+            redirect_to=follow_up.get_absolute_url(),
+        )
+        if response:
+            return response
     return render(request, "followups/edit.html", {"form": form, "follow_up": follow_up})
-
-
-@require_http_methods(["GET", "POST"])
-def account(request: HttpRequest) -> HttpResponse:
-    """The account page: the weekly digest's day (and the calendar feed, for staff)."""
-    form = DigestForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Préférences enregistrées.")
-        return redirect("followups:account")
-    feed = CalendarFeed.objects.filter(user=request.user).first()
-    return render(
-        request,
-        "followups/account.html",
-        {
-            "form": form,
-            "calendar_allowed": is_staff_member(request.user),
-            "feed": feed,
-            "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else "",
-        },
-    )
-
-
-@staff_required
-def agenda(request: HttpRequest) -> HttpResponse:
-    """The coming two weeks: next steps, meetings, follow-ups due, day by day."""
-    today = timezone.localdate()
-    end = today + dt.timedelta(days=calendar.AGENDA_DAYS - 1)
-    entries = calendar.agenda_entries(request.user, start=today, end=end, today=today)
-    days = [
-        (day, [entry for entry in entries if entry.day == day])
-        for day in (today + dt.timedelta(days=n) for n in range(calendar.AGENDA_DAYS))
-    ]
-    overdue = selectors.follow_ups_due_count(today=today, staff=request.user, before=today)
-    return render(
-        request,
-        "followups/agenda.html",
-        {"today": today, "end": end, "days": days, "overdue_follow_ups": overdue},
-    )
-
-
-@login_not_required
-@never_cache
-@require_GET
-def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The private feed: its token is the only key (calendar applications cannot log in); an
-    unknown, renewed or removed token, or an account no longer on the staff, answers 404."""
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed is None or not feed.user.is_active or not is_staff_member(feed.user):
-        raise Http404
-    response = HttpResponse(calendar.feed_ics(feed), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="pes21.ics"'
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-@require_POST
-@staff_required
-def calendar_renew(request: HttpRequest) -> HttpResponse:
-    services.calendar_feed_renew(user=request.user)
-    messages.success(request, "Nouvelle adresse d'agenda créée : l'ancienne ne fonctionne plus.")
-    return redirect(f"{reverse('followups:account')}#agenda")
-
-
-@require_POST
-@staff_required
-def calendar_details(request: HttpRequest) -> HttpResponse:
-    detailed = request.POST.get("detailed") == "1"
-    services.calendar_feed_set_detailed(user=request.user, detailed=detailed)
-    messages.success(
-        request,
-        "Votre agenda montre désormais le nom des projets et les prochaines étapes."
-        if detailed
-        else "Votre agenda ne montre plus que le type de chaque élément et son lien.",
-    )
-    return redirect(f"{reverse('followups:account')}#agenda")
-
-
-@require_POST
-@staff_required
-def calendar_remove(request: HttpRequest) -> HttpResponse:
-    services.calendar_feed_remove(user=request.user)
-    messages.success(request, "Adresse d'agenda supprimée : elle ne fonctionne plus.")
-    return redirect(f"{reverse('followups:account')}#agenda")

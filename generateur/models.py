@@ -8,11 +8,11 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
-from dla.validators import validate_siren
 from pes21.choices import LegalForm
 from pes21.concurrency import version_field
 from pes21.dates import year_bounds
 from pes21.links import record_url
+from pes21.validators import validate_siren
 
 
 class TerritoryKind(models.TextChoices):

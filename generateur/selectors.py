@@ -148,20 +148,6 @@ def actions_summary_by_kind(project: TerritorialProject) -> list[dict]:
     return [{**row, "label": labels.get(row["kind"], row["kind"])} for row in rows]
 
 
-def participants_by_project(*, start: dt.date, end: dt.date) -> QuerySet[TerritorialProject]:
-    """Projects with actions between `start` and `end` (inclusive), with their sums then."""
-    in_period = Q(actions__date__range=(start, end))
-    return (
-        TerritorialProject.objects.select_related("territory")
-        .annotate(
-            period_actions=Count("actions", filter=in_period),
-            period_participants=Coalesce(Sum("actions__participants", filter=in_period), 0),
-        )
-        .filter(period_actions__gt=0)
-        .order_by("-period_participants", "name", "pk")
-    )
-
-
 def totals_by_year(queryset: QuerySet[TerritorialAction] | None = None) -> list[dict]:
     """Every year's actions and participants, for the projects list's summary table."""
     queryset = TerritorialAction.objects.all() if queryset is None else queryset

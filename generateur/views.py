@@ -1,15 +1,11 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pes21.concurrency import create_once_response, refuse_on_form
-from pes21.exports import csv_export, export_response
+from pes21.concurrency import create_once_response, save_response
 from pes21.forms import model_data
-from pes21.listing import apply_sort
-from pes21.paging import paginate
+from pes21.listing import ListDescription, list_export, list_page
 from pes21.roles import staff_required
 
 from . import places, selectors, services
@@ -53,16 +49,20 @@ def _get_action(project: TerritorialProject, pk: int) -> TerritorialAction:
 # --- Territories -----------------------------------------------------------------------------
 
 
+TERRITORIES = ListDescription(
+    template="generateur/territory_list.html",
+    records=lambda request: Territory.objects.all(),
+    filterset=TerritoryFilter,
+    rows=lambda territories, filters: selectors.territory_list_rows(territories),
+    sorts=TERRITORY_SORTS,
+    default_sort="nom",
+)
+
+
+@require_http_methods(["GET", "POST"])
 @staff_required
 def territory_list(request: HttpRequest) -> HttpResponse:
-    filterset = TerritoryFilter(request.GET, queryset=Territory.objects.all())
-    rows = selectors.territory_list_rows(filterset.qs)
-    territories, sort = apply_sort(request, rows, TERRITORY_SORTS, "nom")
-    return render(
-        request,
-        "generateur/territory_list.html",
-        {"filter": filterset, "page": paginate(request, territories), "sort": sort},
-    )
+    return list_page(request, TERRITORIES)
 
 
 @staff_required
@@ -104,17 +104,19 @@ def territory_edit(request: HttpRequest, pk: int) -> HttpResponse:
     territory = _get_territory(pk)
     form = TerritoryForm(request.POST or None, instance=territory)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.territory_update(
+        response = save_response(
+            request,
+            form,
+            lambda: services.territory_update(
                 territory=territory,
                 data=model_data(form),
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Territoire enregistré.")
-            return redirect(territory)
+            ),
+            "Territoire enregistré.",
+            redirect_to=territory,
+        )
+        if response:
+            return response
     return render(request, "generateur/territory_form.html", {"form": form, "territory": territory})
 
 
@@ -131,44 +133,38 @@ def place_search(request: HttpRequest) -> HttpResponse:
 # --- Projects --------------------------------------------------------------------------------
 
 
-def _filtered_projects(request: HttpRequest) -> ProjectFilter:
-    return ProjectFilter(request.GET, queryset=TerritorialProject.objects.all())
-
-
-def _filtered_year(filterset: ProjectFilter) -> int | None:
+def _filtered_year(filters: dict) -> int | None:
     """The year filtered on, if valid: the sums of the list then cover that year only."""
-    if filterset.is_valid() and filterset.form.cleaned_data.get("year"):
-        return int(filterset.form.cleaned_data["year"])
-    return None
+    return int(filters["year"]) if filters.get("year") else None
 
 
+PROJECTS = ListDescription(
+    template="generateur/project_list.html",
+    records=lambda request: TerritorialProject.objects.all(),
+    filterset=ProjectFilter,
+    rows=lambda projects, filters: selectors.project_list_rows(projects, _filtered_year(filters)),
+    sorts=PROJECT_SORTS,
+    default_sort="-debut",
+    export=lambda projects, filters: selectors.project_export_rows(
+        projects.order_by("-started_on", "pk"), _filtered_year(filters)
+    ),
+    export_name="projets-de-territoire",
+    context=lambda request, filters: {
+        "year": _filtered_year(filters),
+        "years": selectors.totals_by_year(),
+    },
+)
+
+
+@require_http_methods(["GET", "POST"])
 @staff_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    filterset = _filtered_projects(request)
-    year = _filtered_year(filterset)
-    rows = selectors.project_list_rows(filterset.qs, year)
-    projects, sort = apply_sort(request, rows, PROJECT_SORTS, "-debut")
-    return render(
-        request,
-        "generateur/project_list.html",
-        {
-            "filter": filterset,
-            "page": paginate(request, projects),
-            "sort": sort,
-            "year": year,
-            "years": selectors.totals_by_year(),
-        },
-    )
+    return list_page(request, PROJECTS)
 
 
 @staff_required
 def project_export(request: HttpRequest) -> HttpResponse:
-    filterset = _filtered_projects(request)
-    header, rows = selectors.project_export_rows(
-        filterset.qs.order_by("-started_on", "pk"), _filtered_year(filterset)
-    )
-    filename = f"projets-de-territoire-{timezone.localdate():%Y-%m-%d}.csv"
-    return export_response(csv_export(filename, header, rows))
+    return list_export(request, PROJECTS)
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,18 +193,20 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project(pk)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(
+        response = save_response(
+            request,
+            form,
+            lambda: services.project_update(
                 project=project,
                 data=model_data(form),
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Projet enregistré.")
-            return redirect(project)
+            ),
+            "Projet enregistré.",
+            redirect_to=project,
+        )
+        if response:
+            return response
     return render(request, "generateur/project_form.html", {"form": form, "project": project})
 
 
@@ -248,21 +246,23 @@ def project_change_phase(request: HttpRequest, pk: int) -> HttpResponse:
     project = _get_project(pk)
     form = PhaseChangeForm(request.POST, project=project)
     if form.is_valid():
-        try:
-            change = services.project_change_phase(
+        response = save_response(
+            request,
+            form,
+            lambda: services.project_change_phase(
                 project=project,
                 phase=form.cleaned_data["phase"],
                 on=form.cleaned_data["on"],
                 note=form.cleaned_data["note"],
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-            project.refresh_from_db()
-        else:
-            messages.success(request, f"Le projet passe en phase « {change.get_phase_display()} ».")
-            return redirect(project)
+            ),
+            lambda change: f"Le projet passe en phase « {change.get_phase_display()} ».",
+            redirect_to=project,
+        )
+        if response:
+            return response
+        project.refresh_from_db()
     return _project_page(request, project, phase_form=form, status=400)
 
 

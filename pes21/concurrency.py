@@ -161,6 +161,28 @@ def create_once(*, token: uuid.UUID, user, create: Callable[[], T]) -> tuple[T |
         return None, first.url
 
 
+def save_response(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[], T],
+    success: str | Callable[[T], str],
+    *,
+    redirect_to=None,
+    fields: dict[str, str] | None = None,
+) -> HttpResponse | None:
+    """An edit view's answer once its form is valid: run the service's `save()`; its refusal
+    (a rule, an edit made meanwhile) goes on the form (`refuse_on_form`, `fields` as there)
+    and None is returned for the view to show the form again; otherwise a French message and
+    a redirect to `redirect_to` (a record or a URL), or to what `save()` returned."""
+    try:
+        saved = save()
+    except ValidationError as error:
+        refuse_on_form(form, error, fields)
+        return None
+    messages.success(request, success(saved) if callable(success) else success)
+    return redirect(saved if redirect_to is None else redirect_to)
+
+
 def create_once_response(
     request: HttpRequest,
     form: forms.Form,

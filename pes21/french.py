@@ -5,6 +5,7 @@ templates' own words come out alike on the page, in the PDF and in the e-mails.
 """
 
 import re
+from decimal import Decimal
 
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -123,3 +124,14 @@ def of(name: str) -> str:
     if lowered[:1] in _VOWELS:
         return f"d’{name}"
     return f"de {name}"
+
+
+def format_number(value, decimals: int | None = None) -> str:
+    """1 234,5 with a narrow no-break space between thousands, as fr-FR writes it."""
+    if value is None or value == "":
+        return "–"
+    number = Decimal(str(value))
+    if decimals is None:
+        decimals = 0 if number == number.to_integral_value() else 1
+    text = f"{number:,.{decimals}f}"
+    return text.replace(",", NNBSP).replace(".", ",")

@@ -1,16 +1,27 @@
 """What list pages share: sortable columns (`?tri=nom` ascending, `?tri=-nom` descending), a
-search text kept out of the URL, and the filter form rendered once per state."""
+search text kept out of the URL, the filter form rendered once per state, and the CSV export
+of the rows the list shows.
+
+Every list page is one `ListDescription` handed to `list_page` (and to `list_export` for its
+CSV): the filters, the sortable columns and the export are declared once, side by side, and
+the list and its export filter the same way."""
 
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+
+from pes21.exports import csv_export, export_response
+from pes21.paging import paginate
 
 SORT_PARAM = "tri"
 
@@ -136,3 +147,67 @@ def filter_fields_html(filterset) -> SafeString:
             while len(_filter_forms) > _KEPT_FILTER_FORMS:
                 _filter_forms.popitem(last=False)
     return mark_safe(html)  # crispy's output, escaped when it was written
+
+
+# The filters a list was given, once valid (the filter form's cleaned data; {} when invalid).
+Filters = dict
+Export = tuple[Sequence[str], Iterable[Sequence]]
+
+
+@dataclass(frozen=True)
+class ListDescription:
+    """One list page: its records, filters, sortable columns, rows and CSV export.
+
+    `records(request)` are all the records the list may show; `filterset` (a django-filter
+    FilterSet, or None) narrows them; `rows(filtered, filters)` is what the page's rows read
+    (annotations, related records); `sorts` maps a column's key in the URL to its field(s)
+    (`apply_sort`); `export(filtered, filters)` gives the CSV's header and rows of the same
+    filtered records, `export_name` its file name (dated); `context(request, filters)` adds
+    what the page shows beside the rows."""
+
+    template: str
+    records: Callable[[HttpRequest], QuerySet]
+    filterset: type | None = None
+    rows: Callable[[QuerySet, Filters], QuerySet] | None = None
+    sorts: dict[str, str | tuple[str, ...]] | None = None
+    default_sort: str = ""
+    export: Callable[[QuerySet, Filters], Export] | None = None
+    export_name: str = ""
+    context: Callable[[HttpRequest, Filters], dict] | None = None
+
+
+def _filtered(request: HttpRequest, description: ListDescription):
+    """The filterset (None without one), the filtered records and the valid filters."""
+    records = description.records(request)
+    if description.filterset is None:
+        return None, records, {}
+    filterset = description.filterset(filter_data(request), queryset=records)
+    filters = filterset.form.cleaned_data if filterset.is_valid() else {}
+    return filterset, filterset.qs, filters
+
+
+def list_page(request: HttpRequest, description: ListDescription) -> HttpResponse:
+    """A list page: a posted filter form comes back as a URL without its search text; a GET
+    shows one page of the filtered, sorted rows (`?export=csv`, the older address of some
+    exports, answers the CSV)."""
+    if request.method == "POST":
+        return search_redirect(request)
+    if description.export is not None and request.GET.get("export") == "csv":
+        return list_export(request, description)
+    filterset, filtered, filters = _filtered(request, description)
+    rows = description.rows(filtered, filters) if description.rows else filtered
+    sort = None
+    if description.sorts:
+        rows, sort = apply_sort(request, rows, description.sorts, description.default_sort)
+    context = {"filter": filterset, "page": paginate(request, rows), "sort": sort}
+    if description.context is not None:
+        context |= description.context(request, filters)
+    return render(request, description.template, context)
+
+
+def list_export(request: HttpRequest, description: ListDescription) -> HttpResponse:
+    """The CSV of a list: the records its filters keep, whatever page the list shows."""
+    _, filtered, filters = _filtered(request, description)
+    header, rows = description.export(filtered, filters)
+    filename = f"{description.export_name}-{timezone.localdate():%Y-%m-%d}.csv"
+    return export_response(csv_export(filename, header, rows))

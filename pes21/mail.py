@@ -11,6 +11,8 @@ import base64
 import logging
 
 from django.core import mail
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
@@ -88,3 +90,13 @@ def send_later(*messages: mail.EmailMessage) -> None:
     """Queue each message for the worker, in the caller's transaction."""
     for message in messages:
         deliver_email.enqueue(payload_of(message))
+
+
+def templated(*, subject: str, template: str, context: dict, to: str) -> mail.EmailMessage:
+    """A plain-text message to one address, its body written by `template`."""
+    return mail.EmailMessage(subject=subject, body=render_to_string(template, context), to=[to])
+
+
+def site_link(site_url: str, name: str, *args) -> str:
+    """The absolute address of a page for an e-mail (SITE_URL: a task has no request)."""
+    return site_url + reverse(name, args=args)

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 def configured(start: Callable[[], object]) -> object:
     """Run `start` (Django's set-up); a missing or bad setting ends the process with its
     message, for the person who deploys, as the first and only line they read."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pes21.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     try:
         return start()
     except ImproperlyConfigured as exc:

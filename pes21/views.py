@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import pickers, second_factor
+from . import panels, pickers, second_factor
 from . import search as search_registry
 from .attachments import ATTACHABLE
 from .desk import desk_sections
@@ -27,7 +27,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context = {"today": today, "sections": desk_sections(user, today=today)}
         return render(request, "pes21/home_staff.html", context)
     if is_volunteer(user):
-        return render(request, "pes21/home_volunteer.html")
+        panels_shown = panels.shown("home.volunteer", request)
+        return render(request, "pes21/home_volunteer.html", {"panels": panels_shown})
     return render(request, "pes21/home_norole.html")
 
 

@@ -26,74 +26,18 @@ is a field path whose value is in those ids; a callable builds the condition its
 Adding a model: one `Declaration` in `DECLARATIONS`, whatever app it lives in.
 """
 
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
-from django.apps import apps
-from django.contrib.auth.hashers import make_password
-from django.db import models
 from django.db.models import Q
 
-REPLACE, BLANK, IDENTITY, DELETE, NEVER = "replace", "blank", "identity", "delete", "never"
-
-# The fields the map must cover: where text, a file or an address can be stored.
-MAPPED_FIELD_TYPES = (
-    models.CharField,  # EmailField, SlugField, URLField… are CharFields
-    models.TextField,
-    models.JSONField,
-    models.FileField,  # ImageField too
-    models.GenericIPAddressField,
-    models.BinaryField,
+from .declarations import (
+    Declaration,
+    Entry,
+    erased_username,
+    history_model_of,
+    numbered,
+    unusable_password,
 )
-
-Lookup = str | Callable[[list], Q]
-
-
-def unusable_password(person) -> str:
-    return make_password(None)
-
-
-def numbered(person) -> str:
-    return f"n° {person.pk}"
-
-
-def erased_username(person) -> str:
-    return f"anonyme-{person.pk}"
-
-
-@dataclass(frozen=True)
-class Declaration:
-    model: str
-    replace: tuple[str, ...] = ()
-    blank: tuple[str, ...] = ()
-    # field -> neutral value, or a callable of the person (any field, not only text).
-    identity: Mapping[str, object] = field(default_factory=dict)
-    delete: tuple[str, ...] = ()
-    never: tuple[str, ...] = ()
-    why: str = ""
-    own: Mapping[str, Lookup] = field(default_factory=dict)
-    linked: Mapping[str, Lookup] = field(default_factory=dict)
-    # The person's own rows are deleted rather than blanked (their devices, their login log).
-    delete_own: bool = False
-    # What the register calls the table, when its own name is not French.
-    label: str = ""
-
-    def rule(self, name: str) -> str | None:
-        for rule, names in (
-            (REPLACE, self.replace),
-            (BLANK, self.blank),
-            (IDENTITY, tuple(self.identity)),
-            (DELETE, self.delete),
-            (NEVER, self.never),
-        ):
-            if name in names:
-                return rule
-        return None
-
-    @property
-    def model_class(self) -> type[models.Model]:
-        return apps.get_model(self.model)
-
 
 _CHOICE = "une valeur d'une liste de choix"
 _REF = ("ref",)
@@ -491,38 +435,6 @@ DECLARATIONS: tuple[Declaration, ...] = (
     ),
 )
 
-# What a history row adds to its model's fields.
-HISTORY_REPLACE = ("history_change_reason",)
-HISTORY_NEVER = ("history_type",)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A declaration applied to a table: the model's own, or its history's."""
-
-    declaration: Declaration
-    model: type[models.Model]
-    is_history: bool = False
-
-    def rule(self, name: str) -> str | None:
-        if self.is_history and name in HISTORY_REPLACE:
-            return REPLACE
-        if self.is_history and name in HISTORY_NEVER:
-            return NEVER
-        return self.declaration.rule(name)
-
-    def fields(self, *rules: str) -> list[models.Field]:
-        return [f for f in self.model._meta.concrete_fields if self.rule(f.name) in rules]
-
-    @property
-    def label(self) -> str:
-        return self.model._meta.label
-
-
-def history_model_of(model: type[models.Model]) -> type[models.Model] | None:
-    attribute = getattr(model._meta, "simple_history_manager_attribute", None)
-    return getattr(model, attribute).model if attribute else None
-
 
 def entries() -> Iterator[Entry]:
     """Every table the map covers: each declared model, then its history table if it has one."""
@@ -532,7 +444,3 @@ def entries() -> Iterator[Entry]:
         history = history_model_of(model)
         if history is not None:
             yield Entry(declaration, history, is_history=True)
-
-
-def mapped_fields(model: type[models.Model]) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if isinstance(f, MAPPED_FIELD_TYPES)]

@@ -23,6 +23,11 @@ from django.shortcuts import render
 
 from pes21 import throttle
 
+MAILS_SPENT = (
+    "Trop de courriels ont été envoyés à cette adresse dans l'heure : réessayez plus tard, ou "
+    "écrivez-nous."
+)
+
 MIN_FILL_SECONDS = 2
 # A form left open longer is refused (and shown again with a fresh stamp).
 STAMP_MAX_AGE_SECONDS = 24 * 3600

@@ -14,7 +14,7 @@ class PublicConfig(AppConfig):
     def ready(self) -> None:
         from privacy.signals import holder_exported
 
-        from . import desk  # noqa: F401  (registers its sections of the staff desk)
+        from . import desk, panels  # noqa: F401  (they register themselves)
 
         # privacy/ owns the RGPD export and the erasure (its map of personal data names this
         # app's fields); this app says, for the export, what its records keep of a holder.

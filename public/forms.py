@@ -131,7 +131,7 @@ class ProjectRequestForm(SpamCheckedForm, PersonFields):
         return value
 
     def clean_siret(self) -> str:
-        from dla.validators import siret_problem
+        from pes21.validators import siret_problem
 
         value = re.sub(r"\s", "", self.cleaned_data["siret"])
         if value and (problem := siret_problem(value)):

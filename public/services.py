@@ -13,26 +13,18 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accompaniment import services as accompaniment_services
-from accompaniment.models import CollectiveAction, Holder, Project, ProjectStatus
-from dla import services as dla_services
-from dla.models import StepKind, Structure
+from accompaniment.models import CollectiveAction, Holder
 from pes21.concurrency import EditConflict, save_versioned
-from pes21.mail import send_later
-from pes21.models import User
+from pes21.mail import send_later, site_link, templated
 from pes21.phones import normalise_phone
-from pes21.roles import DIRECTOR
 from pes21.services import set_fields
-from privacy.models import Erasure, PersonKind
 from privacy.selectors import retention_limit
 
 from . import antispam, notice
@@ -41,32 +33,18 @@ from .models import (
     Opening,
     ProjectRequest,
     QuestionnaireAnswer,
-    QuestionnaireInvitation,
     Registration,
     RegistrationStatus,
-    RequestKind,
-    RequestStatus,
     new_token,
 )
+from .project_requests import blank_requests
 from .selectors import registrant_matches
 
 CLOSED = "Les inscriptions à cette action sont closes."
 FULL = "Cette action est complète et sa liste d'attente aussi."
-MAILS_SPENT = (
-    "Trop de courriels ont été envoyés à cette adresse dans l'heure : réessayez plus tard, ou "
-    "écrivez-nous."
-)
 ALREADY_CANCELLED = "Cette inscription est déjà annulée."
 TOO_LATE_TO_CANCEL = "L'action a commencé : cette inscription ne peut plus être annulée en ligne."
 NEW_HOLDER = "nouveau"
-
-
-def _link(site_url: str, name: str, token: str) -> str:
-    return site_url + reverse(name, args=[token])
-
-
-def _message(*, subject: str, template: str, context: dict, to: str) -> mail.EmailMessage:
-    return mail.EmailMessage(subject=subject, body=render_to_string(template, context), to=[to])
 
 
 # --- Openings (staff) -------------------------------------------------------------------------
@@ -111,14 +89,14 @@ def _registration_mail(registration: Registration, token: str, *, kind: str, sit
     and, once they have a place, the calendar invitation."""
     opening = registration.opening
     action = opening.action
-    cancel_url = _link(site_url, "public:registration", token) if token else ""
+    cancel_url = site_link(site_url, "public:registration", token) if token else ""
     subjects = {
         "confirmed": f"Inscription confirmée : {action.title}",
         "waiting": f"Liste d'attente : {action.title}",
         "moved_up": f"Une place s'est libérée : {action.title}",
         "cancelled": f"Inscription annulée : {action.title}",
     }
-    message = _message(
+    message = templated(
         subject=subjects[kind],
         template=f"public/email/registration_{kind}.txt",
         context={
@@ -165,7 +143,7 @@ def registration_create(
         existing = opening.registrations.active().filter(email=email).first()
         if existing is not None:
             if not antispam.may_mail(email):
-                raise ValidationError(MAILS_SPENT, code="mails_spent")
+                raise ValidationError(antispam.MAILS_SPENT, code="mails_spent")
             token = _new_link(existing)
             existing.save(update_fields=["token_hash"])
             kind = "confirmed" if existing.status == RegistrationStatus.CONFIRMED else "waiting"
@@ -178,7 +156,7 @@ def registration_create(
         else:
             raise ValidationError(FULL, code="full")
         if not antispam.may_mail(email):
-            raise ValidationError(MAILS_SPENT, code="mails_spent")
+            raise ValidationError(antispam.MAILS_SPENT, code="mails_spent")
         registration = Registration(
             opening=opening,
             first_name=data["first_name"].strip(),
@@ -321,304 +299,6 @@ def attendance_record(
     return len(came)
 
 
-# --- « Déposer mon projet » -------------------------------------------------------------------
-
-
-def _on_duty() -> list[str]:
-    """Who is told of a new request: PUBLIC_REQUESTS_NOTIFY, else the direction."""
-    if settings.PUBLIC_REQUESTS_NOTIFY:
-        return list(settings.PUBLIC_REQUESTS_NOTIFY)
-    directors = User.objects.filter(groups__name=DIRECTOR, is_active=True).exclude(email="")
-    return sorted(set(directors.values_list("email", flat=True)))
-
-
-def _create_for_creation(request: ProjectRequest, person: dict, today: dt.date) -> None:
-    holder = accompaniment_services.holder_create(
-        data={
-            "last_name": person["last_name"],
-            "first_name": person["first_name"],
-            "email": person["email"],
-            "phone": person["phone"],
-            "postal_code": request.postal_code,
-            "commune": request.commune,
-            "consent_on": today,
-        }
-    )
-    name = person.get("project_name") or f"Projet de {person['first_name']} {person['last_name']}"
-    request.holder = holder
-    request.project = accompaniment_services.project_create(
-        data={
-            "name": name[:200],
-            "received_on": today,
-            "status": ProjectStatus.RECEIVED,
-            "summary": f"Demande déposée en ligne le {today:%d/%m/%Y}.\n\n{request.idea}",
-        },
-        holders=[holder],
-        user=None,
-    )
-
-
-def _create_for_structure(request: ProjectRequest, person: dict, today: dt.date) -> None:
-    request.contact_first_name = person["first_name"]
-    request.contact_last_name = person["last_name"]
-    request.contact_email = person["email"]
-    request.contact_phone = person["phone"]
-    known = Structure.objects.filter(siret=request.siret).first() if request.siret else None
-    if known is not None:
-        # A public form never writes into a known structure's path: staff do, once met.
-        request.structure, request.structure_was_known = known, True
-        return
-    request.structure = dla_services.structure_create(
-        data={
-            "name": request.structure_name,
-            "siret": request.siret,
-            "employees": person.get("employees"),
-            "postal_code": request.postal_code,
-            "commune": request.commune,
-        }
-    )
-    dla_services.step_record(
-        structure=request.structure,
-        data={
-            "kind": StepKind.RECEPTION,
-            "date": today,
-            "notes": "Demande déposée en ligne (« Déposer mon projet »).",
-        },
-    )
-
-
-def project_request_submit(
-    *, data: dict[str, Any], site_url: str, now: dt.datetime | None = None
-) -> ProjectRequest:
-    """Record a request from « Déposer mon projet »: the holder and project « accueilli » (or
-    the DLA structure and its reception), the request itself, an e-mail to the person saying
-    what happens next and one to the staff on duty. All or nothing."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    person = {
-        "first_name": data["first_name"].strip(),
-        "last_name": data["last_name"].strip(),
-        "email": data["email"].strip().lower(),
-        "phone": normalise_phone(data.get("phone") or ""),
-        "project_name": (data.get("project_name") or "").strip(),
-        "employees": data.get("employees"),
-    }
-    request = ProjectRequest(
-        kind=data["kind"],
-        idea=data["idea"].strip(),
-        postal_code=data["postal_code"],
-        commune=data["commune"],
-        stage=data["stage"],
-        heard_from=data.get("heard_from") or "",
-        heard_from_detail=(data.get("heard_from_detail") or "").strip(),
-        structure_name=(data.get("structure_name") or "").strip(),
-        siret=data.get("siret") or "",
-        consent_at=now,
-        notice_version=notice.CURRENT,
-    )
-    with transaction.atomic():
-        if not antispam.may_mail(person["email"]):
-            raise ValidationError(MAILS_SPENT, code="mails_spent")
-        if request.kind == RequestKind.CREATION:
-            _create_for_creation(request, person, today)
-        else:
-            _create_for_structure(request, person, today)
-        request.full_clean()
-        request.save()
-        context = {"request": request, "person": person, "site_url": site_url}
-        send_later(
-            _message(
-                subject="Votre demande au Pôle d'Économie Solidaire 21",
-                template="public/email/request_received.txt",
-                context=context,
-                to=person["email"],
-            ),
-            *[
-                _message(
-                    subject=f"Nouvelle demande « Déposer mon projet » : {request.person_name}",
-                    template="public/email/request_staff.txt",
-                    context={**context, "url": site_url + request.get_absolute_url()},
-                    to=address,
-                )
-                for address in _on_duty()
-            ],
-        )
-    return request
-
-
-@transaction.atomic
-def project_request_use_known_holder(
-    *, request: ProjectRequest, holder: Holder, user: User
-) -> ProjectRequest:
-    """Staff confirmed the person is a holder already known: the request's project becomes
-    theirs, and the record the request created for them goes, as it holds nothing else."""
-    from .selectors import request_known_holders
-
-    if request.project is None or holder not in request_known_holders(request):
-        raise ValidationError("Ce porteur ne correspond pas à la personne de la demande.")
-    created = request.holder
-    accompaniment_services.project_update(
-        project=request.project, data={}, holders=[holder], user=user
-    )
-    request.holder = holder
-    request.save(update_fields=["holder"])
-    if (
-        created is not None
-        and not created.projects.exists()
-        and not created.collective_actions.exists()
-        and not created.public_requests.exists()
-    ):
-        created_id = created.pk
-        created.delete()
-        # Its history too (deleting wrote one more row): a record made by mistake, no trace.
-        Holder.history.filter(id=created_id).delete()
-    return request
-
-
-def project_request_mark_handled(*, request: ProjectRequest, user: User) -> ProjectRequest:
-    request.status = RequestStatus.HANDLED
-    request.handled_at = timezone.now()
-    request.handled_by = user
-    request.save(update_fields=["status", "handled_at", "handled_by"])
-    return request
-
-
-def _blank_request(queryset) -> int:
-    return queryset.update(
-        idea="",
-        heard_from_detail="",
-        contact_first_name="",
-        contact_last_name="",
-        contact_email="",
-        contact_phone="",
-    )
-
-
-def project_request_erase(*, request: ProjectRequest) -> None:
-    """What the person wrote and their contact, out of the request (the holder and project are
-    erased through the RGPD page, like every holder's)."""
-    _blank_request(ProjectRequest.objects.filter(pk=request.pk))
-
-
-# --- The questionnaire ------------------------------------------------------------------------
-
-
-def questionnaire_invite(
-    *,
-    project: Project,
-    holders: Iterable[Holder],
-    user: User,
-    site_url: str,
-    now: dt.datetime | None = None,
-) -> list[QuestionnaireInvitation]:
-    """Send the chosen holders of a closed project a link to the questionnaire: unique,
-    single-use, valid PUBLIC_QUESTIONNAIRE_DAYS days. A link sent before and not answered is
-    replaced; a holder who answered is not asked again."""
-    now = now or timezone.now()
-    holders = list(holders)
-    if not project.is_closed:
-        raise ValidationError("Le questionnaire s'envoie une fois le projet clos.")
-    if not holders:
-        raise ValidationError("Cochez au moins un porteur.")
-    project_holders = set(project.holders.values_list("pk", flat=True))
-    answered = set(
-        project.questionnaire_invitations.filter(answered_at__isnull=False).values_list(
-            "holder_id", flat=True
-        )
-    )
-    errors = []
-    for holder in holders:
-        if holder.pk not in project_holders:
-            errors.append(f"{holder} n'est pas porteur de ce projet.")
-        elif not holder.email:
-            errors.append(f"{holder} n'a pas de courriel.")
-        elif holder.pk in answered:
-            errors.append(f"{holder} a déjà répondu.")
-    if errors:
-        raise ValidationError(errors)
-    expires = now + dt.timedelta(days=settings.PUBLIC_QUESTIONNAIRE_DAYS)
-    invitations = []
-    with transaction.atomic():
-        project.questionnaire_invitations.filter(
-            holder__in=holders, answered_at__isnull=True, revoked_at__isnull=True
-        ).update(revoked_at=now)
-        for holder in holders:
-            token, hashed = new_token()
-            invitation = QuestionnaireInvitation.objects.create(
-                project=project,
-                holder=holder,
-                token_hash=hashed,
-                sent_at=now,
-                sent_by=user,
-                expires_at=expires,
-            )
-            invitations.append(invitation)
-            send_later(
-                _message(
-                    subject="Votre avis sur votre accompagnement au PES 21",
-                    template="public/email/questionnaire.txt",
-                    context={
-                        "holder": holder,
-                        "project": project,
-                        "link": _link(site_url, "public:questionnaire", token),
-                        "expires": timezone.localtime(expires),
-                    },
-                    to=holder.email,
-                )
-            )
-    return invitations
-
-
-def invitation_for_link(token: str) -> QuestionnaireInvitation | None:
-    if not token or len(token) > 100:
-        return None
-    return (
-        QuestionnaireInvitation.objects.of_token(token).select_related("project", "holder").first()
-    )
-
-
-def _erased(holder: Holder) -> bool:
-    """An anonymised holder's link no longer opens anything (their answers would name nobody)."""
-    return Erasure.objects.filter(kind=PersonKind.HOLDER, object_id=holder.pk).exists()
-
-
-def invitation_refusal(invitation: QuestionnaireInvitation | None, now: dt.datetime) -> str:
-    """Why a link cannot be used ("" when it can): the page the person gets says it."""
-    if invitation is None or invitation.revoked_at or _erased(invitation.holder):
-        return "unknown"
-    if invitation.answered_at:
-        return "answered"
-    if invitation.expires_at <= now:
-        return "expired"
-    return ""
-
-
-def questionnaire_answer(
-    *, invitation: QuestionnaireInvitation, data: dict[str, Any], now: dt.datetime | None = None
-) -> QuestionnaireAnswer:
-    """Keep a holder's answers; the link is then used up. A second sending (another tab, a
-    double click) is refused: `ValidationError` with code "answered"."""
-    now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            invitation = QuestionnaireInvitation.objects.select_for_update().get(pk=invitation.pk)
-            refusal = invitation_refusal(invitation, now)
-            if refusal:
-                raise ValidationError("Ce lien ne peut plus servir.", code=refusal)
-            answer = QuestionnaireAnswer(
-                invitation=invitation, consent_at=now, notice_version=notice.CURRENT
-            )
-            set_fields(answer, data)
-            answer.full_clean()
-            answer.save()
-            invitation.answered_at = now
-            invitation.save(update_fields=["answered_at"])
-    except IntegrityError:
-        # Another request answered through the same link at the same instant.
-        raise ValidationError("Ce lien ne peut plus servir.", code="answered") from None
-    return answer
-
-
 # --- Personal data ----------------------------------------------------------------------------
 
 
@@ -679,4 +359,4 @@ def public_data_purge(*, today: dt.date, months: int) -> dict[str, int]:
     old_requests = ProjectRequest.objects.filter(created_at__date__lt=limit).exclude(
         idea="", contact_email="", heard_from_detail=""
     )
-    return {"inscriptions": registrations, "demandes": _blank_request(old_requests)}
+    return {"inscriptions": registrations, "demandes": blank_requests(old_requests)}

@@ -18,12 +18,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accompaniment.models import CollectiveAction, Holder, Project
-from pes21.concurrency import create_once, refuse_on_form
+from pes21.concurrency import create_once, refuse_on_form, save_response
 from pes21.forms import parse_id
+from pes21.listing import ListDescription, list_page
 from pes21.paging import paginate
 from pes21.roles import director_required, staff_required
 
-from . import notice, selectors, services
+from . import notice, project_requests, questionnaires, selectors, services
 from .antispam import guarded_post
 from .forms import (
     AttendanceForm,
@@ -154,7 +155,7 @@ def project_request(request: HttpRequest) -> HttpResponse:
             create_once(
                 token=form.submission_id,
                 user=None,
-                create=lambda: services.project_request_submit(
+                create=lambda: project_requests.project_request_submit(
                     data=form.cleaned_data, site_url=_site_url(request)
                 ),
             )
@@ -171,14 +172,14 @@ def project_request(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @guarded_post
 def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = services.invitation_for_link(token)
-    refusal = services.invitation_refusal(invitation, timezone.now())
+    invitation = questionnaires.invitation_for_link(token)
+    refusal = questionnaires.invitation_refusal(invitation, timezone.now())
     if refusal:
         return _refused_link(request, refusal)
     form = QuestionnaireForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.questionnaire_answer(invitation=invitation, data=form.answer_data())
+            questionnaires.questionnaire_answer(invitation=invitation, data=form.answer_data())
         except ValidationError as error:
             if error.code in ("answered", "expired", "unknown"):
                 return _refused_link(request, error.code)
@@ -203,18 +204,20 @@ def opening_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {"closes_on": action.date, "capacity": 20, "description": action.notes}
     form = OpeningForm(request.POST or None, instance=opening, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.opening_save(
+        response = save_response(
+            request,
+            form,
+            lambda: services.opening_save(
                 action=action,
                 data=form.model_data(),
                 site_url=_site_url(request),
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Inscriptions enregistrées.")
-            return redirect(f"{action.get_absolute_url()}#inscriptions")
+            ),
+            "Inscriptions enregistrées.",
+            redirect_to=f"{action.get_absolute_url()}#inscriptions",
+        )
+        if response:
+            return response
     return render(request, "public/opening_form.html", {"form": form, "action": action})
 
 
@@ -262,14 +265,23 @@ def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{found.opening.action.get_absolute_url()}#inscriptions")
 
 
+def _status_shown(request: HttpRequest) -> str:
+    """The tab of requests shown: new ones by default, "" for all."""
+    status = request.GET.get("statut", RequestStatus.NEW)
+    return status if status in RequestStatus.values else ""
+
+
+REQUESTS = ListDescription(
+    template="public/request_list.html",
+    records=lambda request: selectors.request_list(status=_status_shown(request) or None),
+    context=lambda request, filters: {"status": _status_shown(request)},
+)
+
+
 @require_GET
 @staff_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("statut", RequestStatus.NEW)
-    if status not in RequestStatus.values:
-        status = ""
-    page = paginate(request, selectors.request_list(status=status or None))
-    return render(request, "public/request_list.html", {"page": page, "status": status})
+    return list_page(request, REQUESTS)
 
 
 def _get_request(pk: int) -> ProjectRequest:
@@ -294,7 +306,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required
 def request_handled(request: HttpRequest, pk: int) -> HttpResponse:
-    services.project_request_mark_handled(request=_get_request(pk), user=request.user)
+    project_requests.project_request_mark_handled(request=_get_request(pk), user=request.user)
     messages.success(request, "Demande marquée comme traitée.")
     return redirect("public_staff:request_list")
 
@@ -308,7 +320,9 @@ def request_use_holder(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if holder is None:
             raise ValidationError("Choisissez le porteur déjà connu.")
-        services.project_request_use_known_holder(request=found, holder=holder, user=request.user)
+        project_requests.project_request_use_known_holder(
+            request=found, holder=holder, user=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -320,7 +334,7 @@ def request_use_holder(request: HttpRequest, pk: int) -> HttpResponse:
 @director_required
 def request_erase(request: HttpRequest, pk: int) -> HttpResponse:
     found = _get_request(pk)
-    services.project_request_erase(request=found)
+    project_requests.project_request_erase(request=found)
     messages.success(request, "Les coordonnées et les textes de la demande sont effacés.")
     return redirect(found)
 
@@ -333,7 +347,7 @@ def questionnaire_invite(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
-        invitations = services.questionnaire_invite(
+        invitations = questionnaires.questionnaire_invite(
             project=project,
             holders=project.holders.filter(pk__in=form.cleaned_data["holders"]),
             user=request.user,

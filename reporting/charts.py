@@ -5,9 +5,7 @@ import base64
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from pes21.french import typeset
-
-from .presentation import format_number
+from pes21.french import format_number, typeset
 
 # Printed 55 mm wide: a font-size of 13 units prints at about 7.7 pt (legible, >= 7 pt).
 WIDTH, HEIGHT = 260, 150

@@ -9,7 +9,9 @@ import re
 from django.core import checks
 from django.template.loader import get_template
 
-HINT = "Chaque chiffre du rapport est déclaré une fois dans reporting/registry.py."
+from .figure_types import SECTIONS
+
+HINT = "Chaque chiffre du rapport est déclaré une fois dans reporting/figure_list.py."
 
 # The report's templates: the web page and the PDF, and all they include.
 REPORT_TEMPLATES = ("reporting/report.html", "reporting/pdf/report.html")
@@ -40,7 +42,7 @@ def _registry_errors(registry, document) -> list[checks.Error]:
     parts = {anchor.replace("-", "_") for anchor, _ in document.PARTS}
     errors = [
         _error(f"La rubrique « {section} » du registre n'est pas une partie du rapport.", 1)
-        for section in registry.SECTIONS
+        for section in SECTIONS
         if section not in parts
     ]
     reg = registry.REGISTRY
@@ -50,11 +52,11 @@ def _registry_errors(registry, document) -> list[checks.Error]:
             problems.append("clé mal formée")
         if entry.key in reg.children:
             problems.append("clé qui est aussi le groupe d'autres chiffres")
-        if entry.section not in registry.SECTIONS:
+        if entry.section not in SECTIONS:
             problems.append(f"rubrique inconnue « {entry.section} »")
         if not entry.label:
             problems.append("sans libellé")
-        if not callable(entry.selector) or not entry.selector.__module__.endswith("selectors"):
+        if not callable(entry.selector) or "selectors" not in entry.selector.__module__.split("."):
             problems.append("son sélecteur n'est pas une fonction d'un module selectors")
         if entry.tile is not None and entry.shape is not registry.Shape.NUMBER:
             problems.append("des mots de tuile pour ce qui n'est pas un nombre")

@@ -15,18 +15,19 @@ from django.utils.safestring import SafeString, mark_safe
 
 from followups.selectors import first_measurable_survival_year
 from generateur.models import TerritorialProject
+from pes21.french import NNBSP
+from public.selectors import questionnaire_summary
 
 from .charts import bar_chart, chart_alt, chart_data_uri
+from .figure_types import SECTIONS
 from .models import Focus, FocusSection, ImageKind, ReportEdition, ReportImage
 from .presentation import (
     MISSION_DESCRIPTIONS,
     MISSION_TITLES,
-    NNBSP,
     render_markdown,
     series_label,
 )
 from .registry import (
-    SECTIONS,
     FigureView,
     UnknownFigure,
     check,
@@ -434,6 +435,8 @@ def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = 
         "dijon_groups": _event_groups(dijon_events, DIJON_SERIES),
         "club_events": club_events,
         "survival_measurable_from": survival_measurable_from,
+        # Live, like the focuses: the end-of-accompaniment questionnaire is no frozen figure.
+        "questionnaire": questionnaire_summary(year),
         "for_pdf": for_pdf,
     }
 

@@ -59,7 +59,7 @@ class ReportEdition(models.Model):
         "coordonnées", blank=True, help_text="Adresse, téléphone et courriel de l'association."
     )
     frozen_figures = models.JSONField("chiffres figés", null=True, blank=True, editable=False)
-    # The figure registry's schema the figures were frozen in (reporting/registry.py, SCHEMA):
+    # The figure registry's schema the figures were frozen in (reporting/figure_types.py, SCHEMA):
     # an edition frozen before a key changed is read with the keys of its day.
     figures_schema = models.PositiveSmallIntegerField(
         "version des chiffres figés", null=True, blank=True, editable=False

@@ -1,12 +1,11 @@
 """How the report's figures and texts read in French: numbers, typography, Markdown.
 
 The web page, the PDF and the exports share these helpers so a figure has one way of being
-written everywhere; its label and tile words live in the figure registry (reporting/registry.py).
+written everywhere; its label and tile words live in the figure registry (reporting/figure_list.py).
 """
 
 import re
 import threading
-from decimal import Decimal
 
 import markdown
 import nh3
@@ -16,8 +15,6 @@ from accompaniment.models import Series
 from pes21.french import typography
 
 from .selectors import NO_SERIES
-
-NNBSP = "\u202f"  # narrow no-break space: thousands separator and French punctuation
 
 # The volunteers' four missions as the report presents them (issue 15, after the 2023 report).
 MISSION_TITLES = {
@@ -50,17 +47,6 @@ SERIES_LABELS = dict(Series.choices) | {NO_SERIES: "Sans cycle"}
 
 def series_label(code: str) -> str:
     return SERIES_LABELS.get(code, code)
-
-
-def format_number(value, decimals: int | None = None) -> str:
-    """1 234,5 with a narrow no-break space between thousands, as fr-FR writes it."""
-    if value is None or value == "":
-        return "–"
-    number = Decimal(str(value))
-    if decimals is None:
-        decimals = 0 if number == number.to_integral_value() else 1
-    text = f"{number:,.{decimals}f}"
-    return text.replace(",", NNBSP).replace(".", ",")
 
 
 def french_typography(html: str) -> str:

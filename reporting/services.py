@@ -43,11 +43,6 @@ EDITABLE_FIELDS = (
 )
 
 
-def edition_get_or_create(*, year: int) -> ReportEdition:
-    edition, _ = ReportEdition.objects.get_or_create(year=year)
-    return edition
-
-
 def edition_update(*, edition: ReportEdition, data: dict, version: int, user) -> ReportEdition:
     """Save the director's texts, unless the edition is published or was changed meanwhile."""
     with transaction.atomic():

@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pes21.concurrency import refuse_on_form
+from pes21.concurrency import save_response
 from pes21.exports import export_response
 from pes21.roles import director_required, is_director, staff_required
 
@@ -89,15 +90,19 @@ def edition_edit(request: HttpRequest, year: int, section: str = "") -> HttpResp
             ]
         else:
             data = {name: form.cleaned_data[name] for name in TEXT_SECTION_FIELDS[section]}
-            try:
-                edition_save_texts(
+            response = save_response(
+                request,
+                form,
+                lambda: edition_save_texts(
                     year=year, data=data, version=form.cleaned_data["version"], user=request.user
-                )
-            except ValidationError as exc:
-                refuse_on_form(form, exc)
-            else:
-                messages.success(request, "Textes du rapport enregistrés (brouillon).")
-                return redirect("reporting:edition_edit_section", year=year, section=section)
+                ),
+                "Textes du rapport enregistrés (brouillon).",
+                redirect_to=reverse(
+                    "reporting:edition_edit_section", kwargs={"year": year, "section": section}
+                ),
+            )
+            if response:
+                return response
     context = {
         "form": form,
         "edition": edition,
@@ -159,15 +164,16 @@ def focus_edit(request: HttpRequest, year: int, pk: int | None = None) -> HttpRe
         return redirect(focus.edition)
     form = FocusForm(request.POST or None, instance=focus, year=year)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save():
             if form.instance.edition.pk is None:
                 form.instance.edition = edition_start(year=year, user=request.user)
             focus_save(focus=form.instance, user=request.user)
-        except ValidationError as exc:
-            refuse_on_form(form, exc)
-        else:
-            messages.success(request, "Focus enregistré.")
-            return redirect(focus.edition)
+            return focus.edition
+
+        response = save_response(request, form, save, "Focus enregistré.")
+        if response:
+            return response
     return render(
         request, "reporting/focus_form.html", {"form": form, "focus": focus, "year": year}
     )
@@ -305,13 +311,15 @@ def narrative_edit(request: HttpRequest, year: int, project_pk: int) -> HttpResp
     if request.method == "POST" and form.is_valid():
         if form.instance.edition_id is None:
             form.instance.edition = edition_start(year=year, user=request.user)
-        try:
-            narrative_save(narrative=form.instance, user=request.user)
-        except ValidationError as exc:
-            refuse_on_form(form, exc)
-        else:
-            messages.success(request, "Récit du projet de territoire enregistré.")
-            return redirect(f"{edition.get_absolute_url()}#generateur")
+        response = save_response(
+            request,
+            form,
+            lambda: narrative_save(narrative=form.instance, user=request.user),
+            "Récit du projet de territoire enregistré.",
+            redirect_to=f"{edition.get_absolute_url()}#generateur",
+        )
+        if response:
+            return response
     return render(
         request,
         "reporting/narrative_form.html",

@@ -28,7 +28,7 @@ for server in a b; do
   export PES21_VAR_DIR="$LOAD/$server" MEDIA_ROOT="$LOAD/$server/media" STATIC_ROOT="$LOAD/$server/static"
   mkdir -p "$MEDIA_ROOT"
   .venv/bin/python manage.py collectstatic --noinput -v0
-  .venv/bin/gunicorn pes21.wsgi --workers "${LOAD_WORKERS:-2}" --bind "127.0.0.1:$port" \
+  .venv/bin/gunicorn config.wsgi --workers "${LOAD_WORKERS:-2}" --bind "127.0.0.1:$port" \
     --access-logfile /dev/null --error-logfile "$LOAD/$server/gunicorn.log" &
   PIDS+=($!)
   HOSTS="$HOSTS${HOSTS:+,}http://127.0.0.1:$port"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# make run: the settings of a developer's machine, which pes21/settings.py reads when the
+# make run: the settings of a developer's machine, which config/settings.py reads when the
 # environment sets no SECRET_KEY (never in production). Written once; edit it at will.
 set -e
 dir="${PES21_VAR_DIR:-var}"

@@ -57,7 +57,7 @@ def main() -> None:
     threading.Thread(target=sink.serve_forever, daemon=True).start()
     folder = tempfile.mkdtemp(prefix="pes21-reset-")
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="pes21.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="1",
         PES21_VAR_DIR=folder,
         DATABASE_URL=f"sqlite:///{folder}/db.sqlite3",

@@ -240,3 +240,10 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     token_hash = factory.LazyFunction(lambda: new_token()[1])
     consent_at = factory.LazyFunction(timezone.now)
     notice_version = "2026-12-01"
+
+
+def report_edition(*, year: int):
+    """The year's edition of the report, as the report's pages start it."""
+    from reporting.models import ReportEdition
+
+    return ReportEdition.objects.get_or_create(year=year)[0]

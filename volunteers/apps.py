@@ -6,4 +6,4 @@ class VolunteersConfig(AppConfig):
     verbose_name = "Bénévoles"
 
     def ready(self) -> None:
-        from . import desk, receivers, search  # noqa: F401  (they register themselves)
+        from . import desk, panels, receivers, search  # noqa: F401  (they register themselves)

@@ -30,11 +30,6 @@ def volunteer_hours_by_mission(*, start: dt.date, end: dt.date) -> dict[str, Dec
     return {code: minutes_to_hours(minutes.get(code)) for code in Mission.values}
 
 
-def active_volunteers(*, start: dt.date, end: dt.date) -> int:
-    """Volunteers who were members at some point within [start, end]."""
-    return Volunteer.objects.active_between(start, end).count()
-
-
 def _minutes_given() -> Coalesce:
     """A case's logged minutes as a subquery, so joins made by filters cannot multiply it."""
     total = (

@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accompaniment.models import Project
-from pes21.concurrency import refuse_on_form
-from pes21.paging import paginate
+from pes21.concurrency import save_response
+from pes21.listing import ListDescription, list_page
 from pes21.roles import staff_required, volunteer_required
 
 from . import selectors, services
@@ -46,11 +47,18 @@ def _get_own_case(volunteer: Volunteer, pk: int) -> Case:
 # --- Staff: volunteers -------------------------------------------------------------------------
 
 
+VOLUNTEERS = ListDescription(
+    template="volunteers/volunteer_list.html",
+    records=lambda request: Volunteer.objects.all(),
+    filterset=VolunteerFilter,
+    rows=lambda volunteers, filters: selectors.volunteer_list_rows(volunteers),
+)
+
+
+@require_http_methods(["GET", "POST"])
 @staff_required
 def volunteer_list(request: HttpRequest) -> HttpResponse:
-    filterset = VolunteerFilter(request.GET, queryset=Volunteer.objects.all())
-    page = paginate(request, selectors.volunteer_list_rows(filterset.qs))
-    return render(request, "volunteers/volunteer_list.html", {"filter": filterset, "page": page})
+    return list_page(request, VOLUNTEERS)
 
 
 @staff_required
@@ -75,18 +83,22 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def volunteer_create(request: HttpRequest) -> HttpResponse:
     form = VolunteerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        invite = form.cleaned_data["invite"]
+
+        def create() -> Volunteer:
             volunteer = services.volunteer_create(
                 data=form.model_data(), skills=form.cleaned_data["skills"]
             )
-            if form.cleaned_data["invite"]:
+            if invite:
                 services.volunteer_invite(volunteer=volunteer, site_url=_site_url(request))
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            invited = " Une invitation lui a été envoyée." if form.cleaned_data["invite"] else ""
-            messages.success(request, f"Fiche de {volunteer} créée.{invited}")
-            return redirect(volunteer)
+            return volunteer
+
+        invited = " Une invitation lui a été envoyée." if invite else ""
+        response = save_response(
+            request, form, create, lambda volunteer: f"Fiche de {volunteer} créée.{invited}"
+        )
+        if response:
+            return response
     return render(request, "volunteers/volunteer_form.html", {"form": form, "volunteer": None})
 
 
@@ -96,18 +108,20 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = get_object_or_404(Volunteer.objects.select_related("user"), pk=pk)
     form = VolunteerForm(request.POST or None, instance=volunteer)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.volunteer_update(
+        response = save_response(
+            request,
+            form,
+            lambda: services.volunteer_update(
                 volunteer=volunteer,
                 data=form.model_data(),
                 skills=form.cleaned_data["skills"],
                 expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, f"Fiche de {volunteer} enregistrée.")
-            return redirect(volunteer)
+            ),
+            f"Fiche de {volunteer} enregistrée.",
+            redirect_to=volunteer,
+        )
+        if response:
+            return response
     return render(request, "volunteers/volunteer_form.html", {"form": form, "volunteer": volunteer})
 
 
@@ -128,11 +142,18 @@ def volunteer_invite(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Staff: cases ----------------------------------------------------------------------------
 
 
+CASES = ListDescription(
+    template="volunteers/case_list.html",
+    records=lambda request: Case.objects.all(),
+    filterset=CaseFilter,
+    rows=lambda cases, filters: selectors.case_list_rows(cases),
+)
+
+
+@require_http_methods(["GET", "POST"])
 @staff_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    filterset = CaseFilter(request.GET, queryset=Case.objects.all())
-    page = paginate(request, selectors.case_list_rows(filterset.qs))
-    return render(request, "volunteers/case_list.html", {"filter": filterset, "page": page})
+    return list_page(request, CASES)
 
 
 @staff_required
@@ -147,19 +168,21 @@ def case_open(request: HttpRequest, project_pk: int) -> HttpResponse:
     project = get_object_or_404(Project, pk=project_pk)
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.case_open(
+        response = save_response(
+            request,
+            form,
+            lambda: services.case_open(
                 project=project,
                 data={name: form.cleaned_data[name] for name in form._meta.fields},
                 skills=form.cleaned_data["skills"],
                 user=request.user,
                 site_url=_site_url(request),
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error)
-        else:
-            messages.success(request, "Le projet est ouvert au co-accompagnement des bénévoles.")
-            return redirect(project)
+            ),
+            "Le projet est ouvert au co-accompagnement des bénévoles.",
+            redirect_to=project,
+        )
+        if response:
+            return response
     return render(request, "volunteers/case_form.html", {"form": form, "project": project})
 
 
@@ -198,17 +221,27 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Volunteers: the board and their own space -------------------------------------------------
 
 
+def _only_matching(request: HttpRequest) -> bool:
+    return request.GET.get("mes_competences") == "1"
+
+
+# The board's volunteer is read once by the view (request.volunteer), before the list.
+BOARD = ListDescription(
+    template="volunteers/board.html",
+    records=lambda request: selectors.board_cases(
+        volunteer=request.volunteer, only_matching=_only_matching(request)
+    ),
+    context=lambda request, filters: {
+        "volunteer": request.volunteer,
+        "only_matching": _only_matching(request),
+    },
+)
+
+
 @volunteer_required
 def board(request: HttpRequest) -> HttpResponse:
-    volunteer = _get_volunteer_of(request)
-    only_matching = request.GET.get("mes_competences") == "1"
-    cases = selectors.board_cases(volunteer=volunteer, only_matching=only_matching)
-    context = {
-        "volunteer": volunteer,
-        "page": paginate(request, cases),
-        "only_matching": only_matching,
-    }
-    return render(request, "volunteers/board.html", context)
+    request.volunteer = _get_volunteer_of(request)
+    return list_page(request, BOARD)
 
 
 @require_POST
@@ -263,22 +296,25 @@ def contribution_add(request: HttpRequest) -> HttpResponse:
         request.POST, cases=own_cases.select_related("project"), fixed_case=fixed_case
     )
     if form.is_valid():
-        try:
-            services.contribution_log(
+        response = save_response(
+            request,
+            form,
+            lambda: services.contribution_log(
                 volunteer=volunteer,
                 case=form.cleaned_data["case"],
                 mission=form.cleaned_data.get("mission") or "",
                 date=form.cleaned_data["date"],
                 minutes=form.cleaned_data["duration"],
                 notes=form.cleaned_data["notes"],
-            )
-        except ValidationError as error:
-            refuse_on_form(form, error, {"minutes": "duration"})
-        else:
-            messages.success(request, "Votre temps est noté. Merci !")
-            if fixed_case is not None:
-                return redirect("volunteers:my_case", pk=fixed_case.pk)
-            return redirect("volunteers:my_space")
+            ),
+            "Votre temps est noté. Merci !",
+            redirect_to=reverse("volunteers:my_case", kwargs={"pk": fixed_case.pk})
+            if fixed_case is not None
+            else reverse("volunteers:my_space"),
+            fields={"minutes": "duration"},
+        )
+        if response:
+            return response
     if fixed_case is not None:
         case = _get_own_case(volunteer, fixed_case.pk)
         return render(request, "volunteers/my_case.html", {"case": case, "form": form}, status=400)

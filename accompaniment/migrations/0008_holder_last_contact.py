@@ -4,11 +4,11 @@ from django.db import migrations, models
 
 
 def fill_last_contact(apps, schema_editor):
-    # The rule lives in privacy.selectors (current code): run it only where there are holders
+    # The rule lives in accompaniment.selectors (current code): run it only where there are holders
     # to fill, so that a fresh database never evaluates it against this migration's schema.
     if not apps.get_model("accompaniment", "Holder").objects.exists():
         return
-    from privacy.services import holders_last_contact_refresh
+    from accompaniment.services import holders_last_contact_refresh
 
     holders_last_contact_refresh()
 

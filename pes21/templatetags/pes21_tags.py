@@ -3,16 +3,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import phonenumbers
 from django import template
-from django.contrib.contenttypes.models import ContentType
 from django.template import engines
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from pes21 import french
-from pes21.forms import AttachmentForm
+from pes21.french import format_number
 from pes21.hours import hours_display, minutes_to_hours
 from pes21.listing import SORT_PARAM, filter_fields_html
-from pes21.models import Attachment
 
 register = template.Library()
 
@@ -112,28 +110,6 @@ def query_with(context, **changes) -> str:
     return params.urlencode()
 
 
-@register.inclusion_tag("pes21/_attachments.html", takes_context=True)
-def attachments_panel(context, target) -> dict:
-    content_type = ContentType.objects.get_for_model(target)
-    return {
-        "request": context["request"],
-        "csrf_token": context.get("csrf_token"),
-        "target": target,
-        "content_type_id": content_type.pk,
-        "attachments": Attachment.objects.filter(
-            content_type=content_type, object_id=target.pk
-        ).select_related("uploaded_by"),
-        "form": AttachmentForm(),
-    }
-
-
-@register.inclusion_tag("pes21/_history.html")
-def history_panel(target) -> dict:
-    from pes21.history import history_of
-
-    return {"entries": history_of(target)}
-
-
 # A French number as pes21.phones stores it; not an 08 one, which phonenumbers writes
 # « 0 800 12 34 56 ».
 _FRENCH_STORED = re.compile(r"0[1-79][0-9]{8}")
@@ -170,3 +146,21 @@ def email_link(value: str) -> str:
     if not value:
         return "—"
     return format_html('<a href="mailto:{}">{}</a>', value, value)
+
+
+@register.filter
+def fr(value, decimals=None) -> str:
+    """A number as fr-FR writes it: 1 234,5."""
+    return format_number(value, None if decimals in (None, "") else int(decimals))
+
+
+@register.filter
+def delta(current, previous) -> str:
+    """The signed change from `previous` to `current`, for the desk and the dashboard."""
+    try:
+        change = current - previous
+    except TypeError:
+        return ""
+    if change == 0:
+        return "="
+    return ("+" if change > 0 else "−") + format_number(abs(change))

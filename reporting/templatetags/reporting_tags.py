@@ -3,32 +3,18 @@ import datetime as dt
 from django import template
 from django.utils.formats import date_format
 
-from reporting.presentation import format_number, series_label
+from pes21.templatetags.pes21_tags import delta, fr
+from reporting.presentation import series_label
 
 register = template.Library()
-
-
-@register.filter
-def fr(value, decimals=None) -> str:
-    """A number as fr-FR writes it: 1 234,5."""
-    return format_number(value, None if decimals in (None, "") else int(decimals))
+# The French number filters are the core's; the report's templates have them under this load too.
+register.filter("fr", fr)
+register.filter("delta", delta)
 
 
 @register.filter
 def series(code: str) -> str:
     return series_label(code)
-
-
-@register.filter
-def delta(current, previous) -> str:
-    """The signed change from `previous` to `current`, for the dashboard."""
-    try:
-        change = current - previous
-    except TypeError:
-        return ""
-    if change == 0:
-        return "="
-    return ("+" if change > 0 else "−") + format_number(abs(change))
 
 
 @register.filter

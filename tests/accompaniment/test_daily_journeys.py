@@ -8,8 +8,8 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
-from accompaniment.demo import _of
 from accompaniment.models import Meeting
+from devtools.demo.accompaniment import _of
 from tests import factories
 
 

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from pes21.demo import DEMO_PASSWORD
+from devtools.demo import DEMO_PASSWORD
 from tests.browser_fixtures import ARTIFACTS, login
 from tests.pes21.matrix_urls import ARGS
 from tests.pes21.matrix_world import World, build_world

@@ -1,4 +1,5 @@
 import datetime as dt
+import urllib.parse
 from decimal import Decimal
 
 import pytest
@@ -101,7 +102,7 @@ def test_structure_list_filters(staff_client):
     url = reverse("dla:structure_list")
 
     def names(**params):
-        return [s.name for s in staff_client.get(url, params).context["page"]]
+        return [s.name for s in staff_client.post(url, params, follow=True).context["page"]]
 
     assert names(q="zéph") == ["Compagnie Zéphyr"]
     assert names(q="732 829") == ["Compagnie Zéphyr"]
@@ -119,6 +120,24 @@ def test_structure_list_exports_the_filtered_rows_as_csv(staff_client):
     content = response.content.decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
     assert "Compagnie Zéphyr" in content and "Atelier vélo" not in content
+
+
+def test_the_structure_search_stays_out_of_the_url_and_the_export_keeps_it(staff_client):
+    factories.StructureFactory(name="Compagnie Zéphyr", commune="Beaune")
+    factories.StructureFactory(name="Atelier vélo", commune="Dijon")
+    posted = staff_client.post(reverse("dla:structure_list"), {"q": "zéphyr"})
+    assert posted.status_code == 302
+    query = posted["Location"].split("?", 1)[1]
+    assert "zéphyr" not in urllib.parse.unquote(query).lower()
+    listed = staff_client.get(posted["Location"])
+    assert [s.name for s in listed.context["page"]] == ["Compagnie Zéphyr"]
+    export = staff_client.get(f"{reverse('dla:structure_export')}?{query}")
+    content = export.content.decode("utf-8-sig")
+    assert export["Content-Type"].startswith("text/csv")
+    assert "Compagnie Zéphyr" in content and "Atelier vélo" not in content
+    # A search typed into the URL is ignored: such a URL never comes from the page.
+    typed = staff_client.get(reverse("dla:structure_list"), {"q": "zéphyr"})
+    assert len(typed.context["page"]) == 2
 
 
 def test_provider_directory_adds_up_days_money_and_structures(staff_client):

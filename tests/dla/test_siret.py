@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from dla.validators import siret_problem, validate_siret
+from pes21.validators import siret_problem, validate_siret
 
 
 @pytest.mark.parametrize("siret", ["73282932000074", "35600000000048", "35600000049837"])

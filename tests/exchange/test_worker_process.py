@@ -27,7 +27,7 @@ HOLDERS = 60_000  # enough for an import of several seconds, to be read and kill
 def _environment(database_url: str) -> dict[str, str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
     return environ | {
-        "DJANGO_SETTINGS_MODULE": "pes21.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": database_url,
         "DEBUG": "0",
         "SECRET_KEY": "worker-tests-only-" + "x" * 40,

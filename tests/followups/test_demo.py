@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from followups.digests import digests_send
 from followups.models import FollowUp
 from followups.selectors import creation_survival, dla_survival
+from notifications.digests import digests_send
 from reporting.selectors import Period
 
 

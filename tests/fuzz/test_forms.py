@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reporting.models import Focus
-from reporting.services import edition_get_or_create
 from tests import factories
+from tests.factories import report_edition
 from tests.fuzz.harness import HarvestedForm, changed_tables, harvest, snapshot, was_refused
 from tests.fuzz.strategies import field_value, scalar
 from volunteers.models import Case, CaseStatus, Mission
@@ -68,7 +68,7 @@ def _build_world(staff, director, volunteer) -> World:
         volunteer=profile,
         opened_by=staff,
     )
-    edition = edition_get_or_create(year=YEAR)
+    edition = report_edition(year=YEAR)
     focus = Focus.objects.create(
         edition=edition, section=Focus._meta.get_field("section").choices[0][0], title="T", text="x"
     )

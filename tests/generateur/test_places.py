@@ -1,8 +1,8 @@
 import json
 
-from dla.validators import luhn_ok
 from generateur import places
 from generateur.models import TerritoryKind
+from pes21.validators import luhn_ok
 
 
 def test_data_file_names_its_source():

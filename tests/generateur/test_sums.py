@@ -47,18 +47,6 @@ def test_project_without_action_sums_to_zero():
     assert selectors.actions_summary_by_year(project) == []
 
 
-def test_participants_by_project_counts_only_the_period_and_leaves_out_idle_projects(
-    two_projects,
-):
-    first, second = two_projects
-    idle = factories.TerritorialProjectFactory()
-    rows = selectors.participants_by_project(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31))
-    found = {p.pk: (p.period_actions, p.period_participants) for p in rows}
-    assert found == {first.pk: (2, 7), second.pk: (1, 25)}
-    assert idle.pk not in found
-    assert [p.pk for p in rows] == [second.pk, first.pk]  # most participants first
-
-
 def test_list_totals_match_the_per_project_totals(two_projects):
     first, second = two_projects
     rows = {p.pk: p for p in TerritorialProject.objects.with_action_totals()}

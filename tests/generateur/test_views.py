@@ -245,7 +245,7 @@ def test_project_filters(staff_client, staff):
     url = reverse("generateur:project_list")
 
     def names(**params):
-        return {p.name for p in staff_client.get(url, params).context["page"]}
+        return {p.name for p in staff_client.post(url, params, follow=True).context["page"]}
 
     assert names(q="beaune") == {"Épicerie"}
     assert names(territory=beaune.pk) == {"Épicerie"}

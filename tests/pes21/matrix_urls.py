@@ -27,7 +27,7 @@ def _follow_up(world) -> list[int]:
 
 
 def _calendar_token(world) -> list[str]:
-    from followups.services import calendar_feed_renew
+    from notifications.services import calendar_feed_renew
 
     return [calendar_feed_renew(user=world.users["staff"]).token]
 
@@ -145,7 +145,7 @@ ARGS = {
     "followups:project_answer": _pk("project"),
     "followups:structure_answer": _pk("structure"),
     "followups:follow_up_edit": _follow_up,
-    "followups:calendar_feed": _calendar_token,
+    "notifications:calendar_feed": _calendar_token,
     "public:action": lambda w: [factories.OpeningFactory().pk],
     "public:registration": _registration_token,
     "public:registration_calendar": _registration_token,

@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompaniment.models import CollectiveAction, Holder, Meeting, Project, StatusChange
+from accompaniment.services import holders_last_contact_refresh
 from dla.models import Step, Structure
 from dla.views import STEPS_PER_PAGE
 from generateur.models import TerritorialAction, TerritorialProject
 from pes21.paging import TIMELINE_PAGE
-from privacy.services import holders_last_contact_refresh
 from tests import factories
 from tests.pes21.matrix_urls import ARGS
 from tests.pes21.matrix_world import World, build_world

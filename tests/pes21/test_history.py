@@ -1,8 +1,8 @@
 import datetime as dt
 
-from django.template import Context, Template
 from django.test import RequestFactory
 
+from pes21 import panels
 from pes21.history import history_of
 from tests import factories
 
@@ -27,8 +27,8 @@ def test_history_panel_renders_in_french(staff):
     structure = factories.StructureFactory(created_on=dt.date(2020, 1, 1))
     structure.created_on = dt.date(2021, 2, 3)
     structure.save()
-    html = Template("{% load pes21_tags %}{% history_panel structure %}").render(
-        Context({"structure": structure, "request": RequestFactory().get("/")})
-    )
+    request = RequestFactory().get("/")
+    request.user = staff
+    html = str(panels.history(request, structure))
     assert "Historique des modifications" in html
     assert "01/01/2020 → 03/02/2021" in html

@@ -18,7 +18,7 @@ PROXY = "10.0.0.1"
 
 @pytest.fixture(autouse=True)
 def _behind_one_proxy(settings):
-    # What pes21/settings.py sets with BEHIND_PROXY=1 and TRUSTED_PROXIES=1.
+    # What config/settings.py sets with BEHIND_PROXY=1 and TRUSTED_PROXIES=1.
     settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     settings.AXES_IPWARE_PROXY_ORDER = "left-most"
     settings.AXES_IPWARE_PROXY_COUNT = 0
@@ -134,7 +134,7 @@ def test_behind_proxy_settings_read_the_client_from_forwarded_for(tmp_path):
     from django.conf import settings as django_settings
 
     code = (
-        "import pes21.settings as s; "
+        "import config.settings as s; "
         "print(s.AXES_IPWARE_META_PRECEDENCE_ORDER, s.AXES_IPWARE_PROXY_COUNT, "
         "s.AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT)"
     )

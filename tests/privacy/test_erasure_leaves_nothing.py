@@ -31,8 +31,9 @@ from followups.models import FollowUp
 from generateur.models import PhaseChange
 from pes21.models import Attachment
 from pes21.services import attachment_create
+from privacy.declarations import BLANK, HISTORY_REPLACE, REPLACE
 from privacy.models import Erasure
-from privacy.personal_data import BLANK, HISTORY_REPLACE, REPLACE, entries
+from privacy.personal_data import entries
 from public.models import ProjectRequest, QuestionnaireAnswer, QuestionnaireInvitation, new_token
 from reporting.models import Focus, TerritoryNarrative
 from reporting.selectors import report_figures

@@ -5,7 +5,8 @@ the map says what erasing a person does to it."""
 
 from django.apps import apps
 
-from privacy.personal_data import DECLARATIONS, MAPPED_FIELD_TYPES, NEVER, entries, mapped_fields
+from privacy.declarations import MAPPED_FIELD_TYPES, NEVER, mapped_fields
+from privacy.personal_data import DECLARATIONS, entries
 
 ANCHORS = {
     "holder",

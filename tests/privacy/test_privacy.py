@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompaniment.models import Holder, Meeting, Project
+from accompaniment.services import holders_last_contact_refresh
 from privacy.models import Erasure
 from privacy.selectors import holders_past_retention, retention_limit, volunteers_past_retention
-from privacy.services import holders_last_contact_refresh
 from privacy.tasks import anonymise_people
 from tests import factories
 

@@ -17,7 +17,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from public import services
+from public import questionnaires
 from public.models import Registration, RegistrationStatus
 from tests import factories
 from tests.browser.test_accessibility import AXE_SOURCE, FAILING_IMPACTS, RUN_AXE, WCAG_TAGS
@@ -215,7 +215,7 @@ def test_a_holder_answers_the_questionnaire_and_the_link_then_refuses(page, shot
         started_on=dt.date(2024, 1, 1),
         ended_on=dt.date(2025, 6, 1),
     )
-    services.questionnaire_invite(
+    questionnaires.questionnaire_invite(
         project=project, holders=[holder], user=staff, site_url=live_server.url
     )
     link = live_server.url + link_in(_mail_to("pascale@example.org", "Votre avis"), "questionnaire")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from privacy.services import holder_anonymise
-from public import selectors, services
+from public import questionnaires, selectors
 from public.models import QuestionnaireAnswer, QuestionnaireInvitation
 from tests import factories
 from tests.public.conftest import filled, link_in
@@ -36,7 +36,7 @@ def closed(staff):
 
 
 def _invite(project, staff, *holders, now=None):
-    return services.questionnaire_invite(
+    return questionnaires.questionnaire_invite(
         project=project, holders=holders, user=staff, site_url=SITE, now=now
     )
 
@@ -126,7 +126,7 @@ def test_sending_again_replaces_the_first_link(public_client, closed, staff, out
 def test_a_holder_who_answered_is_not_asked_again(closed, staff):
     pascale = closed.holders.get(last_name="Repellin")
     (invitation,) = _invite(closed, staff, pascale)
-    services.questionnaire_answer(invitation=invitation, data={"satisfaction": 4})
+    questionnaires.questionnaire_answer(invitation=invitation, data={"satisfaction": 4})
 
     with pytest.raises(ValidationError) as refused:
         _invite(closed, staff, pascale)
@@ -137,7 +137,7 @@ def test_a_holder_who_answered_is_not_asked_again(closed, staff):
 def test_the_answers_show_on_the_project_page(staff_client, closed, staff):
     pascale = closed.holders.get(last_name="Repellin")
     (invitation,) = _invite(closed, staff, pascale)
-    services.questionnaire_answer(
+    questionnaires.questionnaire_answer(
         invitation=invitation,
         data={"satisfaction": 4, "missed": "Plus de rendez-vous collectifs.", "quote": "Merci !"},
     )
@@ -157,8 +157,8 @@ def test_the_yearly_summary_counts_the_links_sent_that_year(closed, staff):
     year = timezone.localdate().year
     a, b = _invite(closed, staff, pascale, hugo)
     (c,) = _invite(other, staff, other.holders.get())
-    services.questionnaire_answer(invitation=a, data={"satisfaction": 5, **_quote("prenom")})
-    services.questionnaire_answer(invitation=b, data={"satisfaction": 2, **_quote("non")})
+    questionnaires.questionnaire_answer(invitation=a, data={"satisfaction": 5, **_quote("prenom")})
+    questionnaires.questionnaire_answer(invitation=b, data={"satisfaction": 2, **_quote("non")})
     older = factories.ProjectFactory(
         status="abandonne", started_on=dt.date(2023, 1, 1), ended_on=dt.date(2024, 1, 1)
     )
@@ -193,7 +193,7 @@ def _quote(publication: str) -> dict:
 def test_the_report_page_shows_the_summary(director_client, closed, staff):
     pascale = closed.holders.get(last_name="Repellin")
     (invitation,) = _invite(closed, staff, pascale)
-    services.questionnaire_answer(
+    questionnaires.questionnaire_answer(
         invitation=invitation, data={"satisfaction": 5, **_quote("anonyme")}
     )
     year = timezone.localdate().year
@@ -209,7 +209,7 @@ def test_the_report_page_shows_the_summary(director_client, closed, staff):
 def test_an_erasure_empties_the_answers_and_keeps_the_figures(closed, staff, director):
     pascale = closed.holders.get(last_name="Repellin")
     (invitation,) = _invite(closed, staff, pascale)
-    services.questionnaire_answer(
+    questionnaires.questionnaire_answer(
         invitation=invitation,
         data={"satisfaction": 5, "brought": "Pascale a trouvé sa voie.", **_quote("prenom")},
     )

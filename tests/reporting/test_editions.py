@@ -9,13 +9,12 @@ from django.urls import reverse
 from reporting.models import Focus, ReportEdition
 from reporting.presentation import french_typography, render_markdown
 from reporting.services import (
-    edition_get_or_create,
     edition_publish,
     edition_reopen,
     edition_update,
     focus_save,
 )
-from tests.factories import ProjectFactory, StructureFactory
+from tests.factories import ProjectFactory, StructureFactory, report_edition
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +33,7 @@ def test_director_saves_a_draft_and_everyone_on_staff_reads_it(director_client, 
     response = director_client.post(
         reverse("reporting:edition_edit", args=[Y]),
         _form_data(
-            edition_get_or_create(year=Y),
+            report_edition(year=Y),
             rapport_moral="Une année **riche** : merci !",
         ),
     )
@@ -57,7 +56,7 @@ def test_director_saves_a_draft_and_everyone_on_staff_reads_it(director_client, 
 
 
 def test_staff_cannot_edit_publish_or_add_a_focus(staff_client):
-    edition = edition_get_or_create(year=Y)
+    edition = report_edition(year=Y)
     urls = [
         reverse("reporting:edition_edit", args=[Y]),
         reverse("reporting:edition_publish", args=[Y]),
@@ -81,7 +80,7 @@ def test_volunteer_sees_no_report(volunteer_client):
 
 
 def test_a_form_from_an_older_version_is_refused_and_saves_nothing(director_client, director):
-    edition = edition_get_or_create(year=Y)
+    edition = report_edition(year=Y)
     stale_version = edition.version
     edition_update(
         edition=edition, data={"edito": "Première"}, version=stale_version, user=director
@@ -114,7 +113,7 @@ def test_publishing_freezes_the_figures_and_the_page_shows_what_changed(director
 
 
 def test_a_published_edition_is_locked(director_client, director):
-    edition = edition_publish(edition=edition_get_or_create(year=Y), user=director)
+    edition = edition_publish(edition=report_edition(year=Y), user=director)
     with pytest.raises(ValidationError):
         edition_update(edition=edition, data={"edito": "x"}, version=edition.version, user=director)
     with pytest.raises(ValidationError):
@@ -129,7 +128,7 @@ def test_a_published_edition_is_locked(director_client, director):
 
 
 def test_reopening_drops_the_frozen_figures(director, director_client):
-    edition_publish(edition=edition_get_or_create(year=Y), user=director)
+    edition_publish(edition=report_edition(year=Y), user=director)
     director_client.post(reverse("reporting:edition_reopen", args=[Y]))
     edition = ReportEdition.objects.get(year=Y)
     assert not edition.is_published and edition.frozen_figures is None
@@ -240,8 +239,8 @@ def test_unknown_years_have_no_report(staff_client):
 
 
 def test_index_lists_the_years_with_their_edition_state(staff_client, director):
-    edition_publish(edition=edition_get_or_create(year=Y), user=director)
-    edition_get_or_create(year=Y + 1)
+    edition_publish(edition=report_edition(year=Y), user=director)
+    report_edition(year=Y + 1)
     page = staff_client.get(reverse("reporting:index")).content.decode()
     assert "Publié le" in page and "Brouillon" in page
     assert reverse("reporting:report_pdf", args=[Y]) in page

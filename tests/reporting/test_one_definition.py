@@ -20,8 +20,9 @@ from reporting.selectors import (
     period_figures,
     since_creation_figures,
 )
-from reporting.services import edition_get_or_create, edition_publish
+from reporting.services import edition_publish
 from tests import factories
+from tests.factories import report_edition
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,7 @@ def test_actions_animated_by_the_pole_are_counted_as_their_participants_are(dire
 
 def test_a_published_report_shows_its_frozen_figures_everywhere(director_client, director):
     factories.ProjectFactory(received_on=dt.date(Y, 3, 1))
-    edition_publish(edition=edition_get_or_create(year=Y), user=director)
+    edition_publish(edition=report_edition(year=Y), user=director)
     factories.ProjectFactory(received_on=dt.date(Y, 4, 1))  # after publication
 
     export = director_client.get(reverse("reporting:export", args=[Y, "json"]))
@@ -115,18 +116,22 @@ def test_a_published_report_shows_its_frozen_figures_everywhere(director_client,
 def test_a_figure_s_words_come_from_the_one_registry_for_the_page_the_pdf_and_the_exports(
     director_client, monkeypatch
 ):
-    from reporting import registry
+    from reporting import figure_types, registry
 
     key = "depuis_creation.emplois_consolides"
     reworded = [
         replace(
-            f, label="Emplois tenus (total)", tile=registry.Words("emploi tenu", "emplois tenus")
+            f,
+            label="Emplois tenus (total)",
+            tile=figure_types.Words("emploi tenu", "emplois tenus"),
         )
         if f.key == key
         else f
         for f in registry.REGISTRY
     ]
-    monkeypatch.setattr(registry, "REGISTRY", registry.Registry(reworded, schema=registry.SCHEMA))
+    monkeypatch.setattr(
+        registry, "REGISTRY", figure_types.Registry(reworded, schema=figure_types.SCHEMA)
+    )
 
     page = director_client.get(reverse("reporting:report", args=[Y]))
     csv = director_client.get(reverse("reporting:export", args=[Y, "csv"]))

@@ -12,12 +12,13 @@ from pypdf import PdfReader
 
 from dla.models import StepKind
 from reporting.document import report_html, report_pdf
-from reporting.services import edition_get_or_create, edition_publish, edition_update
+from reporting.services import edition_publish, edition_update
 from tests.factories import (
     CollectiveActionFactory,
     ProjectFactory,
     StepFactory,
     StructureFactory,
+    report_edition,
 )
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ def test_contents_give_the_page_number_of_each_section(small_year):
 
 
 def test_published_pdf_keeps_its_frozen_figures_after_a_correction(small_year, director):
-    edition = edition_get_or_create(year=Y)
+    edition = report_edition(year=Y)
     edition_update(
         edition=edition,
         data={"edito": "Une année **solidaire** !"},

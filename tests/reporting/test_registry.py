@@ -13,19 +13,19 @@ from django.urls import reverse
 from reporting import registry, selectors
 from reporting.document import json_ready, shown_figures
 from reporting.exports import figures_table
-from reporting.models import ReportEdition
-from reporting.registry import (
+from reporting.figure_types import (
     SCHEMA,
     Figure,
     FigureError,
-    FigureView,
     MissingFigure,
     UnknownFigure,
     Words,
 )
+from reporting.models import ReportEdition
+from reporting.registry import FigureView
 from reporting.selectors import report_figures
-from reporting.services import edition_get_or_create, edition_publish, edition_reopen
-from tests.factories import ProjectFactory
+from reporting.services import edition_publish, edition_reopen
+from tests.factories import ProjectFactory, report_edition
 
 Y = 2022
 
@@ -92,7 +92,7 @@ def test_a_key_renamed_in_a_selector_s_output_fails_the_report_build(monkeypatch
     assert "complements.creation.rendez_vous_tenus : inconnu du registre" in str(build.value)
     assert "complements.creation.rendez_vous : manquant" in str(build.value)
     with pytest.raises(FigureError):
-        edition_publish(edition=edition_get_or_create(year=Y), user=director)
+        edition_publish(edition=report_edition(year=Y), user=director)
     assert not ReportEdition.objects.get(year=Y).is_published
 
 
@@ -164,7 +164,7 @@ def test_french_writes_zero_and_one_in_the_singular():
 
 @pytest.mark.django_db
 def test_publishing_keeps_the_registry_schema_and_reopening_drops_it(director):
-    edition = edition_publish(edition=edition_get_or_create(year=Y), user=director)
+    edition = edition_publish(edition=report_edition(year=Y), user=director)
     assert edition.figures_schema == SCHEMA
 
     edition = edition_reopen(edition=edition, user=director)
@@ -172,7 +172,7 @@ def test_publishing_keeps_the_registry_schema_and_reopening_drops_it(director):
 
 
 def _frozen_at_schema_1(figures: dict) -> ReportEdition:
-    edition = edition_get_or_create(year=Y)
+    edition = report_edition(year=Y)
     ReportEdition.objects.filter(pk=edition.pk).update(
         status="publie", frozen_figures=figures, figures_schema=1
     )
