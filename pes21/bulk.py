@@ -21,6 +21,8 @@ from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
+from . import generation
+
 BATCH = 2000
 
 # Values the database drivers take as they are: no conversion per value.
@@ -67,7 +69,8 @@ def insert_records(
             setattr(obj, field.attname, value)
     # Like bulk_create: the ids reserved stay locked until used (SQLite), and records are
     # never kept without their history rows, whether or not the caller opened a transaction.
-    with transaction.atomic(using=using, savepoint=False):
+    # The data generation moves once for the whole insert, not once a batch.
+    with transaction.atomic(using=using, savepoint=False), generation.deferred(using):
         for obj, pk in zip(objects, _reserve_ids(connection, model, len(objects)), strict=True):
             obj.pk = pk
             for field in computed:
@@ -204,6 +207,8 @@ def _insert(connection, table: _Table, objects: Iterable[models.Model]) -> None:
             with cursor.cursor.copy(f"COPY {quote(table.db_table)} ({names}) FROM STDIN") as copy:
                 for obj in objects:
                     copy.write_row(table.row(obj))
+            # COPY goes around the statements pes21.generation watches.
+            generation.touched_table(table.db_table, connection.alias)
             return
         marks = ", ".join(["%s"] * len(table.columns))
         sql = f"INSERT INTO {quote(table.db_table)} ({names}) VALUES ({marks})"

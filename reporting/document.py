@@ -4,11 +4,9 @@
 published, live otherwise) and the charts; the templates only lay them out.
 """
 
-import json
 import logging
 from dataclasses import dataclass
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -16,6 +14,7 @@ from followups.selectors import first_measurable_survival_year
 from generateur.models import TerritorialProject
 
 from .charts import bar_chart, chart_alt, chart_data_uri
+from .figure_cache import live_report_figures
 from .models import Focus, FocusSection, ImageKind, ReportEdition, ReportImage
 from .presentation import (
     MISSION_DESCRIPTIONS,
@@ -38,7 +37,6 @@ from .registry import (
 from .selectors import (
     DIJON_SERIES,
     HISTORY_FIGURES,
-    report_figures,
     staff_team,
     territorial_project_key,
 )
@@ -81,21 +79,17 @@ def _text(html: SafeString) -> Text:
     return Text(mark_safe(body.rstrip()), mark_safe(start + notes))  # noqa: S308 - sanitised
 
 
-def json_ready(figures: dict) -> dict:
-    """The figures exactly as the JSON export and the frozen snapshot hold them."""
-    return json.loads(json.dumps(figures, cls=DjangoJSONEncoder))
-
-
 def shown_figures(year: int, *, edition: ReportEdition | None = None) -> dict:
     """The figures a reader of the year's report sees, on the page, in the PDF, the exports and
     `build_report`: frozen once the edition is published (read with today's keys), live
-    (JSON-ready) otherwise; checked against the figure registry either way."""
+    (JSON-ready, computed once per data generation) otherwise; checked against the figure
+    registry either way."""
     if edition is None:
         edition = ReportEdition.objects.filter(year=year).first()
     if edition and edition.is_published:
         schema = edition.figures_schema
         return check(frozen_in_current_schema(edition.frozen_figures, schema), schema=schema)
-    return check(json_ready(report_figures(year)))
+    return check(live_report_figures(year))
 
 
 # The names the report's templates read figures by, and the registry's group each one is.
@@ -349,7 +343,7 @@ def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = 
     figures = shown_figures(year, edition=edition)
     changed = []
     if edition and edition.is_published and with_differences:
-        changed = differences(figures, check(json_ready(report_figures(year))))
+        changed = differences(figures, check(live_report_figures(year)))
     focuses: dict[str, list[Focus]] = {code: [] for code in FocusSection.values}
     if edition:
         for focus in edition.focuses.select_related(

@@ -3,6 +3,7 @@ import importlib
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from pes21 import generation
 from pes21.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext, seed_accounts
 from pes21.roles import ROLE_LABELS
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             self.stdout.write("La base contient déjà des données : rien n'est ajouté.")
         else:
             ctx = DemoContext(scale=scale)
-            with transaction.atomic():
+            with transaction.atomic(), generation.deferred():
                 seed_accounts(ctx)
                 for app in DEMO_APPS:
                     importlib.import_module(f"{app}.demo").seed(ctx)
