@@ -24,7 +24,8 @@ from pes21.exports import Plain, csv_line
 from volunteers.models import Case, Contribution, Volunteer
 
 from . import cells, formats
-from .formats import FILES, FileSpec, linked_values
+from .formats import FILES
+from .specs import FileSpec, linked_values
 
 # Given a year and the selection of another file (by name), the rows of one file in it.
 Pick = Callable[[str], models.QuerySet]

@@ -21,8 +21,9 @@ from .exporting import (
     activity_export_zip,
     activity_export_zip_file,
 )
-from .sources import Dataset, read_dataset
+from .sources import read_dataset
 from .summary import FileSummary, ImportReport
+from .tables import Dataset
 from .writing import WRITE_WEIGHT, DatasetWriter
 
 __all__ = [

@@ -26,8 +26,10 @@ from pes21.models import User
 from pes21.roles import STAFF
 from privacy.services import holders_last_contact_refresh
 
-from .checking import DatasetCheck, Row, _as_list
-from .formats import NAMED, PROJECTS, TERRITORIAL_PROJECTS, FileSpec
+from .checking import DatasetCheck
+from .formats import NAMED, PROJECTS, TERRITORIAL_PROJECTS
+from .rows import Row, as_list
+from .specs import FileSpec
 
 CHANGE_REASON = "Import des données d'activité"
 
@@ -106,7 +108,7 @@ class DatasetWriter:
 
     def _create_users(self) -> None:
         """The accounts the rows name and the base lacks (known to the chunks so far)."""
-        users = [user for user in self.check.users.values() if user.pk is None]
+        users = [user for user in self.check.known.users.values() if user.pk is None]
         if not users:
             return
         for user in users:
@@ -122,10 +124,8 @@ class DatasetWriter:
         present = self.check.present[spec.name]
         for named in NAMED:
             columns = [column for column in present if column.named is named]
-            keys = {
-                key for row in rows for c in columns for key in _as_list(row.values.get(c.name))
-            }
-            registry = self.check.named.get(named, {})
+            keys = {key for row in rows for c in columns for key in as_list(row.values.get(c.name))}
+            registry = self.check.known.named.get(named, {})
             new = [registry[key] for key in sorted(keys) if registry[key].pk is None]
             # What a new record took from the file's rows while checked (a collective's
             # consultant), when only a later chunk names it: saved first.
@@ -197,7 +197,7 @@ class DatasetWriter:
                     through(
                         **{
                             f"{owner}_id": row.instance.pk,
-                            f"{other}_id": self.check.target(column, value).pk,
+                            f"{other}_id": self.check.known.target(column, value).pk,
                         }
                     )
                     for row in affected
