@@ -117,15 +117,28 @@ def _bump_now(using: str) -> None:
         )
 
 
-def _writes_watched(sql: str) -> bool:
+def _writes_watched(sql: str, rowcount: int) -> bool:
     match = _WRITE.match(sql)
-    # A TRUNCATE (a flush on PostgreSQL) names many tables: taken as a write to watched ones.
-    return bool(match and (match.group(1) is None or match.group(1) in _WATCHED))
+    if not match:
+        return False
+    if match.group(1) is None:
+        # A TRUNCATE (a flush on PostgreSQL) names many tables: taken as a write to watched ones.
+        return True
+    if match.group(1) not in _WATCHED:
+        return False
+    # An UPDATE or DELETE that touched no row changed nothing: emptying tables in a loop
+    # until none holds a row must not bring the generation's own row back each time. An
+    # INSERT moves it whatever its count, which SQLite tells only once a RETURNING is read.
+    return rowcount != 0 or sql.lstrip()[:1].upper() == "I"
 
 
 def _watch_statements(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if _WATCHED and not _migrating.get() and _writes_watched(sql):
+    if (
+        _WATCHED
+        and not _migrating.get()
+        and _writes_watched(sql, getattr(context["cursor"], "rowcount", -1))
+    ):
         # After the write: in a transaction, the two commit together; outside one (a lone
         # save commits by itself, its RETURNING row still to be read), the move commits just
         # after it, so a reader in between keeps figures at least as new as the number.
