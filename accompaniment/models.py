@@ -5,13 +5,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pes21.choices import LegalForm
 from pes21.concurrency import version_field
 from pes21.dates import year_bounds
+from pes21.links import record_url
 from pes21.phones import clean_phone_field
 from pes21.validators import (
     EmailAddressField,
@@ -128,7 +128,7 @@ class Holder(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_absolute_url(self) -> str:
-        return reverse("accompaniment:holder_detail", args=[self.pk])
+        return record_url("accompaniment:holder_detail", self.pk)
 
     def clean(self) -> None:
         clean_phone_field(self)
@@ -284,7 +284,7 @@ class Project(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("accompaniment:project_detail", args=[self.pk])
+        return record_url("accompaniment:project_detail", self.pk)
 
     @property
     def is_closed(self) -> bool:
@@ -454,7 +454,7 @@ class CollectiveAction(models.Model):
         return f"{self.title} ({self.date:%d/%m/%Y})"
 
     def get_absolute_url(self) -> str:
-        return reverse("accompaniment:action_detail", args=[self.pk])
+        return record_url("accompaniment:action_detail", self.pk)
 
     def clean(self) -> None:
         # The report names who animates what: the Pôle, or the organisation named here.

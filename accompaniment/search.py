@@ -42,10 +42,8 @@ def pickable_projects(user, scope: str):
     projects = Project.objects.only("pk", "name", "programme", "received_on").order_by(
         "name", "-received_on", "pk"
     )
-    kind, _, value = scope.partition(":")
-    if kind == "annee" and value.isdigit() and len(value) == 4:
-        return projects.of_report_year(int(value))
-    return projects
+    year = pickers.year_scope(scope)
+    return projects if year is None else projects.of_report_year(year)
 
 
 pickers.register(

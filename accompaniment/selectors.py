@@ -39,12 +39,18 @@ def _minutes_spent_subquery() -> Subquery:
 
 
 def project_list_rows(queryset: QuerySet | None = None) -> QuerySet:
-    """Projects with what the list shows: referent, holders (one extra query), minutes spent."""
+    """Projects with what the list shows: referent, holders (one extra query, in a plain list
+    `holder_list`: cheaper to build and to read than a related manager per project), minutes
+    spent."""
     queryset = Project.objects.all() if queryset is None else queryset
     return (
         queryset.select_related("referent")
         .prefetch_related(
-            Prefetch("holders", queryset=Holder.objects.order_by("last_name", "first_name"))
+            Prefetch(
+                "holders",
+                queryset=Holder.objects.order_by("last_name", "first_name"),
+                to_attr="holder_list",
+            )
         )
         .annotate(minutes_spent=_minutes_spent_subquery())
     )

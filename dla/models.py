@@ -6,12 +6,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from pes21.choices import LegalForm
 from pes21.concurrency import version_field
 from pes21.dates import today, year_bounds
+from pes21.links import record_url
 from pes21.phones import clean_phone_field
 from pes21.validators import EmailAddressField, validate_plausible_date, validate_postal_code
 
@@ -138,7 +138,7 @@ class Structure(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("dla:structure_detail", args=[self.pk])
+        return record_url("dla:structure_detail", self.pk)
 
     def clean(self) -> None:
         obtained, expires = self.esus_obtained_on, self.esus_expires_on
@@ -188,7 +188,7 @@ class Provider(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("dla:provider_detail", args=[self.pk])
+        return record_url("dla:provider_detail", self.pk)
 
     def clean(self) -> None:
         clean_phone_field(self)
@@ -218,7 +218,7 @@ class CollectiveEngineering(models.Model):
         return self.title or self.ref
 
     def get_absolute_url(self) -> str:
-        return reverse("dla:collective_detail", args=[self.pk])
+        return record_url("dla:collective_detail", self.pk)
 
     def clean(self) -> None:
         # Its structures' steps take their consultant and theme from it, and date from its
@@ -332,7 +332,8 @@ class Step(models.Model):
         indexes = [
             # The structure read from the index alone: the report's beneficiary structures.
             models.Index(fields=["kind", "date", "structure"]),
-            models.Index(fields=["date"]),
+            # Dated steps; with their kind, a year's steps are counted by kind from the index.
+            models.Index(fields=["date", "kind"]),
             # Follow-ups due: an engineering's end (its end, else its date) within a window...
             models.Index(Coalesce("ended_on", "date"), F("kind"), name="dla_step_engineering_end"),
             # ...and no post follow-up of the same structure since.
@@ -343,6 +344,13 @@ class Step(models.Model):
                 F("structure"),
                 Coalesce("ended_on", "date"),
                 name="dla_step_latest_engineering",
+                condition=Q(kind__in=ENGINEERING_KINDS),
+            ),
+            # A consultant's days, money and structures (the consultants' list, all time or one
+            # year), read from the index alone: no visit of the steps scattered in the table.
+            models.Index(
+                fields=["provider", "date", "days", "cost_eur", "structure"],
+                name="dla_step_provider_figures",
                 condition=Q(kind__in=ENGINEERING_KINDS),
             ),
         ]
@@ -358,7 +366,7 @@ class Step(models.Model):
         return f"{self.get_kind_display()} – {self.structure} ({self.date:%d/%m/%Y})"
 
     def get_absolute_url(self) -> str:
-        return reverse("dla:step_edit", args=[self.pk])
+        return record_url("dla:step_edit", self.pk)
 
     def fill_from_collective(self) -> None:
         """A structure's part of a collective engineering carries its consultant, and takes

@@ -40,9 +40,9 @@ def pickable_structures(user, scope: str):
     """Every structure; "annee:2023" those with a step that year (a report's focus);
     "hors:12" those not yet in collective engineering 12 (joining it)."""
     structures = Structure.objects.only("pk", "name", "commune").order_by("name", "pk")
+    if (year := pickers.year_scope(scope)) is not None:
+        return structures.with_step_in_year(year)
     kind, _, value = scope.partition(":")
-    if kind == "annee" and value.isdigit() and len(value) == 4:
-        return structures.with_step_in_year(int(value))
     if kind == "hors" and (collective := parse_id(value)):
         return structures.exclude(
             pk__in=Step.objects.filter(collective=collective).values("structure_id")

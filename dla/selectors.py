@@ -194,7 +194,8 @@ def engineering_totals_by_provider(year: int) -> QuerySet:
 
 
 def steps_by_kind(year: int) -> dict[str, int]:
-    rows = Step.objects.in_year(year).order_by().values("kind").annotate(n=Count("pk"))
+    # COUNT(*), not of the pk: the (date, kind) index alone answers.
+    rows = Step.objects.in_year(year).order_by().values("kind").annotate(n=Count("*"))
     counts = {row["kind"]: row["n"] for row in rows}
     return {kind: counts.get(kind, 0) for kind in StepKind.values}
 
@@ -224,17 +225,21 @@ def provider_list_rows(queryset: QuerySet | None = None, *, year: int | None = N
     )
     if year is not None:
         steps = steps.filter(date__range=year_bounds(year))
-
-    def figure(aggregate, output_field):
-        values = steps.order_by().values("provider").annotate(value=aggregate).values("value")
-        return Coalesce(Subquery(values, output_field=output_field), 0, output_field=output_field)
-
     return queryset.annotate(
-        total_days=figure(Sum("days"), DecimalField()),
-        total_cost=figure(Sum("cost_eur"), DecimalField()),
-        engineering_count=figure(Count("*"), IntegerField()),
-        structure_count=figure(Count("structure", distinct=True), IntegerField()),
+        total_days=_figure_of(steps, "provider", Sum("days"), DecimalField()),
+        total_cost=_figure_of(steps, "provider", Sum("cost_eur"), DecimalField()),
+        engineering_count=_figure_of(steps, "provider", Count("*"), IntegerField()),
+        structure_count=_figure_of(
+            steps, "provider", Count("structure", distinct=True), IntegerField()
+        ),
     )
+
+
+def _figure_of(steps: QuerySet, link: str, aggregate, output_field) -> Coalesce:
+    """One figure of the outer row's steps (`link`: their field pointing to it), 0 when it has
+    none: a correlated subquery, which the database computes for the rows of the page only."""
+    values = steps.order_by().values(link).annotate(value=aggregate).values("value")
+    return Coalesce(Subquery(values, output_field=output_field), 0, output_field=output_field)
 
 
 def provider_totals_by_year(provider: Provider) -> QuerySet:
@@ -261,11 +266,16 @@ def provider_engineerings(provider: Provider) -> QuerySet:
 
 
 def collective_list_rows(queryset: QuerySet | None = None) -> QuerySet:
+    """Collective engineerings with their structures, days and money: correlated subqueries,
+    as for the consultants, rather than grouping every engineering before paging."""
     queryset = CollectiveEngineering.objects.all() if queryset is None else queryset
+    steps = Step.objects.filter(collective=OuterRef("pk"))
     return queryset.select_related("provider").annotate(
-        structure_count=Count("steps__structure", distinct=True),
-        total_days=Coalesce(Sum("steps__days"), ZERO, output_field=DecimalField()),
-        total_cost=Coalesce(Sum("steps__cost_eur"), ZERO, output_field=DecimalField()),
+        structure_count=_figure_of(
+            steps, "collective", Count("structure", distinct=True), IntegerField()
+        ),
+        total_days=_figure_of(steps, "collective", Sum("days"), DecimalField()),
+        total_cost=_figure_of(steps, "collective", Sum("cost_eur"), DecimalField()),
     )
 
 

@@ -44,6 +44,8 @@ PROVIDER_COLUMNS = {
     "structures": "structure_count",
     "ingenieries": "engineering_count",
 }
+OVERVIEW_PROVIDERS = 20
+
 COLLECTIVE_COLUMNS = {
     "ref": "ref",
     "debut": "started_on",
@@ -281,6 +283,8 @@ def overview(request: HttpRequest, year: int | None = None) -> HttpResponse:
     if not 1900 <= year <= 2100:
         raise Http404
     kinds = selectors.steps_by_kind(year)
+    # The consultants of the year grow with the network: the biggest here, all in their list.
+    providers = list(selectors.engineering_totals_by_provider(year)[: OVERVIEW_PROVIDERS + 1])
     return render(
         request,
         "dla/overview.html",
@@ -288,7 +292,8 @@ def overview(request: HttpRequest, year: int | None = None) -> HttpResponse:
             "year": year,
             "totals": selectors.engineering_totals(year),
             "by_theme": selectors.engineering_totals_by_theme(year),
-            "by_provider": selectors.engineering_totals_by_provider(year),
+            "by_provider": providers[:OVERVIEW_PROVIDERS],
+            "more_providers": len(providers) > OVERVIEW_PROVIDERS,
             "by_kind": [(label, kinds[kind]) for kind, label in StepKind.choices],
         },
     )

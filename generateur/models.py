@@ -4,15 +4,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from dla.validators import validate_siren
 from pes21.choices import LegalForm
 from pes21.concurrency import version_field
 from pes21.dates import year_bounds
+from pes21.links import record_url
 
 
 class TerritoryKind(models.TextChoices):
@@ -84,7 +84,7 @@ class Territory(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("generateur:territory_detail", args=[self.pk])
+        return record_url("generateur:territory_detail", self.pk)
 
     def clean(self) -> None:
         code = self.insee_code
@@ -144,11 +144,26 @@ class TerritorialProjectQuerySet(models.QuerySet):
         return self
 
     def with_action_totals(self, year: int | None = None) -> "TerritorialProjectQuerySet":
-        """Number of actions and participants summed (in `year` if given), by the database."""
-        in_year = Q(actions__date__range=year_bounds(year)) if year else None
+        """Number of actions and participants summed (in `year` if given), by the database.
+
+        Correlated subqueries rather than a join + GROUP BY: a list's page sums the actions of
+        its 50 projects only, and its count stays a plain count."""
+        actions = TerritorialAction.objects.filter(project=OuterRef("pk"))
+        if year:
+            actions = actions.filter(date__range=year_bounds(year))
+        actions = actions.order_by().values("project")
         return self.annotate(
-            action_count=Count("actions", filter=in_year, distinct=True),
-            participant_total=Coalesce(Sum("actions__participants", filter=in_year), 0),
+            action_count=Coalesce(
+                Subquery(actions.annotate(n=Count("*")).values("n"), output_field=IntegerField()),
+                0,
+            ),
+            participant_total=Coalesce(
+                Subquery(
+                    actions.annotate(n=Sum("participants")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
         )
 
 
@@ -205,7 +220,7 @@ class TerritorialProject(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("generateur:project_detail", args=[self.pk])
+        return record_url("generateur:project_detail", self.pk)
 
     def clean(self) -> None:
         errors = {}

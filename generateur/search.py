@@ -1,4 +1,4 @@
-from pes21 import search
+from pes21 import pickers, search
 from pes21.roles import is_staff_member
 
 from .models import TerritorialProject, Territory
@@ -44,3 +44,28 @@ def territorial_projects(user, query: str) -> search.SearchGroup | None:
             for p in rows
         ],
     )
+
+
+def territorial_project_label(project: TerritorialProject) -> str:
+    return f"{project.name} ({project.territory.name})"
+
+
+def pickable_territorial_projects(user, scope: str):
+    """Every territorial project, or with "annee:2023" those running that year (a focus)."""
+    projects = (
+        TerritorialProject.objects.select_related("territory")
+        .only("pk", "name", "territory__name")
+        .order_by("name", "pk")
+    )
+    year = pickers.year_scope(scope)
+    return projects if year is None else projects.active_in(year)
+
+
+pickers.register(
+    "projet_territoire",
+    pickers.PickerSource(
+        queryset=pickable_territorial_projects,
+        label=territorial_project_label,
+        allowed=is_staff_member,
+    ),
+)

@@ -2,8 +2,12 @@
 
 Each page is requested through Django's full stack (middleware, sessions, templates) with the
 test client, in-process, so the figures are the server's time without network. Every page
-is also given as a ratio to the floor (a logged-in page rendering only the base layout) and,
+is also given as a ratio to the floor (a logged-in page rendering only the base layout, timed in
+turn with each page so that both see the same load of the machine) and,
 for lists, to the Django admin's list of the same model (what a user could use instead).
+
+The targets of issue 30 (pages, imports, PDF) are checked at the end: `Goals` gathers the
+measures, `Goals.lines` prints each target, the value measured, and whether it was missed.
 """
 
 import statistics
@@ -18,6 +22,35 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 
+@dataclass(frozen=True)
+class PageTarget:
+    """A page's target: a median under `ms`, and at most `ratio` times the floor."""
+
+    ms: float | None = None
+    ratio: float | None = None
+
+    def words(self) -> str:
+        parts = []
+        if self.ms is not None:
+            parts.append(f"< {_fr(self.ms, 0)} ms")
+        if self.ratio is not None:
+            parts.append(f"≤ {_fr(self.ratio, 0)} × plancher")
+        return " et ".join(parts)
+
+    def excess(self, median_ms: float, ratio: float) -> float:
+        """How far over the target, as a fraction (0 when met): the worse of the two."""
+        over = [0.0]
+        if self.ms is not None:
+            over.append(median_ms / self.ms - 1)
+        if self.ratio is not None:
+            over.append(ratio / self.ratio - 1)
+        return max(over)
+
+
+# Issue 30's table: every list and the focus form within 4 × the floor.
+LIST = PageTarget(ratio=4)
+
+
 @dataclass
 class Page:
     label: str
@@ -26,6 +59,7 @@ class Page:
     admin: str | None = None  # admin changelist URL name of the same model
     query: str = ""
     as_volunteer: bool = False
+    target: PageTarget | None = None
 
 
 @dataclass
@@ -35,11 +69,21 @@ class Timing:
     queries: int
     status: int
     kb: float = 0.0  # size of the page's HTML
+    floor_ms: float | None = None  # the floor's median, measured in turn with the page
+
+    def times_floor(self, floor: "Timing") -> float:
+        """The page's median over the floor's: the floor measured in turn with it when it was
+        (a machine's load changes over the minutes a benchmark takes), else the first one."""
+        return self.median_ms / (self.floor_ms or floor.median_ms)
 
 
-def measure(client: Client, url: str, repeat: int) -> Timing:
+def measure(
+    client: Client, url: str, repeat: int, floor: Callable[[], object] | None = None
+) -> Timing:
+    """Median and 95th percentile of `repeat` requests, after a warm-up; with `floor` (a
+    request of the floor page), each request follows one of the floor, timed too."""
     client.get(url)  # warm caches (templates, session)
-    durations = []
+    durations, floors = [], []
     # The query log is a bounded deque: once full, a capture would count nothing.
     connection.queries_log.clear()
     with CaptureQueriesContext(connection) as captured:
@@ -47,6 +91,10 @@ def measure(client: Client, url: str, repeat: int) -> Timing:
     # Counted now: the captured list is read from the log, which the next request resets.
     queries = len(captured)
     for _ in range(repeat):
+        if floor is not None:
+            start = time.perf_counter()
+            floor()
+            floors.append((time.perf_counter() - start) * 1000)
         start = time.perf_counter()
         response = client.get(url)
         durations.append((time.perf_counter() - start) * 1000)
@@ -58,6 +106,7 @@ def measure(client: Client, url: str, repeat: int) -> Timing:
         queries,
         response.status_code,
         len(response.content) / 1024,
+        statistics.median(floors) if floors else None,
     )
 
 
@@ -73,10 +122,17 @@ def peak_mb(func: Callable[[], object]) -> float:
 
 
 def run_pages(
-    client: Client, admin_client: Client, pages: list[Page], repeat: int, out, volunteer_client=None
+    client: Client,
+    admin_client: Client,
+    pages: list[Page],
+    repeat: int,
+    out,
+    volunteer_client=None,
+    goals: "Goals | None" = None,
 ) -> None:
     # The floor: a logged-in page that renders the base layout and nothing else.
-    floor = measure(client, reverse("search"), repeat)
+    floor_url = reverse("search")
+    floor = measure(client, floor_url, repeat)
     out(f"{'page':<44}{'médiane':>9}{'p95':>9}{'SQL':>5}{'Ko':>7}{'×plancher':>11}{'×admin':>8}")
     out(
         f"{'plancher (gabarit de base)':<44}{floor.median_ms:>7.1f}ms{floor.p95_ms:>7.1f}ms"
@@ -90,7 +146,7 @@ def run_pages(
             out(f"{page.label:<44} absente ({exc.__class__.__name__})")
             continue
         who = volunteer_client if page.as_volunteer and volunteer_client else client
-        timing = measure(who, url + page.query, repeat)
+        timing = measure(who, url + page.query, repeat, floor=lambda: client.get(floor_url))
         ratio_admin = ""
         if page.admin:
             admin = measure(admin_client, reverse(page.admin), repeat)
@@ -98,11 +154,13 @@ def run_pages(
         flag = "" if timing.status == 200 else f"  (HTTP {timing.status})"
         out(
             f"{page.label:<44}{timing.median_ms:>7.1f}ms{timing.p95_ms:>7.1f}ms"
-            f"{timing.queries:>5}{timing.kb:>7.0f}{timing.median_ms / floor.median_ms:>11.1f}"
+            f"{timing.queries:>5}{timing.kb:>7.0f}{timing.times_floor(floor):>11.1f}"
             f"{ratio_admin:>8}{flag}"
         )
         if timing.kb > largest[1]:
             largest = (page.label, timing.kb)
+        if goals is not None and page.target is not None:
+            goals.page(page, timing, floor)
     out(f"Page la plus lourde : {largest[0]}, {largest[1]:.0f} Ko de HTML")
 
 
@@ -135,44 +193,59 @@ def pages() -> list[Page]:
             "Projets (liste)",
             "accompaniment:project_list",
             admin="admin:accompaniment_project_changelist",
+            target=LIST,
         ),
         Page(
             "Porteurs (liste)",
             "accompaniment:holder_list",
             admin="admin:accompaniment_holder_changelist",
+            target=LIST,
         ),
         Page(
             "Actions collectives (liste)",
             "accompaniment:action_list",
             admin="admin:accompaniment_collectiveaction_changelist",
+            target=LIST,
         ),
         Page(
-            "Structures DLA (liste)", "dla:structure_list", admin="admin:dla_structure_changelist"
+            "Structures DLA (liste)",
+            "dla:structure_list",
+            admin="admin:dla_structure_changelist",
+            target=LIST,
         ),
-        Page("Prestataires (liste)", "dla:provider_list", admin="admin:dla_provider_changelist"),
+        Page(
+            "Prestataires (liste)",
+            "dla:provider_list",
+            admin="admin:dla_provider_changelist",
+            target=LIST,
+        ),
         Page(
             "Ingénieries collectives (liste)",
             "dla:collective_list",
             admin="admin:dla_collectiveengineering_changelist",
+            target=LIST,
         ),
-        Page("Suivis DLA à faire", "dla:follow_ups"),
-        Page("Bilan DLA de l'année", "dla:overview_year", lambda: [last_year]),
+        Page("Suivis DLA à faire", "dla:follow_ups", target=LIST),
+        Page("Bilan DLA de l'année", "dla:overview_year", lambda: [last_year], target=LIST),
         Page(
             "Territoires (liste)",
             "generateur:territory_list",
             admin="admin:generateur_territory_changelist",
+            target=LIST,
         ),
         Page(
             "Projets de territoire (liste)",
             "generateur:project_list",
             admin="admin:generateur_territorialproject_changelist",
+            target=LIST,
         ),
         Page(
             "Bénévoles (liste)",
             "volunteers:volunteer_list",
             admin="admin:volunteers_volunteer_changelist",
+            target=LIST,
         ),
-        Page("Dossiers de co-accompagnement", "volunteers:case_list"),
+        Page("Dossiers de co-accompagnement", "volunteers:case_list", target=LIST),
         Page("Tableau des dossiers (bénévole)", "volunteers:board", as_volunteer=True),
         Page("Espace bénévole", "volunteers:my_space", as_volunteer=True),
         Page(
@@ -204,8 +277,13 @@ def pages() -> list[Page]:
             lambda: _biggest(TerritorialProject, "actions"),
         ),
         Page("Bénévole (fiche)", "volunteers:volunteer_detail", lambda: _first(Volunteer)),
-        Page("Tableau de bord", "reporting:dashboard"),
-        Page("Rapport d'activité (page)", "reporting:report", lambda: [last_year]),
+        Page("Tableau de bord", "reporting:dashboard", target=PageTarget(ms=100, ratio=20)),
+        Page(
+            "Rapport d'activité (page)",
+            "reporting:report",
+            lambda: [last_year],
+            target=PageTarget(ms=250, ratio=50),
+        ),
         Page("Conservation des données (RGPD)", "privacy:retention"),
         *form_pages(),
     ]
@@ -249,7 +327,12 @@ def form_pages() -> list[Page]:
         Page("Bénévole (nouveau)", "volunteers:volunteer_create"),
         Page("Dossier bénévole (ouvrir)", "volunteers:case_open", lambda: _first(Project)),
         Page("Rapport : textes", "reporting:edition_edit", lambda: [timezone_year() - 1]),
-        Page("Rapport : focus (nouveau)", "reporting:focus_add", lambda: [timezone_year() - 1]),
+        Page(
+            "Rapport : focus (nouveau)",
+            "reporting:focus_add",
+            lambda: [timezone_year() - 1],
+            target=LIST,
+        ),
     ]
 
 
@@ -296,56 +379,40 @@ finally:
 def _separate_process_lines(year: int) -> list[str]:
     """JSON and PDF built by `build_report` in a fresh process: its own peak resident memory,
     which is what a server worker needs, without the benchmark's seeding in it."""
-    import re
-    import subprocess
-    import sys
     import tempfile
     from pathlib import Path
-
-    from django.conf import settings
 
     lines = []
     for fmt in ("json", "pdf"):
         with tempfile.TemporaryDirectory() as folder:
             output = Path(folder) / f"rapport.{fmt}"
-            start = time.perf_counter()
-            done = subprocess.run(
-                [
-                    sys.executable,
-                    "-c",
-                    _CHILD,
-                    "manage.py",
-                    "build_report",
-                    "--year",
-                    str(year),
-                    "--format",
-                    fmt,
-                    "--output",
-                    str(output),
-                ],
-                cwd=settings.BASE_DIR,
-                capture_output=True,
-                text=True,
+            seconds, memory, _ = _manage(
+                ["build_report", "--year", str(year), "--format", fmt, "--output", str(output)]
             )
-            seconds = time.perf_counter() - start
-            if done.returncode:
-                raise RuntimeError(done.stderr)
             size_kb = output.stat().st_size / 1024
-        found = re.search(r"VmHWM:\s*(\d+) kB", done.stderr)
-        memory = f"{int(found.group(1)) / 1024:.0f} Mo" if found else "inconnue"
         lines.append(
             f"  {fmt.upper():<5}{seconds:>8.2f} s  processus séparé (démarrage compris), "
-            f"mémoire résidente maximale {memory}, {size_kb:.0f} Ko"
+            f"mémoire résidente maximale {_mo(memory)}, {size_kb:.0f} Ko"
         )
     return lines
 
 
-def run_builds() -> list[str]:
+def run_builds(goals: "Goals | None" = None) -> list[str]:
     from exchange.samples import SAMPLE_2022
     from exchange.services import activity_import_benchmark
-    from reporting.bench import report_build_lines
+    from reporting.bench import font_subsetter, measure_report, report_build_lines, report_lines
 
-    lines = report_build_lines()
+    last_year = measure_report(timezone_year() - 1)
+    lines = report_lines(last_year)
+    lines.append(f"  sous-ensembles des polices du PDF : {font_subsetter()}")
+    if goals is not None:
+        pdf = last_year["pdf"]
+        goals.add(
+            "PDF du rapport, à chaud",
+            f"{_fr(pdf['seconds'], 2)} s (CPU {_fr(pdf['cpu'], 2)} s), {pdf['pages']} pages",
+            "< 3 s",
+            pdf["seconds"] / 3 - 1,
+        )
     # The year of the association's own report the demo edition follows (issue 15).
     lines += report_build_lines(2023)
     lines += _separate_process_lines(timezone_year() - 1)
@@ -359,8 +426,9 @@ def run_builds() -> list[str]:
     return lines
 
 
-def _manage(args: list[str], database_url: str | None = None) -> tuple[float, str, str]:
-    """manage.py in a fresh process on another database: seconds, peak memory, stdout."""
+def _manage(args: list[str], database_url: str | None = None) -> tuple[float, float | None, str]:
+    """manage.py in a fresh process (on another database): seconds, peak resident memory in
+    MB (None where /proc does not tell), stdout."""
     import os
     import re
     import subprocess
@@ -380,8 +448,11 @@ def _manage(args: list[str], database_url: str | None = None) -> tuple[float, st
     if done.returncode:
         raise RuntimeError(done.stderr[-2000:])
     found = re.search(r"VmHWM:\s*(\d+) kB", done.stderr)
-    memory = f"{int(found.group(1)) / 1024:.0f} Mo" if found else "inconnue"
-    return seconds, memory, done.stdout
+    return seconds, int(found.group(1)) / 1024 if found else None, done.stdout
+
+
+def _mo(megabytes: float | None) -> str:
+    return "inconnue" if megabytes is None else f"{megabytes:.0f} Mo"
 
 
 def _empty_database_url() -> tuple[str, Callable[[], None]]:
@@ -423,7 +494,7 @@ def _csv_rows(path) -> int:
         return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
 
 
-def run_round_trip() -> list[str]:
+def run_round_trip(goals: "Goals | None" = None) -> list[str]:
     """Export the whole history, import it into an empty database, compare the reports.
 
     The import runs as `import_activity` does, in its own process; the reports compared are
@@ -440,7 +511,7 @@ def run_round_trip() -> list[str]:
         rows = sum(_csv_rows(path) for path in Path(folder).glob("*.csv"))
         lines.append(
             f"Export de tout l'historique : {seconds:.1f} s, {_n(rows)} lignes "
-            f"({_n(rows / seconds)} lignes/s), mémoire résidente maximale {memory}"
+            f"({_n(rows / seconds)} lignes/s), mémoire résidente maximale {_mo(memory)}"
         )
         url, drop = _empty_database_url()
         try:
@@ -448,8 +519,17 @@ def run_round_trip() -> list[str]:
             seconds, memory, _ = _manage(["import_activity", folder], url)
             lines.append(
                 f"Import dans une base vide : {seconds:.1f} s (processus séparé), "
-                f"{_n(rows / seconds)} lignes/s, mémoire résidente maximale {memory}"
+                f"{_n(rows / seconds)} lignes/s, mémoire résidente maximale {_mo(memory)}"
             )
+            if goals is not None:
+                goals.import_row(
+                    f"Import de tout l'historique dans un {_vendor()} vide",
+                    rows,
+                    seconds,
+                    memory,
+                    max_seconds=90,
+                    max_mb=400,
+                )
             this_year = timezone_year()
             for year in (this_year - 2, this_year - 1, this_year):
                 report = ["build_report", "--year", str(year), "--format", "json"]
@@ -463,3 +543,125 @@ def run_round_trip() -> list[str]:
         finally:
             drop()
     return lines
+
+
+def run_sqlite_import(scale: int = 4, goals: "Goals | None" = None) -> list[str]:
+    """The whole history of a network `scale` times the association, exported from SQLite and
+    imported into an empty SQLite: each command in a process of its own, start-up included, as
+    a person running `import_activity` on a laptop waits for it."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = f"sqlite:///{Path(folder) / 'source.sqlite3'}"
+        empty = f"sqlite:///{Path(folder) / 'vide.sqlite3'}"
+        export = Path(folder) / "export"
+        export.mkdir()
+        for url in (source, empty):
+            _manage(["migrate", "--noinput", "-v0"], url)
+        _manage(["seed_demo", "--scale", str(scale)], source)
+        _manage(["export_activity", str(export)], source)
+        rows = sum(_csv_rows(path) for path in export.glob("*.csv"))
+        seconds, memory, _ = _manage(["import_activity", str(export)], empty)
+    if goals is not None:
+        goals.import_row(
+            f"Import de tout l'historique ×{scale} dans un SQLite vide",
+            rows,
+            seconds,
+            memory,
+            min_rows_per_second=10_000,
+            max_mb=200,
+        )
+    return [
+        f"Import de tout l'historique ×{scale} ({_n(rows)} lignes) dans un SQLite vide : "
+        f"{seconds:.1f} s (processus séparé), {_n(rows / seconds)} lignes/s, "
+        f"mémoire résidente maximale {_mo(memory)}"
+    ]
+
+
+def _vendor() -> str:
+    from django.db import connection
+
+    return {"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(
+        connection.vendor, connection.vendor
+    )
+
+
+def _fr(number: float, places: int = 1) -> str:
+    """A number the French way: 1 234,5."""
+    return f"{number:,.{places}f}".replace(",", "\u202f").replace(".", ",")
+
+
+@dataclass
+class Goal:
+    label: str
+    value: str
+    target: str
+    excess: float  # how far over the target (0.25: 25 % too slow or too big); <= 0: met
+
+
+class Goals:
+    """Issue 30's targets, with what `make bench` measured against each."""
+
+    def __init__(self) -> None:
+        self.rows: list[Goal] = []
+
+    def add(self, label: str, value: str, target: str, excess: float) -> None:
+        self.rows.append(Goal(label, value, target, excess))
+
+    def page(self, page: Page, timing: Timing, floor: Timing) -> None:
+        ratio = timing.times_floor(floor)
+        self.add(
+            page.label,
+            f"{_fr(timing.median_ms)} ms, {_fr(ratio)} × plancher",
+            page.target.words(),
+            page.target.excess(timing.median_ms, ratio),
+        )
+
+    def import_row(
+        self,
+        label: str,
+        rows: int,
+        seconds: float,
+        memory: float | None,
+        *,
+        min_rows_per_second: float | None = None,
+        max_seconds: float | None = None,
+        max_mb: float,
+    ) -> None:
+        pace = rows / seconds
+        over = [0.0 if memory is None else memory / max_mb - 1]
+        target = []
+        if min_rows_per_second is not None:
+            over.append(min_rows_per_second / pace - 1)
+            target.append(f"≥ {_n(min_rows_per_second)} lignes/s")
+        if max_seconds is not None:
+            over.append(seconds / max_seconds - 1)
+            target.append(f"< {_n(max_seconds)} s")
+        target.append(f"< {_n(max_mb)} Mo")
+        self.add(
+            f"{label} ({_n(rows)} lignes)",
+            f"{_fr(seconds)} s, {_n(pace)} lignes/s, {_mo(memory)}",
+            ", ".join(target),
+            max(over),
+        )
+
+    def lines(self, scale: int) -> list[str]:
+        """The table, each row with its verdict: « atteint », or by how much it was missed."""
+        width = max(len(goal.label) for goal in self.rows) + 2
+        value_width = max(len(goal.value) for goal in self.rows) + 2
+        lines = [
+            f"Objectifs (issue 30), données ×{scale} :",
+            f"  {'mesure':<{width}}{'valeur':<{value_width}}{'cible':<34}verdict",
+        ]
+        for goal in self.rows:
+            # A miss under 10 % keeps a decimal: « de 0 % » would read as met.
+            places = 0 if goal.excess >= 0.1 else 1
+            missed = f"MANQUÉ de {_fr(goal.excess * 100, places)} %"
+            verdict = "atteint" if goal.excess <= 0 else missed
+            lines.append(
+                f"  {goal.label:<{width}}{goal.value:<{value_width}}{goal.target:<34}{verdict}"
+            )
+        missed = sum(goal.excess > 0 for goal in self.rows)
+        lines.append(f"  {missed} objectif(s) manqué(s) sur {len(self.rows)}.")
+        return lines

@@ -46,6 +46,14 @@ def source(kind: str) -> PickerSource | None:
     return _sources.get(kind)
 
 
+def year_scope(scope: str) -> int | None:
+    """The year of a scope "annee:2023" (a report's focus chooses among its year's records)."""
+    kind, _, value = scope.partition(":")
+    if kind == "annee" and value.isdigit() and len(value) == 4:
+        return int(value)
+    return None
+
+
 def clean_query(text) -> str:
     # PostgreSQL refuses a NUL in any text parameter (an error 500): no name contains one.
     return str(text or "").replace("\x00", "").strip()[:100]

@@ -165,6 +165,26 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pes21.context_processors.roles",
             ],
+            # French numbers group digits (« 12 345 »): an identifier, a version or a year
+            # written into a page goes through |unlocalize, available in every template.
+            "builtins": ["django.templatetags.l10n"],
+        },
+    },
+    # Only for the rows of the lists, rendered by name through this engine (pes21/jinja2.py).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "pes21.jinja2.environment",
+            "filter_libraries": [
+                "pes21_tags",
+                "accompaniment_tags",
+                "dla_tags",
+                "generateur_tags",
+                "volunteers_tags",
+            ],
         },
     },
 ]

@@ -37,11 +37,16 @@ def measure_report(year: int) -> dict:
     from .selectors import report_figures
 
     pages = []
+    builds = []  # the seconds of each build's steps: warm-up, timed, under tracemalloc
 
     def report_pdf(year: int) -> bytes:
-        document = report_document(year)
+        steps = {}
+        document = report_document(year, timings=steps)
         pages[:] = [len(document.pages)]
-        return document.write_pdf(pdf_variant=PDF_VARIANT)
+        start = time.perf_counter()
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+        builds.append(steps | {"write": time.perf_counter() - start})
+        return pdf
 
     reset_queries()
     json_s, json_cpu, json_mb, json_q, data = _measure(
@@ -67,17 +72,32 @@ def measure_report(year: int) -> dict:
             "queries": pdf_q,
             "bytes": len(pdf),
             "pages": pages[0],
+            # Of the timed build: the HTML (figures and templates), the layout, the writing.
+            "steps": builds[1],
         },
     }
+
+
+def font_subsetter() -> str:
+    """Which library WeasyPrint cuts the PDF's fonts with: HarfBuzz's subsetter (Debian's
+    libharfbuzz-subset0, `scripts/ensure_system_deps.sh`) or its slower fontTools fallback."""
+    from weasyprint.pdf import fonts
+    from weasyprint.text.ffi import harfbuzz
+
+    if fonts.harfbuzz_subset and harfbuzz.hb_version_atleast(4, 1, 0):
+        return "HarfBuzz"
+    return "fontTools (libharfbuzz-subset.so.0 absente : PDF plus lent)"
 
 
 def report_build_lines(year: int | None = None) -> list[str]:
     """Printable lines, in French like the rest of `make bench`."""
     from django.utils import timezone
 
-    year = year or timezone.localdate().year - 1
-    result = measure_report(year)
-    lines = [f"Rapport d'activité {year}"]
+    return report_lines(measure_report(year or timezone.localdate().year - 1))
+
+
+def report_lines(result: dict) -> list[str]:
+    lines = [f"Rapport d'activité {result['year']}"]
     for label, key in (("JSON", "json"), ("PDF", "pdf")):
         row = result[key]
         pages = f"  {row['pages']} pages" if "pages" in row else ""
@@ -87,6 +107,11 @@ def report_build_lines(year: int | None = None) -> list[str]:
             f"pic Python {row['peak_mb']:>7.1f} Mo  {row['queries']:>4} requêtes SQL  "
             f"{row['bytes'] / 1024:>8.1f} Ko{pages}"
         )
+    steps = result["pdf"]["steps"]
+    lines.append(
+        f"       dont HTML (chiffres compris) {steps['html']:.2f} s, mise en page "
+        f"{steps['layout']:.2f} s, écriture du PDF {steps['write']:.2f} s"
+    )
     return lines
 
 

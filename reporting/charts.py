@@ -5,6 +5,8 @@ import base64
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from pes21.french import typeset
+
 from .presentation import format_number
 
 # Printed 55 mm wide: a font-size of 13 units prints at about 7.7 pt (legible, >= 7 pt).
@@ -15,6 +17,8 @@ PAST, CURRENT = "#9cc9b4", "#1d6b4b"
 
 def bar_chart(title: str, points: list[tuple[str, float]]) -> SafeString:
     """Vertical bars, one per (label, value); the last bar (the report's year) stands out."""
+    # Names typed by people (a programme's « Bénéfices'Créa ») printed in French typography.
+    title = typeset(title)
     count = max(len(points), 1)
     largest = max((value for _, value in points), default=0) or 1
     slot = (WIDTH - LEFT - RIGHT) / count
@@ -40,7 +44,7 @@ def bar_chart(title: str, points: list[tuple[str, float]]) -> SafeString:
                 format_number(value),
                 f"{centre:.1f}",
                 f"{HEIGHT - 8:.1f}",
-                label,
+                typeset(label),
             )
         )
     body = format_html_join(

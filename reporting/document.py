@@ -5,6 +5,7 @@ published, live otherwise) and the charts; the templates only lay them out.
 """
 
 import logging
+import time
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -37,6 +38,7 @@ from .registry import (
 from .selectors import (
     DIJON_SERIES,
     HISTORY_FIGURES,
+    records_start_year,
     staff_team,
     territorial_project_key,
 )
@@ -416,6 +418,7 @@ def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = 
         "partners": partners,
         "memberships": memberships,
         "shown": shown,
+        "records_start": records_start_year() if shown["depuis_creation"] else None,
         "images": images,
         "team": team,
         "missions": missions,
@@ -436,16 +439,23 @@ def report_html(year: int) -> str:
     )
 
 
-def report_document(year: int):
-    """The report laid out in pages (WeasyPrint's Document): `make bench` counts its pages."""
+def report_document(year: int, timings: dict | None = None):
+    """The report laid out in pages (WeasyPrint's Document): `make bench` counts its pages,
+    and reads in `timings` the seconds of the HTML and of the layout."""
     # WeasyPrint narrates every step at INFO (even on import); only its warnings matter.
     for name in ("weasyprint", "weasyprint.progress"):
         logging.getLogger(name).setLevel(logging.WARNING)
     from weasyprint import HTML  # heavy import, only when a PDF is asked for
 
-    return HTML(string=report_html(year), base_url=None, url_fetcher=_image_fetcher()).render(
+    start = time.perf_counter()
+    html = report_html(year)
+    laid_out = time.perf_counter()
+    document = HTML(string=html, base_url=None, url_fetcher=_image_fetcher()).render(
         pdf_variant=PDF_VARIANT
     )
+    if timings is not None:
+        timings.update(html=laid_out - start, layout=time.perf_counter() - laid_out)
+    return document
 
 
 def report_pdf(year: int) -> bytes:

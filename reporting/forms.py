@@ -1,9 +1,7 @@
 from django import forms
 
-from generateur.models import TerritorialProject
 from pes21.concurrency import VersionedModelForm
 from pes21.pickers import picker_field
-from volunteers.models import Volunteer
 
 from .images import MAX_BYTES
 from .models import Focus, ImageKind, ReportEdition, ReportImage, TerritoryNarrative
@@ -64,11 +62,11 @@ class FocusForm(forms.ModelForm):
         self.fields["structure"] = picker_field(
             "structure", scope=scope, label="Structure", required=False
         )
-        self.fields["territorial_project"].queryset = (
-            TerritorialProject.objects.active_in(year).select_related("territory").order_by("name")
+        self.fields["territorial_project"] = picker_field(
+            "projet_territoire", scope=scope, label="Projet de territoire", required=False
         )
-        self.fields["volunteer"].queryset = Volunteer.objects.active_in(year).order_by(
-            "last_name", "first_name"
+        self.fields["volunteer"] = picker_field(
+            "benevole", scope=scope, label="Bénévole", required=False
         )
         self.fields["text"].help_text = MARKDOWN_HELP
         self.fields["title"].help_text = "Sans « Focus sur : », que le rapport ajoute."

@@ -209,6 +209,16 @@ class Focus(models.Model):
         return self.project or self.structure or self.territorial_project or self.volunteer
 
     @property
+    def subject_line(self) -> str:
+        """The subject's name printed under the heading, unless the heading already names it
+        (« Focus sur : le projet Café associatif » needs no second « Café associatif »)."""
+        subject = self.subject
+        if subject is None:
+            return ""
+        name = str(subject)
+        return "" if name.casefold() in self.heading.casefold() else name
+
+    @property
     def heading(self) -> str:
         """The title without a « Focus sur : » the director may have typed: the page adds it."""
         return FOCUS_PREFIX.sub("", self.title).strip() or self.title

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
 from accompaniment.models import (
@@ -513,6 +513,17 @@ def since_creation_figures(period: Period) -> dict:
         "structures_dla_beneficiaires": dla["n"],
         "emplois_consolides": dla["jobs"],
     }
+
+
+def records_start_year() -> int | None:
+    """The year of the first recorded accompaniment (a project received, a DLA step): the
+    « since the creation » totals count from there, and the report says so."""
+    firsts = (
+        Project.objects.aggregate(first=Min("received_on"))["first"],
+        Step.objects.aggregate(first=Min("date"))["first"],
+    )
+    found = [day.year for day in firsts if day]
+    return min(found) if found else None
 
 
 # --- The report ------------------------------------------------------------------------

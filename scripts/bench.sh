@@ -7,4 +7,5 @@ export SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 LOG_LEVEL=WARNING
 SCALE=${BENCH_SCALE:-50}
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py collectstatic --noinput -v0
-.venv/bin/python manage.py bench --scale "$SCALE" --repeat "${BENCH_REPEAT:-15}"
+.venv/bin/python manage.py bench --scale "$SCALE" --repeat "${BENCH_REPEAT:-15}" \
+  --sqlite-import-scale "${BENCH_SQLITE_SCALE:-4}"

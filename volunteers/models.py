@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from pes21.concurrency import version_field
 from pes21.dates import today, year_bounds
+from pes21.links import record_url
 from pes21.phones import clean_phone_field
 from pes21.validators import (
     EmailAddressField,
@@ -53,6 +53,12 @@ class VolunteerQuerySet(models.QuerySet):
         return self.filter(joined_on__lte=end).filter(
             Q(left_on__isnull=True) | Q(left_on__gte=start)
         )
+
+    def search(self, text: str) -> "VolunteerQuerySet":
+        """Every word in the volunteer's last or first name."""
+        for word in text.split():
+            self = self.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
+        return self
 
 
 class Volunteer(models.Model):
@@ -105,7 +111,7 @@ class Volunteer(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_absolute_url(self) -> str:
-        return reverse("volunteers:volunteer_detail", args=[self.pk])
+        return record_url("volunteers:volunteer_detail", self.pk)
 
     def clean(self) -> None:
         if self.joined_on and self.left_on and self.left_on < self.joined_on:
@@ -202,7 +208,11 @@ class Case(models.Model):
         verbose_name = "dossier de co-accompagnement"
         verbose_name_plural = "dossiers de co-accompagnement"
         ordering = ["-opened_at", "-pk"]
-        indexes = [models.Index(fields=["status", "opened_at"])]
+        indexes = [
+            models.Index(fields=["status", "opened_at"]),
+            # The list's order: its first page read from the index, not from every case joined.
+            models.Index(fields=["opened_at", "id"]),
+        ]
         constraints = [
             # The database's last word on the board: an open case has no volunteer, a taken
             # or confirmed one has exactly one.
@@ -219,7 +229,7 @@ class Case(models.Model):
         return f"{self.get_mission_display()} – {self.project}"
 
     def get_absolute_url(self) -> str:
-        return reverse("volunteers:case_detail", args=[self.pk])
+        return record_url("volunteers:case_detail", self.pk)
 
     @property
     def is_in_progress(self) -> bool:

@@ -51,15 +51,21 @@ def _minutes_given() -> Coalesce:
 
 
 def volunteer_list_rows(queryset: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
+    # A correlated count rather than a join + GROUP BY: the database counts the cases of the
+    # page's 50 volunteers only.
+    in_progress = (
+        Case.objects.in_progress()
+        .filter(volunteer=OuterRef("pk"))
+        .order_by()
+        .values("volunteer")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return (
         queryset.select_related("user")
-        .prefetch_related("skills")
-        .annotate(
-            cases_in_progress=Count(
-                "cases", filter=Q(cases__status__in=ACTIVE_CASE_STATUSES), distinct=True
-            )
-        )
-        # A GROUP BY query drops Meta.ordering: say it again, for stable pages.
+        # A plain list per volunteer: cheaper to build and to read than a related manager.
+        .prefetch_related(Prefetch("skills", to_attr="skill_list"))
+        .annotate(cases_in_progress=Coalesce(Subquery(in_progress, output_field=IntegerField()), 0))
         .order_by("last_name", "first_name", "pk")
     )
 
@@ -67,7 +73,7 @@ def volunteer_list_rows(queryset: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
 def case_list_rows(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return (
         queryset.select_related("project", "volunteer")
-        .prefetch_related("skills")
+        .prefetch_related(Prefetch("skills", to_attr="skill_list"))
         .annotate(minutes_given=_minutes_given())
     )
 

@@ -1,14 +1,17 @@
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import phonenumbers
 from django import template
 from django.contrib.contenttypes.models import ContentType
+from django.template import engines
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from pes21 import french
 from pes21.forms import AttachmentForm
 from pes21.hours import hours_display, minutes_to_hours
-from pes21.listing import SORT_PARAM
+from pes21.listing import SORT_PARAM, filter_fields_html
 from pes21.models import Attachment
 
 register = template.Library()
@@ -83,6 +86,20 @@ def sort_header(context, label: str, key: str, css: str = "") -> str:
     )
 
 
+@register.simple_tag
+def filter_fields(filterset) -> SafeString:
+    """The fields of a list's filter form (pes21.listing.filter_fields_html)."""
+    return filter_fields_html(filterset)
+
+
+@register.simple_tag(takes_context=True)
+def jinja(context, template_name: str) -> SafeString:
+    """A part of the page written by the Jinja2 engine with the page's context: the rows of a
+    list (pes21/jinja2.py says why)."""
+    html = engines["jinja2"].get_template(template_name).render(context.flatten())
+    return mark_safe(html)  # Jinja2 escapes what it writes (autoescape)
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
     """The current query string with some parameters replaced (for export links, pages)."""
@@ -117,12 +134,21 @@ def history_panel(target) -> dict:
     return {"entries": history_of(target)}
 
 
+# A French number as pes21.phones stores it; not an 08 one, which phonenumbers writes
+# « 0 800 12 34 56 ».
+_FRENCH_STORED = re.compile(r"0[1-79][0-9]{8}")
+
+
 @register.filter
 def phone_link(value: str) -> str:
     """A phone number as a link a phone can call, written the French way (« 06 43 30 02 02 »,
     a foreign one in its international form); text that is no phone number stays as it is."""
     if not value:
         return "—"
+    if _FRENCH_STORED.fullmatch(value):
+        # What phonenumbers writes for these, without parsing: a list writes fifty numbers.
+        shown = " ".join(value[i : i + 2] for i in range(0, 10, 2))
+        return format_html('<a href="tel:+33{}">{}</a>', value[1:], shown)
     try:
         number = phonenumbers.parse(value, "FR")
     except phonenumbers.NumberParseException:

@@ -174,3 +174,40 @@ def test_search_box_finds_structures_by_siret_and_providers_by_theme(staff_clien
 )
 def test_volunteer_is_refused_dla_pages(volunteer_client, name):
     assert volunteer_client.get(reverse(name)).status_code == 403
+
+
+def test_overview_shows_the_year_s_biggest_consultants_and_links_to_all(staff_client, monkeypatch):
+    """The consultants of a year grow with the network: the page stays the same size."""
+    monkeypatch.setattr("dla.views.OVERVIEW_PROVIDERS", 2)
+    for cost in (1000, 4000, 3000):
+        factories.StepFactory(
+            kind=StepKind.INDIVIDUAL_ENGINEERING,
+            provider=factories.ProviderFactory(name=f"Cabinet {cost}"),
+            cost_eur=Decimal(cost),
+            date=dt.date(2024, 3, 1),
+        )
+    response = staff_client.get(reverse("dla:overview_year", args=[2024]))
+    assert [r["provider__name"] for r in response.context["by_provider"]] == [
+        "Cabinet 4000",
+        "Cabinet 3000",
+    ]
+    html = response.content.decode()
+    assert "Cabinet 1000" not in html and "les 2 premiers par montant" in html
+    link = f"{reverse('dla:provider_list')}?annee=2024&amp;tri=-montant"
+    assert link in html
+    listed = staff_client.get(reverse("dla:provider_list"), {"annee": "2024", "tri": "-montant"})
+    assert [p.name for p in listed.context["page"]][:3] == [
+        "Cabinet 4000",
+        "Cabinet 3000",
+        "Cabinet 1000",
+    ]
+
+
+def test_overview_of_a_year_with_few_consultants_lists_them_all(staff_client):
+    factories.StepFactory(
+        kind=StepKind.INDIVIDUAL_ENGINEERING,
+        provider=factories.ProviderFactory(name="Seul Conseil"),
+        date=dt.date(2024, 3, 1),
+    )
+    html = staff_client.get(reverse("dla:overview_year", args=[2024])).content.decode()
+    assert "Seul Conseil" in html and "par montant" not in html

@@ -1,14 +1,18 @@
 """Phone numbers typed in every form that asks for one are checked and stored one way."""
 
+import random
 import uuid
 
+import phonenumbers
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.html import format_html
 
 from accompaniment.models import Holder
 from dla.models import Provider
 from pes21.phones import normalise_phone
+from pes21.templatetags.pes21_tags import phone_link
 from volunteers.models import Volunteer
 
 
@@ -64,6 +68,21 @@ def test_the_holder_volunteer_and_provider_forms_normalise_and_refuse(staff_clie
             == 302
         )
         assert model.objects.get().phone == "0643300202"
+
+
+@pytest.mark.parametrize("prefix", [f"0{digit}" for digit in range(1, 10)])
+def test_a_stored_french_number_is_written_as_phonenumbers_writes_it(prefix):
+    """The list's shortcut for stored French numbers writes what the library would."""
+    picks = random.Random(prefix)
+    for _ in range(200):
+        value = prefix + "".join(picks.choice("0123456789") for _ in range(8))
+        number = phonenumbers.parse(value, "FR")
+        expected = format_html(
+            '<a href="tel:{}">{}</a>',
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL),
+        )
+        assert phone_link(value) == expected, value
 
 
 def test_a_number_in_its_stored_form_is_read_as_the_library_reads_it():

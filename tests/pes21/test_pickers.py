@@ -11,6 +11,7 @@ from django.urls import reverse
 from accompaniment.models import Project
 from dla.models import Structure
 from pes21.pickers import PICKER_LIMIT
+from reporting.models import Focus
 from tests import factories
 
 FORM_PAGES = [
@@ -127,3 +128,48 @@ def test_the_focus_form_offers_only_the_year_s_projects(director_client):
         {"name": "project", "project_q": "recyclerie", "scope": "annee:2022"},
     ).content.decode()
     assert "Recyclerie 2022" in found and "Recyclerie 2015" not in found
+
+
+def test_the_focus_form_searches_the_year_s_volunteers_and_territorial_projects(
+    director_client,
+):
+    """Both grow with the association: searched, never listed in a select of every record."""
+    factories.VolunteerFactory.create_batch(40, joined_on=dt.date(2020, 1, 1))
+    here = factories.VolunteerFactory(last_name="Fontaine", first_name="Marc")
+    factories.VolunteerFactory(
+        last_name="Fontaine",
+        first_name="Léa",
+        joined_on=dt.date(2010, 1, 1),
+        left_on=dt.date(2015, 1, 1),
+    )
+    factories.TerritorialProjectFactory(name="Recyclerie de l'Ouche")
+    factories.TerritorialProjectFactory(
+        name="Recyclerie d'antan", started_on=dt.date(2010, 1, 1), ended_on=dt.date(2012, 1, 1)
+    )
+    page = director_client.get(reverse("reporting:focus_add", args=[2022])).content.decode()
+    assert "<option" not in page.split('name="section"')[1].split("</select>", 1)[1]
+    assert here.last_name not in page and "Recyclerie" not in page
+
+    def found(kind: str, name: str, text: str) -> str:
+        return director_client.post(
+            reverse("picker", args=[kind]),
+            {"name": name, f"{name}_q": text, "scope": "annee:2022"},
+        ).content.decode()
+
+    volunteers = found("benevole", "volunteer", "marc fontaine")
+    assert "Marc Fontaine" in volunteers and "Léa" not in volunteers
+    projects = found("projet_territoire", "territorial_project", "recyclerie")
+    assert "Recyclerie de l&#x27;Ouche" in projects and "antan" not in projects
+
+    saved = director_client.post(
+        reverse("reporting:focus_add", args=[2022]),
+        {
+            "section": "vie_associative",
+            "title": "Un bénévole",
+            "text": "x",
+            "volunteer": here.pk,
+            "position": 0,
+        },
+    )
+    assert saved.status_code == 302
+    assert Focus.objects.get().volunteer == here

@@ -10,7 +10,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 RULEBOOK = ROOT / "docs" / "rules.md"
-APPS = ("accompaniment", "dla", "exchange", "followups", "generateur", "pes21", "volunteers")
+APPS = (
+    "accompaniment",
+    "dla",
+    "exchange",
+    "followups",
+    "generateur",
+    "pes21",
+    "privacy",
+    "public",
+    "volunteers",
+)
 
 
 def _rules() -> list[list[str]]:

@@ -72,7 +72,7 @@ def test_a_survival_rate_that_cannot_be_measured_yet_is_said_in_words(director_c
     ProjectFactory(status="cree", created_on=dt.date(Y - 1, 6, 1), jobs_created=2)
     page = _page(director_client)
     assert "se mesurera à partir du rapport 2024" in page
-    assert "datent de 2021" in page
+    assert "sur les structures créées en 2021" in page
     # Nor « sur 0 structures », nor a table of zeros.
     assert not re.search(r"sur 0\s*structure", page)
     assert "Situation à 3 ans" not in page
@@ -164,3 +164,45 @@ def test_a_signature_comes_after_its_text_and_before_its_notes(director):
     assert text_at < signature_at < note_at
     edito = html[html.index('id="edito"') : html.index('id="vie-associative"')]
     assert 'class="signed-text"' in edito and 'class="prose notes"' in edito
+
+
+def test_names_typed_with_a_straight_apostrophe_print_a_typographic_one(director_client):
+    # The programme's name (« Bénéfices'Créa ») labels the table and the charts; the parts of
+    # the contents (« de l'ESS ») come from the code: all print as French typography does.
+    ProjectFactory(programme="benefices_crea")
+    page = _page(director_client)
+    assert "Bénéfices’Créa" in page
+    assert "de l’ESS</a>" in page
+    assert not re.search(r"\w'\w", _pdf_text())
+
+
+def test_a_focus_whose_heading_names_its_subject_does_not_name_it_twice(director, director_client):
+    edition = edition_start(year=Y, user=director)
+    project = ProjectFactory(name="Café associatif Vitteaux")
+    other = ProjectFactory(name="Garage solidaire")
+    for title, subject in (("le projet Café associatif Vitteaux", project), ("Réparer", other)):
+        focus_save(
+            focus=Focus(
+                edition=edition, section="creation", title=title, text="Texte.", project=subject
+            ),
+            user=director,
+        )
+    page = _page(director_client)
+    assert page.count('<p class="focus-subject">') == 1
+    assert '<p class="focus-subject">Garage solidaire</p>' in page
+
+
+def test_the_themes_table_says_it_counts_each_structure_of_a_collective_engineering(
+    director_client,
+):
+    StepFactory(kind="ingenierie_individuelle", date=dt.date(Y, 3, 1), theme="fiscalité")
+    page = _page(director_client)
+    assert "Structures accompagnées par thème d’ingénierie" in page
+    assert "Chaque structure d’une ingénierie collective compte" in page
+
+
+def test_the_totals_since_the_creation_say_from_which_year_they_count(director_client):
+    ProjectFactory(received_on=dt.date(Y - 1, 9, 1))
+    StepFactory(kind="accueil", date=dt.date(Y, 2, 1))
+    page = _page(director_client)
+    assert f"Totaux au 31/12/{Y} des accompagnements enregistrés depuis {Y - 1}." in page

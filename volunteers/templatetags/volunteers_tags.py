@@ -5,9 +5,21 @@ from pes21.roles import is_staff_member
 
 from .. import selectors
 from ..forms import CaseForm
-from ..models import Volunteer
+from ..models import CaseStatus, Volunteer
 
 register = template.Library()
+
+CASE_BADGES = {
+    CaseStatus.OPEN: "info",
+    CaseStatus.TAKEN: "warning",
+    CaseStatus.CONFIRMED: "success",
+}
+
+
+@register.filter
+def case_badge(status: str | None) -> str:
+    """The Bootstrap colour of a co-accompaniment case's status badge (`text-bg-…`)."""
+    return CASE_BADGES.get(status or "", "secondary")
 
 
 @register.inclusion_tag("volunteers/_home_counts.html", takes_context=True)
