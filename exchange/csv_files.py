@@ -84,7 +84,8 @@ def _records(text: io.TextIOWrapper) -> Iterator[tuple[int, list[str]]]:
         except (csv.Error, _TooLong):
             # csv.Error: a cell beyond the csv module's own limit (131,072 characters).
             raise _diagnose(start, "".join(lines), delimiter) from None
-        if any(len(cell) > MAX_CELL_CHARS for cell in cells):
+        # A cell is no longer than its record: only a long record has cells to measure.
+        if size > MAX_CELL_CHARS and any(len(cell) > MAX_CELL_CHARS for cell in cells):
             raise _diagnose(start, "".join(lines), delimiter)
         yield start, cells
         # A quoted cell may span lines: the next record starts after the reader's position.
