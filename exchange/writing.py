@@ -20,7 +20,7 @@ from simple_history.utils import bulk_update_with_history
 
 from accompaniment.services import project_statuses_record
 from generateur.services import project_phases_record
-from pes21.bulk import insert_records
+from pes21.bulk import insert_records, record_maker
 from pes21.concurrency import versions_refused
 from pes21.models import User
 from pes21.roles import STAFF
@@ -191,16 +191,12 @@ class DatasetWriter:
             through.objects.filter(
                 **{f"{owner}_id__in": [row.instance.pk for row in affected if not row.is_new]}
             ).delete()
-            insert_records(
-                through,
-                [
-                    through(
-                        **{
-                            f"{owner}_id": row.instance.pk,
-                            f"{other}_id": self.check.known.target(column, value).pk,
-                        }
-                    )
-                    for row in affected
-                    for value in row.values.get(column.name, [])
-                ],
-            )
+            new_link, target = record_maker(through), self.check.known.target
+            links = []
+            for row in affected:
+                for value in row.values.get(column.name, []):
+                    link = new_link()
+                    setattr(link, f"{owner}_id", row.instance.pk)
+                    setattr(link, f"{other}_id", target(column, value).pk)
+                    links.append(link)
+            insert_records(through, links)
