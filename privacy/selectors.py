@@ -1,4 +1,5 @@
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import DateField, Exists, F, Max, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, TruncDate
@@ -18,39 +19,42 @@ def retention_limit(*, today: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, day)
 
 
+# Where a holder was last in touch with the association, besides their own record's dates:
+# (model, the path from it to its holders, the date it counts).
+_CONTACTS = (
+    (Meeting, "project__holders", Max("date")),
+    (Project, "holders", Max(Greatest(Coalesce("ended_on", _LONG_AGO), F("received_on")))),
+    (CollectiveAction, "attendees", Max("date")),
+)
+
+
+def holder_own_contact() -> Greatest:
+    """The dates of a holder's own record that count as a contact: consent, creation."""
+    return Greatest(Coalesce("consent_on", _LONG_AGO), TruncDate("created_at"))
+
+
+def contacts_by_holder(holder_ids: Iterable[int] | None = None) -> list[QuerySet]:
+    """For each kind of contact, one row per holder: `holder`, the latest date `last`.
+
+    Grouped, not correlated: storing every holder's last contact after an import is a few
+    hash aggregates, whatever statistics the planner has of tables just written."""
+    grouped = []
+    for model, path, last in _CONTACTS:
+        rows = model.objects.order_by().filter(**{f"{path}__isnull": False})
+        if holder_ids is not None:
+            rows = rows.filter(**{f"{path}__in": holder_ids})
+        grouped.append(rows.values(holder=F(path)).annotate(last=last))
+    return grouped
+
+
 def holders_with_last_contact() -> QuerySet:
     """Holders annotated with the date of their last contact with the association: the rule,
     which privacy.services.holders_last_contact_refresh stores in Holder.last_contact_on."""
-    projects = Project.objects.filter(holders=OuterRef("pk"))
-    last_meeting = Subquery(
-        Meeting.objects.filter(project__holders=OuterRef("pk"))
-        .order_by()
-        .values("project__holders")
-        .annotate(last=Max("date"))
-        .values("last")[:1]
-    )
-    last_project = Subquery(
-        projects.order_by()
-        .values("holders")
-        .annotate(last=Max(Greatest(Coalesce("ended_on", _LONG_AGO), F("received_on"))))
-        .values("last")[:1]
-    )
-    last_action = Subquery(
-        CollectiveAction.objects.filter(attendees=OuterRef("pk"))
-        .order_by()
-        .values("attendees")
-        .annotate(last=Max("date"))
-        .values("last")[:1]
-    )
-    return Holder.objects.annotate(
-        last_contact=Greatest(
-            Coalesce(last_meeting, _LONG_AGO),
-            Coalesce(last_project, _LONG_AGO),
-            Coalesce(last_action, _LONG_AGO),
-            Coalesce("consent_on", _LONG_AGO),
-            TruncDate("created_at"),
-        )
-    )
+    lasts = [
+        Coalesce(Subquery(rows.filter(holder=OuterRef("pk")).values("last")[:1]), _LONG_AGO)
+        for rows in contacts_by_holder()
+    ]
+    return Holder.objects.annotate(last_contact=Greatest(*lasts, holder_own_contact()))
 
 
 def not_erased(queryset: QuerySet, kind: str) -> QuerySet:

@@ -17,8 +17,8 @@ from functools import reduce
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db import connection, models, transaction
+from django.db.models import Count, F, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -40,16 +40,19 @@ from .personal_data import (
     entries,
     history_model_of,
 )
-from .selectors import holders_with_last_contact
+from .selectors import contacts_by_holder, holder_own_contact
 from .signals import holder_exported
 from .stores import STORES
 
 
 def holders_last_contact_refresh(*, holder_ids: Iterable[int] | None = None) -> None:
-    """Store the holders' last contact (privacy.selectors' rule), in one UPDATE.
+    """Store the holders' last contact (privacy.selectors' rule).
 
     Called by every write that moves a holder's dates (accompaniment.services, the import's
-    writer, the demo); None refreshes every holder (after an import).
+    writer, the demo); None refreshes every holder (after an import). Each holder first takes
+    their own record's date, then each kind of contact raises it where later: four UPDATEs
+    whatever the number of holders, none a subquery per holder (which PostgreSQL may plan as
+    a scan per holder on tables an import has just filled).
     """
     holders = Holder.objects.all()
     if holder_ids is not None:
@@ -57,8 +60,18 @@ def holders_last_contact_refresh(*, holder_ids: Iterable[int] | None = None) -> 
         if not holder_ids:
             return
         holders = holders.filter(pk__in=holder_ids)
-    computed = holders_with_last_contact().filter(pk=OuterRef("pk")).values("last_contact")[:1]
-    holders.update(last_contact_on=Subquery(computed))
+    holders.update(last_contact_on=holder_own_contact())
+    table = connection.ops.quote_name(Holder._meta.db_table)
+    pk = connection.ops.quote_name(Holder._meta.pk.column)
+    for rows in contacts_by_holder(holder_ids):
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET last_contact_on = contact.last "  # noqa: S608 - names only
+                f"FROM ({sql}) AS contact WHERE {table}.{pk} = contact.holder "
+                f"AND contact.last > {table}.last_contact_on",
+                params,
+            )
 
 
 def _lines(title: str, pairs: list[tuple[str, object]]) -> list[str]:
