@@ -38,8 +38,9 @@ from django_tasks_db.models import DBTaskResult
 from pes21.models import User
 
 from .models import ImportJob, ImportProblem, ImportUpload
+from .problems import Problem
 from .services import ImportReport, activity_import_dataset
-from .sources import Problem, read_dataset
+from .sources import read_dataset
 from .uploads import local_copy, upload_delete
 
 logger = logging.getLogger(__name__)

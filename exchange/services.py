@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import translation
 
+from pes21 import generation
 from pes21.models import User
 
 from .checking import DatasetCheck, Progress, Tracker
@@ -19,8 +20,9 @@ from .exporting import (
     activity_export_to,
     activity_export_zip_file,
 )
-from .sources import Dataset, read_dataset
+from .sources import read_dataset
 from .summary import FileSummary, ImportReport
+from .tables import Dataset
 from .writing import WRITE_WEIGHT, DatasetWriter
 
 __all__ = [
@@ -67,9 +69,11 @@ def activity_import_dataset(
     # Each chunk of rows is written once checked, then let go: memory holds one chunk's
     # records, not the dataset's. A problem in a later chunk rolls back what was written
     # before it. A dry run writes too, then rolls back: it tells exactly what the import
-    # would, in the same bounded memory.
+    # would, in the same bounded memory. The data generation moves once, at the end: the
+    # staff's saves meanwhile do not wait for the import to end.
     writer = DatasetWriter(check, trial=dry_run)
-    check.check(write=writer.write_file)
+    with generation.deferred():
+        check.check(write=writer.write_file)
     report = ImportReport(
         dry_run=dry_run,
         problems=check.sorted_problems(),
@@ -78,7 +82,8 @@ def activity_import_dataset(
         new_users=check.new_usernames,
     )
     if report.ok and not dry_run:
-        writer.finish()
+        with generation.deferred():
+            writer.finish()
         report.written = True
     else:
         transaction.set_rollback(True)

@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from .sources import Problem, ProblemCount, french_count, problem_group
+from .problems import Problem, ProblemCount, french_count, problem_group
 
 
 @dataclass
@@ -19,7 +19,7 @@ class FileSummary:
 @dataclass
 class ImportReport:
     """What an import found and did. Its problems are bounded whatever the files hold: the
-    first ones (`problems`, at most `sources.MAX_LISTED_PROBLEMS`, in the files' order) and,
+    first ones (`problems`, at most `problems.MAX_LISTED_PROBLEMS`, in the files' order) and,
     beyond, how many more by file and column of the format (`more`)."""
 
     dry_run: bool

@@ -20,13 +20,15 @@ from simple_history.utils import bulk_update_with_history
 
 from accompaniment.services import holders_last_contact_refresh, project_statuses_record
 from generateur.services import project_phases_record
-from pes21.bulk import insert_records
+from pes21.bulk import insert_records, record_maker
 from pes21.concurrency import versions_refused
 from pes21.models import User
 from pes21.roles import STAFF
 
-from .checking import DatasetCheck, Row, _as_list
-from .formats import NAMED, PROJECTS, TERRITORIAL_PROJECTS, FileSpec
+from .checking import DatasetCheck
+from .formats import NAMED, PROJECTS, TERRITORIAL_PROJECTS
+from .rows import Row, as_list
+from .specs import FileSpec
 
 CHANGE_REASON = "Import des données d'activité"
 
@@ -105,7 +107,7 @@ class DatasetWriter:
 
     def _create_users(self) -> None:
         """The accounts the rows name and the base lacks (known to the chunks so far)."""
-        users = [user for user in self.check.users.values() if user.pk is None]
+        users = [user for user in self.check.known.users.values() if user.pk is None]
         if not users:
             return
         for user in users:
@@ -121,10 +123,8 @@ class DatasetWriter:
         present = self.check.present[spec.name]
         for named in NAMED:
             columns = [column for column in present if column.named is named]
-            keys = {
-                key for row in rows for c in columns for key in _as_list(row.values.get(c.name))
-            }
-            registry = self.check.named.get(named, {})
+            keys = {key for row in rows for c in columns for key in as_list(row.values.get(c.name))}
+            registry = self.check.known.named.get(named, {})
             new = [registry[key] for key in sorted(keys) if registry[key].pk is None]
             # What a new record took from the file's rows while checked (a collective's
             # consultant), when only a later chunk names it: saved first.
@@ -190,16 +190,12 @@ class DatasetWriter:
             through.objects.filter(
                 **{f"{owner}_id__in": [row.instance.pk for row in affected if not row.is_new]}
             ).delete()
-            insert_records(
-                through,
-                [
-                    through(
-                        **{
-                            f"{owner}_id": row.instance.pk,
-                            f"{other}_id": self.check.target(column, value).pk,
-                        }
-                    )
-                    for row in affected
-                    for value in row.values.get(column.name, [])
-                ],
-            )
+            new_link, target = record_maker(through), self.check.known.target
+            links = []
+            for row in affected:
+                for value in row.values.get(column.name, []):
+                    link = new_link()
+                    setattr(link, f"{owner}_id", row.instance.pk)
+                    setattr(link, f"{other}_id", target(column, value).pk)
+                    links.append(link)
+            insert_records(through, links)

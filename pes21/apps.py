@@ -7,6 +7,9 @@ class Pes21Config(AppConfig):
     verbose_name = "Comptes et rôles"
 
     def ready(self) -> None:
+        from . import generation
         from .roles import sync_role_permissions
+
+        generation.connect()
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="pes21_sync_roles")

@@ -12,6 +12,7 @@ dates, relations to records saved earlier, and one "+" history row each, by `use
 `reason`. Like it, no signal is sent and no many-to-many history is written.
 """
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from operator import attrgetter
@@ -21,7 +22,12 @@ from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
+from . import generation
+
 BATCH = 2000
+# Every day of forty years: the distinct dates of a column, each converted once.
+_DATES_REMEMBERED = 16384
+_UNSEEN = object()
 
 # Values the database drivers take as they are: no conversion per value.
 _PLAIN = {
@@ -67,7 +73,8 @@ def insert_records(
             setattr(obj, field.attname, value)
     # Like bulk_create: the ids reserved stay locked until used (SQLite), and records are
     # never kept without their history rows, whether or not the caller opened a transaction.
-    with transaction.atomic(using=using, savepoint=False):
+    # The data generation moves once for the whole insert, not once a batch.
+    with transaction.atomic(using=using, savepoint=False), generation.deferred(using):
         for obj, pk in zip(objects, _reserve_ids(connection, model, len(objects)), strict=True):
             obj.pk = pk
             for field in computed:
@@ -177,21 +184,33 @@ def _converter(field, connection) -> Callable | None:
         return _plain_str
     if internal in _PLAIN:
         return None
-    return _last_value_memo(field.get_db_prep_save)
+    return _memo(field.get_db_prep_save)
 
 
 def _plain_str(value, connection):
     return value if value is None or type(value) is str else str(value)
 
 
-def _last_value_memo(convert: Callable) -> Callable:
-    """The same value in row after row (an import's instant) is converted once."""
+def _memo(convert: Callable) -> Callable:
+    """A value converted once: the same object in row after row (an import's instant) by
+    identity, a date met before by equality (a column's dates repeat, and a date converts the
+    same whatever object holds it), up to a bound."""
     last: list = [object(), None]
+    dates: dict[dt.date, object] = {}
 
     def converter(value, connection):
-        if value is not last[0]:
-            last[0], last[1] = value, convert(value, connection)
-        return last[1]
+        if value is last[0]:
+            return last[1]
+        if type(value) is dt.date:
+            converted = dates.get(value, _UNSEEN)
+            if converted is _UNSEEN:
+                converted = convert(value, connection)
+                if len(dates) < _DATES_REMEMBERED:
+                    dates[value] = converted
+        else:
+            converted = convert(value, connection)
+        last[0], last[1] = value, converted
+        return converted
 
     return converter
 
@@ -204,6 +223,8 @@ def _insert(connection, table: _Table, objects: Iterable[models.Model]) -> None:
             with cursor.cursor.copy(f"COPY {quote(table.db_table)} ({names}) FROM STDIN") as copy:
                 for obj in objects:
                     copy.write_row(table.row(obj))
+            # COPY goes around the statements pes21.generation watches.
+            generation.touched_table(table.db_table, connection.alias)
             return
         marks = ", ".join(["%s"] * len(table.columns))
         sql = f"INSERT INTO {quote(table.db_table)} ({names}) VALUES ({marks})"

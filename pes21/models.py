@@ -180,3 +180,17 @@ class StoredFileChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_id}:{self.number}"
+
+
+class DataGeneration(models.Model):
+    """The one row of `pes21.generation`: how many times watched data changed."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "génération des données"
+        verbose_name_plural = "générations des données"
+
+    def __str__(self) -> str:
+        return str(self.value)

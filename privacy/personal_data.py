@@ -351,6 +351,15 @@ DECLARATIONS: tuple[Declaration, ...] = (
         replace=("filename",),
         delete=("file",),
     ),
+    # The report's figures list events and actions by their texts: the copy computed for
+    # the current data generation (reporting.figure_cache) is erased like the records.
+    Declaration(
+        "reporting.CachedFigures",
+        label="Chiffres du rapport en cache",
+        replace=("figures",),
+        never=("kind", "key"),
+        why="le genre de chiffres et leur année ou leur jour",
+    ),
     Declaration(
         "privacy.Erasure",
         replace=("reason",),

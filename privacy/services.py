@@ -22,6 +22,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accompaniment.models import Holder, Meeting, Project
+from pes21 import generation
 from pes21.bulk import batches
 from pes21.exports import Export, french_cell
 from pes21.models import Attachment, User
@@ -416,7 +417,7 @@ def people_anonymise(*, holders=(), volunteers=(), user: User | None, reason: st
     erasures = []
     for make_person, records in ((_holder_person, holders), (_volunteer_person, volunteers)):
         for record in records:
-            with transaction.atomic():
+            with transaction.atomic(), generation.deferred():
                 erasures.append(_erase(make_person(record), user, reason))
     return erasures
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 from pes21.desk import DeskFigure, DeskSection, register
 from pes21.roles import is_staff_member
 
+from .figure_cache import live_dashboard
 from .registry import Scope, check, tile_words, value
-from .selectors import dashboard_figures
 
 # The desk's figures of the year to date, beside the same date last year: registered tiles of
 # the contract's figures (`reporting.checks` makes sure of it).
@@ -25,7 +25,7 @@ def year_figures(user, today: dt.date) -> DeskSection | None:
     """The year to date against the same date last year, by the report's rules."""
     if not is_staff_member(user):
         return None
-    figures = dashboard_figures(today)
+    figures = live_dashboard(today)
     current = check(figures["current"], scope=Scope.CONTRACT)
     previous = check(figures["previous"], scope=Scope.CONTRACT)
     return DeskSection(

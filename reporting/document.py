@@ -4,12 +4,10 @@
 published, live otherwise) and the charts; the templates only lay them out.
 """
 
-import json
 import logging
 import time
 from dataclasses import dataclass
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -19,6 +17,7 @@ from pes21.french import NNBSP
 from public.selectors import questionnaire_summary
 
 from .charts import bar_chart, chart_alt, chart_data_uri
+from .figure_cache import live_report_figures
 from .figure_types import SECTIONS
 from .models import Focus, FocusSection, ImageKind, ReportEdition, ReportImage
 from .presentation import (
@@ -41,7 +40,6 @@ from .selectors import (
     DIJON_SERIES,
     HISTORY_FIGURES,
     records_start_year,
-    report_figures,
     staff_team,
     territorial_project_key,
 )
@@ -84,21 +82,17 @@ def _text(html: SafeString) -> Text:
     return Text(mark_safe(body.rstrip()), mark_safe(start + notes))  # noqa: S308 - sanitised
 
 
-def json_ready(figures: dict) -> dict:
-    """The figures exactly as the JSON export and the frozen snapshot hold them."""
-    return json.loads(json.dumps(figures, cls=DjangoJSONEncoder))
-
-
 def shown_figures(year: int, *, edition: ReportEdition | None = None) -> dict:
     """The figures a reader of the year's report sees, on the page, in the PDF, the exports and
     `build_report`: frozen once the edition is published (read with today's keys), live
-    (JSON-ready) otherwise; checked against the figure registry either way."""
+    (JSON-ready, computed once per data generation) otherwise; checked against the figure
+    registry either way."""
     if edition is None:
         edition = ReportEdition.objects.filter(year=year).first()
     if edition and edition.is_published:
         schema = edition.figures_schema
         return check(frozen_in_current_schema(edition.frozen_figures, schema), schema=schema)
-    return check(json_ready(report_figures(year)))
+    return check(live_report_figures(year))
 
 
 # The names the report's templates read figures by, and the registry's group each one is.
@@ -352,7 +346,7 @@ def report_context(year: int, *, with_differences: bool = True, for_pdf: bool = 
     figures = shown_figures(year, edition=edition)
     changed = []
     if edition and edition.is_published and with_differences:
-        changed = differences(figures, check(json_ready(report_figures(year))))
+        changed = differences(figures, check(live_report_figures(year)))
     focuses: dict[str, list[Focus]] = {code: [] for code in FocusSection.values}
     if edition:
         for focus in edition.focuses.select_related(

@@ -299,3 +299,25 @@ class ReportImage(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reporting:image", args=[self.edition.year, self.pk])
+
+
+class CachedFigures(models.Model):
+    """Figures computed once for a data generation (reporting.figure_cache): one row per
+    (kind, key), replaced when the data moved on, so the table never grows with time."""
+
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=20)
+    generation = models.BigIntegerField()
+    figures = models.JSONField()
+    built_at = models.DateTimeField()
+    build_ms = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "chiffres en cache"
+        verbose_name_plural = "chiffres en cache"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="cached_figures_kind_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} (génération {self.generation})"

@@ -15,6 +15,7 @@ from pes21.roles import director_required, is_director, staff_required
 from . import selectors
 from .document import report_context, report_pdf, shown_figures
 from .exports import figures_csv, figures_json, figures_xlsx
+from .figure_cache import live_dashboard
 from .forms import (
     PLAIN_FIELDS,
     TEXT_SECTION_FIELDS,
@@ -211,12 +212,12 @@ def export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    figures = selectors.dashboard_figures(today)
+    figures = live_dashboard(today)
     context = {
         "today": today,
         "figures": figures,
         "rows": _dashboard_rows(figures),
-        "survival": FigureView(selectors.dashboard_follow_ups(today))["complements"],
+        "survival": FigureView(figures["suivis"])["complements"],
         "workload": selectors.staff_workload(today),
         "next_steps": selectors.next_steps_due(today),
         "horizon": today + dt.timedelta(days=selectors.NEXT_STEPS_HORIZON_DAYS),

@@ -210,9 +210,9 @@ def test_a_cell_beyond_the_header_is_an_error(sample_dir, loaded):
 def test_a_zip_that_unpacks_too_large_is_refused_unread(tmp_path, monkeypatch, db):
     import zipfile
 
-    from exchange import sources
+    from exchange import archives
 
-    monkeypatch.setattr(sources, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(archives, "MAX_UNPACKED_BYTES", 1000)
     archive = tmp_path / "bombe.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         zipped.writestr("porteurs.csv", "ref,last_name,first_name\n" + " " * 5000)

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from exchange import sources
+from exchange import archives
 from exchange.services import activity_import
 
 from .conftest import counts
@@ -59,7 +59,7 @@ def _problems(path) -> list[str]:
 def test_a_zip_that_declares_little_but_inflates_a_lot_is_stopped_while_reading(
     tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(sources, "MAX_UNPACKED_BYTES", 100_000)
+    monkeypatch.setattr(archives, "MAX_UNPACKED_BYTES", 100_000)
     big = (HEADER + "p1,Dupont,Ana\n" + " " * 1_000_000).encode()
     path = tmp_path / "bombe.zip"
     path.write_bytes(_lie_about_size(_zip({"porteurs.csv": big}), "porteurs.csv", 100))

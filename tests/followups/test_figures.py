@@ -9,8 +9,8 @@ from accompaniment.models import Project
 from dla.models import StepKind
 from followups.models import FollowUp, Outcome
 from followups.selectors import creation_survival, dla_survival
-from reporting.document import json_ready
 from reporting.exports import figures_table
+from reporting.figure_cache import json_ready
 from reporting.selectors import Period, report_figures
 from tests.factories import ProjectFactory, StepFactory, StructureFactory
 

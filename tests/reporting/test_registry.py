@@ -11,8 +11,9 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from reporting import registry, selectors
-from reporting.document import json_ready, shown_figures
+from reporting.document import shown_figures
 from reporting.exports import figures_table
+from reporting.figure_cache import json_ready
 from reporting.figure_types import (
     SCHEMA,
     Figure,

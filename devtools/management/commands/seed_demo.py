@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from devtools.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext, seed_accounts
+from pes21 import generation
 from pes21.roles import ROLE_LABELS
 
 # Order matters: DLA structures before the projects that became them, projects before cases,
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             self.stdout.write("La base contient déjà des données : rien n'est ajouté.")
         else:
             ctx = DemoContext(scale=scale)
-            with transaction.atomic():
+            with transaction.atomic(), generation.deferred():
                 seed_accounts(ctx)
                 for app in DEMO_APPS:
                     importlib.import_module(f"devtools.demo.{app}").seed(ctx)
