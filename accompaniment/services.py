@@ -45,15 +45,26 @@ def holders_last_contact_refresh(*, holder_ids: Iterable[int] | None = None) -> 
     holders.update(last_contact_on=holder_own_contact())
     table = connection.ops.quote_name(Holder._meta.db_table)
     pk = connection.ops.quote_name(Holder._meta.pk.column)
-    for rows in contacts_by_holder(holder_ids):
-        sql, params = rows.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET last_contact_on = contact.last "  # noqa: S608 - names only
-                f"FROM ({sql}) AS contact WHERE {table}.{pk} = contact.holder "
-                f"AND contact.last > {table}.last_contact_on",
-                params,
-            )
+    # Every holder at once (after an import, the demo): PostgreSQL plans the joins from
+    # statistics taken before the transaction filled the tables, and chose nested loops of
+    # scans that ran for most of an hour on two thousand holders. Hash joins are the right plan
+    # for whole tables; a few holders (a form) keep the planner's index lookups.
+    whole_tables = holder_ids is None and connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if whole_tables:
+            cursor.execute("SET LOCAL enable_nestloop = off")
+        try:
+            for rows in contacts_by_holder(holder_ids):
+                sql, params = rows.query.sql_with_params()
+                cursor.execute(
+                    f"UPDATE {table} SET last_contact_on = contact.last "  # noqa: S608 - names
+                    f"FROM ({sql}) AS contact WHERE {table}.{pk} = contact.holder "
+                    f"AND contact.last > {table}.last_contact_on",
+                    params,
+                )
+        finally:
+            if whole_tables:
+                cursor.execute("SET LOCAL enable_nestloop = on")
 
 
 def _contacts_moved(holders, previous_ids: Iterable[int] = ()) -> None:
