@@ -27,6 +27,9 @@ from .selectors import contacts_by_holder, holder_own_contact
 from .signals import project_closed
 
 
+# Atomic: between its first UPDATE and its last, a holder's stored date is only their own
+# record's, which the retention page would read as « no contact since ».
+@transaction.atomic
 def holders_last_contact_refresh(*, holder_ids: Iterable[int] | None = None) -> None:
     """Store the holders' last contact (selectors.holders_with_last_contact's rule).
 
