@@ -62,9 +62,9 @@ def contacts_by_holder(holder_ids: Iterable[int] | None = None) -> list[QuerySet
     hash aggregates, whatever statistics the planner has of tables just written."""
     grouped = []
     for model, path, last in _CONTACTS:
-        rows = model.objects.order_by().filter(**{f"{path}__isnull": False})
-        if holder_ids is not None:
-            rows = rows.filter(**{f"{path}__in": holder_ids})
+        # One filter() call: two on a many-to-many path would join it twice, multiplying rows.
+        wanted = {f"{path}__isnull": False} if holder_ids is None else {f"{path}__in": holder_ids}
+        rows = model.objects.order_by().filter(**wanted)
         grouped.append(rows.values(holder=F(path)).annotate(last=last))
     return grouped
 
